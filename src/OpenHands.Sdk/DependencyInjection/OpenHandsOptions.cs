@@ -1,0 +1,28 @@
+namespace OpenHands.Sdk.DependencyInjection;
+
+/// <summary>Options of the services registered by <c>AddOpenHands</c>. Validated when the host starts.</summary>
+public sealed class OpenHandsOptions
+{
+    /// <summary>Gets or sets the folder for <c>settings.json</c> and, unless <see cref="ProfilesDirectory"/> is set, <c>profiles/</c>.</summary>
+    /// <value>The default is <see langword="null"/>: <c>OH_PERSISTENCE_DIR</c>, else <c>~/.openhands</c>.</value>
+    public string? PersistenceDirectory { get; set; }
+
+    /// <summary>Gets or sets the profiles folder.</summary>
+    /// <value>The default is <see langword="null"/>: <c>OH_LLM_PROFILES_PATH</c>, else <c>&lt;persistence folder&gt;/profiles</c>.</value>
+    public string? ProfilesDirectory { get; set; }
+
+    /// <summary>Gets or sets the key that encrypts secrets at rest (Fernet, compatible with the Python SDK).</summary>
+    /// <value>
+    /// The default is <see langword="null"/>: the <c>OH_SECRET_KEY</c> environment variable; when that is unset too,
+    /// secrets are stored in plaintext (files are still mode 0600 on Unix).
+    /// </value>
+    public string? SecretKey { get; set; }
+
+    /// <summary>Gets or sets how long a write waits for a store lock.</summary>
+    /// <value>The default is 30 seconds. Must be positive and at most one hour.</value>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets whether profile writes are flushed to disk before they replace the old file.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool FlushToDisk { get; set; } = true;
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenHands.Sdk.DependencyInjection;
+using OpenHands.Sdk.Internal;
+using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Settings;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers OpenHands.Sdk services.</summary>
+public static class OpenHandsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the profile store, cipher, materializer, resolver and settings store as singletons that share one
+    /// store instance. Calling it again changes nothing but adds the further configuration.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures <see cref="OpenHandsOptions"/>; options are validated when the host starts.</param>
+    /// <returns>A builder for further OpenHands registrations.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    public static IOpenHandsBuilder AddOpenHands(this IServiceCollection services, Action<OpenHandsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<OpenHandsOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OpenHandsOptions>, OpenHandsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<OpenHandsOptions>>().Value;
+            var key = o.SecretKey ?? Environment.GetEnvironmentVariable(OpenHandsPaths.SecretKeyVariable);
+            return new CipherHolder(string.IsNullOrEmpty(key) ? null : new Cipher(key, sp.GetRequiredService<TimeProvider>()));
+        });
+        services.TryAddSingleton<ILlmProfileStore>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<OpenHandsOptions>>().Value;
+            return new LlmProfileStore(
+                new LlmProfileStoreOptions
+                {
+                    Directory = OpenHandsPaths.ProfilesDirectory(o.ProfilesDirectory, o.PersistenceDirectory),
+                    LockTimeout = o.LockTimeout,
+                    FlushToDisk = o.FlushToDisk,
+                },
+                sp.GetRequiredService<CipherHolder>().Cipher,
+                sp.GetService<ILoggerFactory>());
+        });
+        services.TryAddSingleton(sp => new ProfileMaterializer(sp.GetRequiredService<ILlmProfileStore>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<OpenHandsOptions>>().Value;
+            return new SettingsStore(
+                new SettingsStoreOptions { Directory = o.PersistenceDirectory, LockTimeout = o.LockTimeout },
+                sp.GetRequiredService<ILlmProfileStore>(),
+                sp.GetRequiredService<CipherHolder>().Cipher,
+                sp.GetService<ILoggerFactory>());
+        });
+        services.TryAddSingleton(sp => new ProfileResolver(sp.GetRequiredService<ILlmProfileStore>(), sp.GetRequiredService<SettingsStore>()));
+        return new OpenHandsBuilder(services);
+    }
+
+    private sealed record OpenHandsBuilder(IServiceCollection Services) : IOpenHandsBuilder;
+}

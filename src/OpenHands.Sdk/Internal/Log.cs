@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace OpenHands.Sdk.Internal;
+
+/// <summary>Every log message of the SDK. Messages name profiles and files, never secret values.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Saved LLM profile '{ProfileName}' (api key set: {ApiKeySet}, encrypted: {Encrypted}).")]
+    public static partial void ProfileSaved(this ILogger logger, string profileName, bool apiKeySet, bool encrypted);
+
+    [LoggerMessage(2, LogLevel.Information, "Deleted LLM profile '{ProfileName}'.")]
+    public static partial void ProfileDeleted(this ILogger logger, string profileName);
+
+    [LoggerMessage(3, LogLevel.Information, "Renamed LLM profile '{OldName}' to '{NewName}'.")]
+    public static partial void ProfileRenamed(this ILogger logger, string oldName, string newName);
+
+    [LoggerMessage(4, LogLevel.Warning, "Skipped profile file '{Path}' in the list: {Problem}.")]
+    public static partial void ProfileSkipped(this ILogger logger, string path, string problem);
+
+    [LoggerMessage(5, LogLevel.Debug, "LLM profile '{ProfileName}' already holds this configuration; nothing written.")]
+    public static partial void ProfileUnchanged(this ILogger logger, string profileName);
+
+    [LoggerMessage(6, LogLevel.Information, "Moved the LLM embedded in '{Path}' into profile '{ProfileName}' (active: {Active}).")]
+    public static partial void LegacyLlmMigrated(this ILogger logger, string path, string profileName, bool active);
+
+    [LoggerMessage(7, LogLevel.Information, "Activated LLM profile '{ProfileName}'.")]
+    public static partial void ProfileActivated(this ILogger logger, string profileName);
+
+    [LoggerMessage(8, LogLevel.Warning, "Secrets are stored in plaintext in '{Path}': no cipher is configured. Set OH_SECRET_KEY to encrypt them at rest.")]
+    public static partial void PlaintextSecrets(this ILogger logger, string path);
+}

@@ -1,0 +1,291 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenHands.Sdk.Internal;
+using OpenHands.Sdk.Llms;
+using OpenHands.Sdk.Llms.Internal;
+using OpenHands.Sdk.Security;
+
+namespace OpenHands.Sdk.Profiles;
+
+/// <summary>
+/// Keeps LLM profiles as one JSON file per profile, in the Python SDK's format, so both SDKs share one folder.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Writes (save, delete, rename) take the inter-process lock <c>.profiles.lock</c> in the folder, the lock file and
+/// kind the Python SDK uses, and replace files atomically (temp file, flush, rename), so a crash never leaves a torn,
+/// empty or missing profile. Reads take no lock: a reader always sees a whole old or a whole new file.
+/// </para>
+/// <para>
+/// With a <see cref="Cipher"/>, secrets are stored as Fernet tokens the Python SDK can decrypt; without one they are
+/// stored in plaintext. On Unix the folder is created with mode 0700 and files with mode 0600.
+/// </para>
+/// <para>Instances are thread-safe; any number of instances and processes may share a folder.</para>
+/// </remarks>
+public sealed class LlmProfileStore : ILlmProfileStore
+{
+    /// <summary>The lock file name, shared with the Python SDK.</summary>
+    public const string LockFileName = ".profiles.lock";
+
+    private readonly string _directory;
+    private readonly string _lockPath;
+    private readonly TimeSpan _lockTimeout;
+    private readonly bool _flushToDisk;
+    private readonly Cipher? _cipher;
+    private readonly ILogger _logger;
+    private int _plaintextWarned;
+
+    /// <summary>Initializes a new instance of the <see cref="LlmProfileStore"/> class and creates its folder.</summary>
+    /// <param name="options">Folder, lock timeout and durability; copied now.</param>
+    /// <param name="cipher">Encrypts secrets at rest and decrypts them on load; <see langword="null"/> for plaintext.</param>
+    /// <param name="loggerFactory">Receives log messages (never secret values); none by default.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The lock timeout is not positive.</exception>
+    public LlmProfileStore(LlmProfileStoreOptions options, Cipher? cipher = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LockTimeout, TimeSpan.Zero, nameof(options));
+        _directory = OpenHandsPaths.ProfilesDirectory(options.Directory);
+        _lockPath = Path.Combine(_directory, LockFileName);
+        _lockTimeout = options.LockTimeout;
+        _flushToDisk = options.FlushToDisk;
+        _cipher = cipher;
+        _logger = loggerFactory?.CreateLogger<LlmProfileStore>() ?? NullLogger<LlmProfileStore>.Instance;
+        AtomicFile.EnsureDirectory(_directory);
+    }
+
+    /// <summary>Gets the folder that holds the profile files.</summary>
+    public string Directory => _directory;
+
+    /// <summary>Gets whether secrets are encrypted at rest.</summary>
+    public bool EncryptsSecrets => _cipher is not null;
+
+    /// <summary>Gets the path of a profile's file.</summary>
+    /// <param name="name">The profile.</param>
+    /// <returns>The full path of <c>&lt;name&gt;.json</c>.</returns>
+    public string GetPath(ProfileName name) => Path.Combine(_directory, name.FileName);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ProfileName>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<ProfileName>>(ListNames());
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<LlmProfileSummary>> ListSummariesAsync(CancellationToken cancellationToken = default)
+    {
+        var summaries = new List<LlmProfileSummary>();
+        foreach (var name in ListNames())
+        {
+            var path = GetPath(name);
+            byte[] bytes;
+            try
+            {
+                bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FileNotFoundException)
+            {
+                continue; // deleted since the listing
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(bytes);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    _logger.ProfileSkipped(path, "the top-level JSON value is not an object");
+                    continue;
+                }
+
+                var model = StringOrNull(root, "model");
+                var baseUrl = StringOrNull(root, "base_url");
+                if (model is not null)
+                {
+                    var (canonical, dropBaseUrl) = OpenHandsProxy.Canonicalize(model, baseUrl);
+                    model = canonical;
+                    baseUrl = dropBaseUrl ? null : baseUrl;
+                }
+
+                summaries.Add(new LlmProfileSummary(
+                    name, model, baseUrl, StringOrNull(root, "provider_connection_id"), LlmJsonCodec.IsSecretSet(root, "api_key")));
+            }
+            catch (JsonException ex)
+            {
+                _logger.ProfileSkipped(path, "it is not valid JSON: " + ex.Message);
+            }
+        }
+
+        return summaries;
+    }
+
+    /// <inheritdoc/>
+    public async Task<Llm> LoadAsync(ProfileName name, CancellationToken cancellationToken = default) =>
+        await TryLoadAsync(name, cancellationToken).ConfigureAwait(false)
+        ?? throw new ProfileNotFoundException(name, ListNames());
+
+    /// <inheritdoc/>
+    public async Task<Llm?> TryLoadAsync(ProfileName name, CancellationToken cancellationToken = default)
+    {
+        var path = GetPath(name);
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+
+        return Decode(name, path, bytes);
+    }
+
+    /// <inheritdoc/>
+    public async Task SaveAsync(ProfileName name, Llm llm, ProfileSaveOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(llm);
+        var includeSecrets = options?.IncludeSecrets ?? true;
+        var maxProfiles = options?.MaxProfiles;
+        if (maxProfiles is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), maxProfiles, "MaxProfiles must not be negative.");
+        }
+
+        var exposure = !includeSecrets ? SecretExposure.Redacted : _cipher is null ? SecretExposure.Plaintext : SecretExposure.Encrypted;
+        var bytes = LlmJsonCodec.ToProfileBytes(llm, exposure, _cipher);
+        var path = GetPath(name);
+
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (maxProfiles is { } limit && !File.Exists(path) && ListNames().Count >= limit)
+            {
+                throw new ProfileLimitExceededException(name, limit);
+            }
+
+            AtomicFile.Write(path, bytes, _flushToDisk);
+        }
+
+        var keySet = llm.ApiKey is not null && exposure != SecretExposure.Redacted;
+        _logger.ProfileSaved(name.Value, keySet, exposure == SecretExposure.Encrypted);
+        if (keySet && exposure == SecretExposure.Plaintext && Interlocked.Exchange(ref _plaintextWarned, 1) == 0)
+        {
+            _logger.PlaintextSecrets(_directory);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> DeleteAsync(ProfileName name, CancellationToken cancellationToken = default)
+    {
+        var path = GetPath(name);
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!File.Exists(path))
+            {
+                return false;
+            }
+
+            File.Delete(path);
+        }
+
+        _logger.ProfileDeleted(name.Value);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async Task RenameAsync(ProfileName name, ProfileName newName, CancellationToken cancellationToken = default)
+    {
+        var source = GetPath(name);
+        var target = GetPath(newName);
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!File.Exists(source))
+            {
+                throw new ProfileNotFoundException(name, ListNames());
+            }
+
+            if (name == newName)
+            {
+                return;
+            }
+
+            if (File.Exists(target))
+            {
+                throw new ProfileAlreadyExistsException(newName);
+            }
+
+            File.Move(source, target, overwrite: false);
+        }
+
+        _logger.ProfileRenamed(name.Value, newName.Value);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> ExistsAsync(ProfileName name, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(File.Exists(GetPath(name)));
+    }
+
+    /// <summary>Decodes a profile file's bytes; shared by loads and by tools that read profile files directly.</summary>
+    internal Llm Decode(ProfileName name, string path, ReadOnlySpan<byte> bytes)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes.ToArray());
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidProfileException(name, path, $"the file is not valid JSON ({ex.Message})", ex);
+        }
+
+        using (document)
+        {
+            try
+            {
+                var llm = LlmJsonCodec.Read(
+                    document.RootElement, _cipher, isProfileFile: true,
+                    (field, reason) => new SecretDecryptionException(name.Value, field, reason));
+                return llm with { SourceProfile = name };
+            }
+            catch (LlmFormatException ex)
+            {
+                throw new InvalidProfileException(name, path, ex.Message, ex);
+            }
+        }
+    }
+
+    private async Task<IDisposable> LockAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FileLock.AcquireAsync(_lockPath, _lockTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new StoreBusyException(_lockPath, _lockTimeout);
+        }
+    }
+
+    private List<ProfileName> ListNames()
+    {
+        var names = new List<ProfileName>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(_directory, "*.json"))
+        {
+            var stem = Path.GetFileNameWithoutExtension(path);
+            if (ProfileName.TryCreate(stem, out var name) && name.Value == stem)
+            {
+                names.Add(name);
+            }
+        }
+
+        names.Sort();
+        return names;
+    }
+
+    private static string? StringOrNull(JsonElement root, string field) =>
+        root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,270 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenHands.Sdk.Internal;
+using OpenHands.Sdk.Llms;
+using OpenHands.Sdk.Llms.Internal;
+using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Security;
+
+namespace OpenHands.Sdk.Settings;
+
+/// <summary>
+/// Keeps <c>settings.json</c> (agent and conversation settings, the active profile pointer) beside the
+/// <c>profiles/</c> folder, and moves the LLM that legacy files embed into a profile.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every schema the Python SDK has written loads. A file whose <c>agent_settings</c> still embeds an <c>llm</c>
+/// (with its key) is migrated on first load: the LLM is stored as profile <c>Default</c> (or, when a different
+/// <c>Default</c> exists, <c>Default-2</c>, <c>Default-3</c>…), which becomes active unless <c>active_profile</c>
+/// already names an existing profile, and the file is rewritten without it. The profile is written before the
+/// settings, so a crash in between only repeats the move, which writes nothing the second time.
+/// </para>
+/// <para>
+/// Writes take the lock <c>.settings.lock</c> and replace the file atomically. A file that cannot be read is an
+/// <see cref="InvalidSettingsException"/>, never silently replaced by defaults. Instances are thread-safe.
+/// </para>
+/// </remarks>
+public sealed class SettingsStore
+{
+    /// <summary>The settings file name.</summary>
+    public const string FileName = "settings.json";
+
+    private const string LockFileName = ".settings.lock";
+
+    private readonly string _directory;
+    private readonly string _path;
+    private readonly string _lockPath;
+    private readonly TimeSpan _lockTimeout;
+    private readonly ILlmProfileStore _profiles;
+    private readonly ProfileMaterializer _materializer;
+    private readonly Cipher? _cipher;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="SettingsStore"/> class.</summary>
+    /// <param name="options">Folder and lock timeout; copied now.</param>
+    /// <param name="profiles">The profile store; use the same instance as every other profile operation.</param>
+    /// <param name="cipher">Decrypts secrets in legacy settings files; use the profile store's cipher.</param>
+    /// <param name="loggerFactory">Receives log messages; none by default.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="profiles"/> is <see langword="null"/>.</exception>
+    public SettingsStore(SettingsStoreOptions options, ILlmProfileStore profiles, Cipher? cipher = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(profiles);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LockTimeout, TimeSpan.Zero, nameof(options));
+        _directory = OpenHandsPaths.PersistenceDirectory(options.Directory);
+        _path = Path.Combine(_directory, FileName);
+        _lockPath = Path.Combine(_directory, LockFileName);
+        _lockTimeout = options.LockTimeout;
+        _profiles = profiles;
+        _materializer = new ProfileMaterializer(profiles, loggerFactory);
+        _cipher = cipher;
+        _logger = loggerFactory?.CreateLogger<SettingsStore>() ?? NullLogger<SettingsStore>.Instance;
+    }
+
+    /// <summary>Gets the path of <c>settings.json</c>.</summary>
+    public string FilePath => _path;
+
+    /// <summary>Loads the settings, migrating a legacy embedded LLM into a profile first.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The settings; defaults when the file does not exist.</returns>
+    /// <exception cref="InvalidSettingsException">The file cannot be read; it was not changed.</exception>
+    /// <exception cref="SecretDecryptionException">The legacy LLM's key cannot be decrypted; nothing was changed.</exception>
+    /// <exception cref="StoreBusyException">A migration was needed and a lock was not free in time.</exception>
+    public async Task<PersistedSettings> LoadAsync(CancellationToken cancellationToken = default)
+    {
+        var (settings, legacy) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (legacy is null)
+        {
+            return settings;
+        }
+
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return await ReadMigratedAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Replaces the settings file.</summary>
+    /// <param name="settings">The settings to store.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the file is written.</returns>
+    /// <exception cref="StoreBusyException">The lock was not free in time.</exception>
+    public async Task SaveAsync(PersistedSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            Write(settings);
+        }
+    }
+
+    /// <summary>Reads, changes and writes the settings under the lock, so concurrent updates are not lost.</summary>
+    /// <param name="update">Returns the new settings from the current ones.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The settings as written.</returns>
+    /// <exception cref="InvalidSettingsException">The file cannot be read; it was not changed.</exception>
+    /// <exception cref="StoreBusyException">The lock was not free in time.</exception>
+    public async Task<PersistedSettings> UpdateAsync(Func<PersistedSettings, PersistedSettings> update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var current = await ReadMigratedAsync(cancellationToken).ConfigureAwait(false);
+            var next = update(current) ?? throw new InvalidOperationException("The update function returned null.");
+            Write(next);
+            return next;
+        }
+    }
+
+    /// <summary>Makes a profile the active one. Only the pointer is stored: no LLM is copied into the settings.</summary>
+    /// <param name="name">The profile.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The settings as written.</returns>
+    /// <exception cref="ProfileNotFoundException">The profile does not exist; nothing was changed.</exception>
+    public async Task<PersistedSettings> ActivateProfileAsync(ProfileName name, CancellationToken cancellationToken = default)
+    {
+        if (!await _profiles.ExistsAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ProfileNotFoundException(name, await _profiles.ListAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        var result = await UpdateAsync(s => s with { ActiveProfile = name }, cancellationToken).ConfigureAwait(false);
+        _logger.ProfileActivated(name.Value);
+        return result;
+    }
+
+    /// <summary>Returns whether the active profile holds an API key (derived, never stored in the settings).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when a profile is active and its file holds a key.</returns>
+    public async Task<bool> GetLlmApiKeyIsSetAsync(CancellationToken cancellationToken = default)
+    {
+        var settings = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        if (settings.ActiveProfile is not { } active)
+        {
+            return false;
+        }
+
+        var summaries = await _profiles.ListSummariesAsync(cancellationToken).ConfigureAwait(false);
+        return summaries.Any(s => s.Name == active && s.ApiKeySet);
+    }
+
+    private async Task<PersistedSettings> ReadMigratedAsync(CancellationToken cancellationToken)
+    {
+        var (settings, legacy) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (legacy is null)
+        {
+            return settings;
+        }
+
+        var llm = DecodeLegacyLlm(legacy);
+        var (target, keepActive) = await ChooseTargetAsync(llm, settings.ActiveProfile, cancellationToken).ConfigureAwait(false);
+        await _materializer.MaterializeAsync(llm, target.Value, cancellationToken).ConfigureAwait(false);
+        var migrated = settings with { ActiveProfile = keepActive ? settings.ActiveProfile : target };
+        Write(migrated);
+        _logger.LegacyLlmMigrated(_path, target.Value, !keepActive);
+        return migrated;
+    }
+
+    private async Task<(ProfileName Target, bool KeepActive)> ChooseTargetAsync(Llm llm, ProfileName? active, CancellationToken cancellationToken)
+    {
+        if (active is { } name && await _profiles.ExistsAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            // The legacy LLM usually is a copy of the active profile (Python's activate copied it): then nothing moves.
+            var stored = await TryLoadQuietlyAsync(name, cancellationToken).ConfigureAwait(false);
+            if (stored is not null && stored.Equals(llm))
+            {
+                return (name, true);
+            }
+        }
+
+        var keepActive = active is { } a && await _profiles.ExistsAsync(a, cancellationToken).ConfigureAwait(false);
+        for (var i = 1; ; i++)
+        {
+            var candidate = i == 1 ? ProfileName.Default : ProfileName.Create($"{ProfileName.Default.Value}-{i}");
+            if (!await _profiles.ExistsAsync(candidate, cancellationToken).ConfigureAwait(false))
+            {
+                return (candidate, keepActive);
+            }
+
+            var stored = await TryLoadQuietlyAsync(candidate, cancellationToken).ConfigureAwait(false);
+            if (stored is not null && stored.Equals(llm))
+            {
+                return (candidate, keepActive);
+            }
+        }
+    }
+
+    private async Task<Llm?> TryLoadQuietlyAsync(ProfileName name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _profiles.TryLoadAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OpenHandsException)
+        {
+            return null; // unreadable: never compared equal, never overwritten
+        }
+    }
+
+    private Llm DecodeLegacyLlm(JsonObject legacy)
+    {
+        var element = JsonSerializer.SerializeToElement<JsonNode>(legacy, Internal.SettingsJsonContext.Default.JsonNode);
+        try
+        {
+            return LlmJsonCodec.Read(element, _cipher, isProfileFile: false,
+                (field, reason) => new SecretDecryptionException($"{_path} (agent_settings.llm)", field, reason));
+        }
+        catch (LlmFormatException ex)
+        {
+            throw new InvalidSettingsException(_path, "agent_settings.llm is invalid: " + ex.Message, ex);
+        }
+    }
+
+    private async Task<(PersistedSettings, JsonObject?)> ReadAsync(CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(_path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return (new PersistedSettings(), null);
+        }
+
+        try
+        {
+            return Internal.SettingsCodec.Read(JsonNode.Parse(bytes));
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidSettingsException(_path, "the file is not valid JSON: " + ex.Message, ex);
+        }
+        catch (LlmFormatException ex)
+        {
+            throw new InvalidSettingsException(_path, ex.Message, ex);
+        }
+    }
+
+    private void Write(PersistedSettings settings)
+    {
+        AtomicFile.EnsureDirectory(_directory);
+        AtomicFile.Write(_path, Internal.SettingsCodec.Write(settings), flushToDisk: true);
+    }
+
+    private async Task<IDisposable> LockAsync(CancellationToken cancellationToken)
+    {
+        AtomicFile.EnsureDirectory(_directory);
+        try
+        {
+            return await FileLock.AcquireAsync(_lockPath, _lockTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new StoreBusyException(_lockPath, _lockTimeout);
+        }
+    }
+}

@@ -1,2 +1,0 @@
-namespace OpenHands.Sdk.Tests;
-public class SmokeTests { [Test] public void Works() => 1.Should().Be(1); }
