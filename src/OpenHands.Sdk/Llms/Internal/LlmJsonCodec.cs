@@ -234,7 +234,7 @@ internal static class LlmJsonCodec
 
         WriteMap(writer, "litellm_extra_body", llm.LitellmExtraBody);
         writer.WriteBoolean("is_subscription", subscription);
-        foreach (var (key, value) in llm.AdditionalProperties)
+        foreach (var (key, value) in llm.AdditionalProperties.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             writer.WritePropertyName(key);
             value.WriteTo(writer);
