@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Settings;
@@ -78,7 +79,7 @@ public sealed class SettingsStoreLegacyTests
         var path = Fixtures.RequireShared("persisted_settings_baselines", "v1", "persisted_settings.json");
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir);
-        await profiles.SaveAsync("fixture-profile", new Llms.Llm("openai/gpt-4o"));
+        await profiles.SaveAsync("fixture-profile", new Llm("openai/gpt-4o"));
         File.Copy(path, settingsStore.FilePath);
 
         var settings = await settingsStore.LoadAsync();
@@ -156,7 +157,7 @@ public sealed class SettingsStoreLegacyTests
     {
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir);
-        await profiles.SaveAsync("work", new Llms.Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-same-0001") });
+        await profiles.SaveAsync("work", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-same-0001") });
         await File.WriteAllTextAsync(settingsStore.FilePath,
             """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "sk-test-same-0001", "usage_id": "agent"}}, "active_profile": "work"}""");
 
@@ -171,7 +172,7 @@ public sealed class SettingsStoreLegacyTests
     {
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir);
-        await profiles.SaveAsync(ProfileName.Default, new Llms.Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-existing-0001") });
+        await profiles.SaveAsync(ProfileName.Default, new Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-existing-0001") });
         var defaultBytes = await File.ReadAllBytesAsync(profiles.GetPath(ProfileName.Default));
         await File.WriteAllTextAsync(settingsStore.FilePath,
             """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "sk-test-other-0001"}}, "active_profile": "Default"}""");
@@ -243,7 +244,7 @@ public sealed class SettingsStoreLegacyTests
     {
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir);
-        await profiles.SaveAsync("fast", new Llms.Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-activate-0001") });
+        await profiles.SaveAsync("fast", new Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-activate-0001") });
 
         var settings = await settingsStore.ActivateProfileAsync(ProfileName.Create("fast"));
 
@@ -271,7 +272,7 @@ public sealed class SettingsStoreLegacyTests
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir);
         (await settingsStore.GetLlmApiKeyIsSetAsync()).Should().BeFalse("nothing is active");
-        await profiles.SaveAsync("local", new Llms.Llm("ollama/llama3") { BaseUrl = "http://127.0.0.1:11434" });
+        await profiles.SaveAsync("local", new Llm("ollama/llama3") { BaseUrl = "http://127.0.0.1:11434" });
         await settingsStore.ActivateProfileAsync(ProfileName.Create("local"));
 
         (await settingsStore.GetLlmApiKeyIsSetAsync()).Should().BeFalse();
