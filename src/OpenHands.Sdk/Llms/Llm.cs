@@ -294,7 +294,7 @@ public sealed record Llm
     private static int? NotNegative(int? value, string name) => value is { } v ? NotNegative(v, name) : null;
 
     private static double NotNegative(double value, string name) =>
-        value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must not be negative.");
+        value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite and must not be negative.");
 
     private static double? NotNegative(double? value, string name) => value is { } v ? NotNegative(v, name) : null;
 
