@@ -286,6 +286,54 @@ public sealed class LlmProfileStoreTests
         Directory.GetFiles(dir.Path, "*.tmp").Should().BeEmpty();
     }
 
+    [Test]
+    public async Task SaveAsync_FinalReplaceFails_ErrorPropagatesAndNoTempFileRemains()
+    {
+        using var dir = TempDirectory.Create();
+        var store = new LlmProfileStore(new() { Directory = dir.Path });
+        Directory.CreateDirectory(dir.Combine("blocked.json")); // the rename onto it fails
+
+        var act = () => store.SaveAsync("blocked", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-blocked-0001") });
+
+        await act.Should().ThrowAsync<IOException>();
+        Directory.GetFiles(dir.Path, "*.tmp").Should().BeEmpty();
+        Directory.Exists(dir.Combine("blocked.json")).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task SaveAsync_LockHeldElsewhere_ThrowsStoreBusyAndWritesNothing()
+    {
+        using var dir = TempDirectory.Create();
+        var store = new LlmProfileStore(new() { Directory = dir.Path, LockTimeout = TimeSpan.FromMilliseconds(200) });
+        await store.SaveAsync("existing", new Llm("m"));
+        var before = FolderSnapshot.Take(dir.Path);
+
+        StoreBusyException error;
+        using (new FileStream(dir.Combine(LlmProfileStore.LockFileName), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            var act = () => store.SaveAsync("new", new Llm("m"));
+            error = (await act.Should().ThrowAsync<StoreBusyException>()).Which;
+        }
+
+        error.LockPath.Should().Be(dir.Combine(LlmProfileStore.LockFileName));
+        error.Message.Should().Contain(LlmProfileStore.LockFileName);
+        before.ShouldBeUnchanged();
+        await store.SaveAsync("new", new Llm("m")); // free again once the holder lets go
+    }
+
+    [Test]
+    public async Task LoadAsync_LockHeldElsewhere_StillReads()
+    {
+        using var dir = TempDirectory.Create();
+        var store = new LlmProfileStore(new() { Directory = dir.Path, LockTimeout = TimeSpan.FromMilliseconds(200) });
+        await store.SaveAsync("existing", new Llm("openai/gpt-4o"));
+
+        using var holder = new FileStream(dir.Combine(LlmProfileStore.LockFileName), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        (await store.LoadAsync("existing")).Model.Should().Be("openai/gpt-4o");
+        (await store.ListSummariesAsync()).Should().ContainSingle();
+    }
+
     // ---- names and the .json alias (spec case 21) ----
 
     [Test]
