@@ -238,7 +238,7 @@ public sealed record Llm
     {
         get;
         init => field = value is null or "auto" or "concise" or "detailed" ? value
-            : throw new ArgumentOutOfRangeException(nameof(ReasoningSummary), value, "ReasoningSummary (reasoning_summary) must be 'auto', 'concise' or 'detailed'.");
+            : throw new ArgumentOutOfRangeException(nameof(ReasoningSummary), "ReasoningSummary (reasoning_summary) must be 'auto', 'concise' or 'detailed'.");
     }
 
     /// <summary>Gets whether encrypted reasoning is requested where the provider has it (<c>enable_encrypted_reasoning</c>).</summary>

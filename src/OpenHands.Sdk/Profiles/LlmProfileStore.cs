@@ -92,6 +92,20 @@ public sealed class LlmProfileStore : ILlmProfileStore
 
             try
             {
+                Decode(name, path, bytes);
+            }
+            catch (SecretDecryptionException)
+            {
+                // The file is fine; only the configured key does not fit it. List it so the user can see it.
+            }
+            catch (InvalidProfileException ex)
+            {
+                _logger.ProfileSkipped(path, ex.Message);
+                continue;
+            }
+
+            try
+            {
                 using var document = JsonDocument.Parse(bytes);
                 var root = document.RootElement;
                 if (root.ValueKind != JsonValueKind.Object)
@@ -254,6 +268,11 @@ public sealed class LlmProfileStore : ILlmProfileStore
             catch (LlmFormatException ex)
             {
                 throw new InvalidProfileException(name, path, ex.Message, ex);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // JsonElement.GetString on text that is not valid UTF-8 (or holds a lone escaped surrogate).
+                throw new InvalidProfileException(name, path, "the file holds text that is not valid Unicode", ex);
             }
         }
     }

@@ -28,7 +28,7 @@ public sealed class ProfileNotFoundException : OpenHandsException
     /// <param name="available">The profiles that do exist.</param>
     public ProfileNotFoundException(ProfileName name, IReadOnlyCollection<ProfileName> available)
         : base($"LLM profile '{name}' not found. Available profiles: {(available.Count == 0 ? "none" : string.Join(", ", available))}. "
-               + "Create it with ILlmProfileStore.SaveAsync or 'openhands profiles add {name} --model <model>'.")
+               + $"Create it with ILlmProfileStore.SaveAsync or 'openhands profiles add {name} --model <model>'.")
     {
         ProfileName = name;
         Available = available;

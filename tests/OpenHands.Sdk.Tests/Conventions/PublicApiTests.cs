@@ -95,6 +95,6 @@ public sealed partial class PublicApiTests
             ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(Name))}>"
             : type.Name;
 
-    [GeneratedRegex("(Key|Token|Secret|Password)$")]
+    [GeneratedRegex("(ApiKey|SecretKey|AccessKey|KeyId|Token|Secret|Password)$")]
     private static partial Regex SecretName();
 }
