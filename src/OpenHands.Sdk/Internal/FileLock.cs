@@ -11,6 +11,8 @@ namespace OpenHands.Sdk.Internal;
 /// the same kind of lock the Python SDK's <c>filelock</c> takes on the same file, so writers of both SDKs exclude
 /// each other. Threads of one process first queue on an in-process gate, so they do not spin on the file.
 /// The lock file itself is never deleted: deleting it would let two holders lock different inodes.
+/// On Unix the SDK also calls <c>flock</c> itself, so the lock holds even where .NET's own file locking is switched
+/// off (<c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c>).
 /// </remarks>
 internal sealed class FileLock : IDisposable
 {
@@ -49,7 +51,14 @@ internal sealed class FileLock : IDisposable
             {
                 try
                 {
-                    return new FileLock(new FileStream(fullPath, LockOptions), gate);
+                    var stream = new FileStream(fullPath, LockOptions);
+                    if (TryLockExplicitly(stream))
+                    {
+                        return new FileLock(stream, gate);
+                    }
+
+                    stream.Dispose();
+                    throw new IOException("The lock file is locked by another process.");
                 }
                 catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
                 {
@@ -69,6 +78,26 @@ internal sealed class FileLock : IDisposable
             gate.Release();
             throw;
         }
+    }
+
+    /// <summary>Takes <c>flock(LOCK_EX | LOCK_NB)</c> on the open lock file; <see langword="false"/> when another holder has it.</summary>
+    private static bool TryLockExplicitly(FileStream stream)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return true; // FileShare.None is a mandatory lock there
+        }
+
+        var fd = (int)stream.SafeFileHandle.DangerousGetHandle();
+        if (NativeMethods.Flock(fd, NativeMethods.LockExclusive | NativeMethods.LockNonBlocking) == 0)
+        {
+            return true;
+        }
+
+        var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+
+        // Only "held by someone else" means busy; a file system without flock support keeps .NET's own lock.
+        return error is not (NativeMethods.WouldBlockLinux or NativeMethods.WouldBlockBsd);
     }
 
     /// <summary>Releases the lock.</summary>
