@@ -61,6 +61,7 @@ public static class OpenHandsServiceCollectionExtensions
                 sp.GetService<ILoggerFactory>());
         });
         services.TryAddSingleton(sp => new ProfileResolver(sp.GetRequiredService<ILlmProfileStore>(), sp.GetRequiredService<SettingsStore>()));
+        OpenHandsBuilderExtensions.AddLlmChatClients(services);
         return new OpenHandsBuilder(services);
     }
 
