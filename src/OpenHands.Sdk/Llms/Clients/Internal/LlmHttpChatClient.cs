@@ -207,7 +207,9 @@ internal sealed class LlmHttpChatClient : IChatClient
         }
 
         var contents = chat.Messages.SelectMany(m => m.Contents).ToList();
-        return contents.Any(c => c is FunctionCallContent || (c is TextContent t && !string.IsNullOrWhiteSpace(t.Text)))
+        // Reasoning without text or tool calls is an answer: the agent nudges the model to act (Python's REASONING_ONLY).
+        return contents.Any(c => c is FunctionCallContent || c is TextReasoningContent { Text.Length: > 0 }
+                || (c is TextContent t && !string.IsNullOrWhiteSpace(t.Text)))
             ? null
             : "neither text nor tool calls";
     }
