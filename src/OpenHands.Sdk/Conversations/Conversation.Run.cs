@@ -23,7 +23,7 @@ public sealed partial class Conversation
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+            EnsureInitialized();
             if (_state.ExecutionStatus == ConversationExecutionStatus.Finished)
             {
                 return; // send a message first
@@ -48,7 +48,7 @@ public sealed partial class Conversation
                     if (_pauseRequested || cancellationToken.IsCancellationRequested)
                     {
                         _pauseRequested = false;
-                        await PauseLockedAsync(CancellationToken.None).ConfigureAwait(false);
+                        PauseLocked();
                         cancellationToken.ThrowIfCancellationRequested();
                         return;
                     }
@@ -68,12 +68,12 @@ public sealed partial class Conversation
                     if (iterations >= _state.MaxIterations)
                     {
                         SetStatus(ConversationExecutionStatus.Error);
-                        await EmitLockedAsync(new ConversationErrorEvent
+                        Emit(new ConversationErrorEvent
                         {
                             Source = EventSource.Environment,
                             Code = "MaxIterationsReached",
                             Detail = $"Agent reached maximum iterations limit ({_state.MaxIterations}).",
-                        }, CancellationToken.None).ConfigureAwait(false);
+                        });
                         return;
                     }
                 }
@@ -90,7 +90,7 @@ public sealed partial class Conversation
             {
                 if (_state.ExecutionStatus == ConversationExecutionStatus.Running)
                 {
-                    await PauseLockedAsync(CancellationToken.None).ConfigureAwait(false);
+                    PauseLocked();
                 }
             }
             finally
@@ -106,12 +106,12 @@ public sealed partial class Conversation
             try
             {
                 SetStatus(ConversationExecutionStatus.Error);
-                await EmitLockedAsync(new ConversationErrorEvent
+                Emit(new ConversationErrorEvent
                 {
                     Source = EventSource.Environment,
                     Code = ex.GetType().Name,
                     Detail = Redact(ex.Message),
-                }, CancellationToken.None).ConfigureAwait(false);
+                });
             }
             finally
             {
@@ -122,10 +122,10 @@ public sealed partial class Conversation
         }
     }
 
-    private async Task PauseLockedAsync(CancellationToken cancellationToken)
+    private void PauseLocked()
     {
         SetStatus(ConversationExecutionStatus.Paused);
-        await EmitLockedAsync(new PauseEvent { Source = EventSource.User }, cancellationToken).ConfigureAwait(false);
+        Emit(new PauseEvent { Source = EventSource.User });
     }
 
     /// <summary>One agent step: pending actions first, else one LLM call and what it asks for.</summary>
@@ -160,7 +160,7 @@ public sealed partial class Conversation
             var actions = new List<(ActionEvent Action, ITool Tool, JsonElement Arguments)>();
             for (var i = 0; i < calls.Count; i++)
             {
-                var prepared = await PrepareActionAsync(calls[i], responseId, i == 0 ? text : string.Empty, i == 0 ? reasoning : null, tools, cancellationToken).ConfigureAwait(false);
+                var prepared = PrepareAction(calls[i], responseId, i == 0 ? text : string.Empty, i == 0 ? reasoning : null, tools);
                 if (prepared is { } p)
                 {
                     actions.Add(p);
@@ -175,14 +175,14 @@ public sealed partial class Conversation
             return;
         }
 
-        await EmitLockedAsync(new MessageEvent
+        Emit(new MessageEvent
         {
             Source = EventSource.Agent,
             Role = "assistant",
             Text = text,
             ReasoningContent = reasoning,
             LlmResponseId = responseId,
-        }, cancellationToken).ConfigureAwait(false);
+        });
 
         if (!string.IsNullOrWhiteSpace(text))
         {
@@ -190,12 +190,12 @@ public sealed partial class Conversation
         }
         else
         {
-            await EmitLockedAsync(new MessageEvent { Source = EventSource.Environment, Role = "user", Text = Nudge }, cancellationToken).ConfigureAwait(false);
+            Emit(new MessageEvent { Source = EventSource.Environment, Role = "user", Text = Nudge });
         }
     }
 
-    private async Task<(ActionEvent, ITool, JsonElement)?> PrepareActionAsync(
-        FunctionCallContent call, string responseId, string thought, string? reasoning, Dictionary<string, ITool> tools, CancellationToken cancellationToken)
+    private (ActionEvent, ITool, JsonElement)? PrepareAction(
+        FunctionCallContent call, string responseId, string thought, string? reasoning, Dictionary<string, ITool> tools)
     {
         var callId = string.IsNullOrEmpty(call.CallId) ? "call_" + Guid.NewGuid().ToString("N")[..12] : call.CallId;
         var rawArguments = call.RawRepresentation as string ?? JsonSerializer.Serialize(
@@ -252,7 +252,7 @@ public sealed partial class Conversation
             action = JsonSerializer.SerializeToElement(payload, Settings.Internal.SettingsJsonContext.Default.JsonNode);
         }
 
-        var actionEvent = (ActionEvent)await EmitLockedAsync(new ActionEvent
+        var actionEvent = (ActionEvent)Emit(new ActionEvent
         {
             Source = EventSource.Agent,
             Thought = thought,
@@ -264,17 +264,17 @@ public sealed partial class Conversation
             LlmResponseId = responseId,
             SecurityRisk = risk,
             Summary = summary ?? $"{call.Name}: {arguments?.ToJsonString() ?? "{}"}",
-        }, cancellationToken).ConfigureAwait(false);
+        });
 
         if (problem is not null || tool is null)
         {
-            await EmitLockedAsync(new AgentErrorEvent
+            Emit(new AgentErrorEvent
             {
                 Source = EventSource.Agent,
                 ToolName = call.Name,
                 ToolCallId = callId,
                 Error = problem ?? $"Tool '{call.Name}' not found.",
-            }, cancellationToken).ConfigureAwait(false);
+            });
             return null;
         }
 
@@ -332,7 +332,7 @@ public sealed partial class Conversation
 
         foreach (var e in results)
         {
-            await EmitLockedAsync(e, CancellationToken.None).ConfigureAwait(false);
+            Emit(e);
         }
 
         if (batch.Any(a => a.Tool.Name == FinishToolName) && results.OfType<ObservationEvent>().Any(o => o.ToolName == FinishToolName && !o.IsError))
@@ -380,7 +380,7 @@ public sealed partial class Conversation
         return pending;
     }
 
-    private async Task EnsureInitializedAsync(CancellationToken cancellationToken)
+    private void EnsureInitialized()
     {
         var tools = Tools();
         if (_log.Events.Take(3).OfType<SystemPromptEvent>().Any())
@@ -399,12 +399,12 @@ public sealed partial class Conversation
             };
             return JsonSerializer.SerializeToElement(definition, Settings.Internal.SettingsJsonContext.Default.JsonNode);
         });
-        await EmitLockedAsync(new SystemPromptEvent
+        Emit(new SystemPromptEvent
         {
             Source = EventSource.Agent,
             SystemPrompt = _agent.SystemPrompt ?? SystemPrompt.Build(_state.WorkingDirectory, _agent.SystemMessageSuffix),
             Tools = [.. definitions],
-        }, cancellationToken).ConfigureAwait(false);
+        });
     }
 
     /// <summary>The agent's tools by name: the built-ins, then the agent's specs through the registry.</summary>
@@ -474,7 +474,7 @@ public sealed partial class Conversation
         var store = _store ?? throw new InvalidOperationException("This conversation has no profile store to switch profiles with; set ConversationOptions.ProfileStore.");
         var llm = await store.LoadAsync(name, cancellationToken).ConfigureAwait(false);
         ApplyLlm(llm, new ProfileReference(name));
-        await EmitLockedAsync(ProfileEvent(_state.LlmProfile, llm.Model, null), cancellationToken).ConfigureAwait(false);
+        Emit(ProfileEvent(_state.LlmProfile, llm.Model, null));
     }
 
     private void ApplyLlm(Llm llm, ProfileReference? reference)
@@ -506,9 +506,8 @@ public sealed partial class Conversation
     }
 
     /// <summary>Stamps, persists, then publishes an event. Callers hold the gate.</summary>
-    private async Task<ConversationEvent> EmitLockedAsync(ConversationEvent e, CancellationToken cancellationToken)
+    private ConversationEvent Emit(ConversationEvent e)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var last = _log.Events.Count > 0 ? _log.Events[^1] : null;
         var stamped = Restamp(e, last?.Id, _time.GetUtcNow());
         lock (_subscribers)
@@ -534,7 +533,6 @@ public sealed partial class Conversation
             }
         }
 
-        await Task.CompletedTask.ConfigureAwait(false);
         return stamped;
     }
 

@@ -185,7 +185,7 @@ public sealed partial class Conversation : IAsyncDisposable
         var conversation = new Conversation(state, agent, log, directory, options, store);
         if (fallbackReason is not null)
         {
-            await conversation.EmitLockedAsync(ProfileEvent(state.LlmProfile, llm.Model, fallbackReason), cancellationToken).ConfigureAwait(false);
+            conversation.Emit(ProfileEvent(state.LlmProfile, llm.Model, fallbackReason));
         }
 
         return conversation;
@@ -203,9 +203,9 @@ public sealed partial class Conversation : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+            EnsureInitialized();
             var message = new MessageEvent { Source = EventSource.User, Role = "user", Text = text };
-            var emitted = (MessageEvent)await EmitLockedAsync(message, cancellationToken).ConfigureAwait(false);
+            var emitted = (MessageEvent)Emit(message);
             if (_state.ExecutionStatus is ConversationExecutionStatus.Finished or ConversationExecutionStatus.Stuck)
             {
                 SetStatus(ConversationExecutionStatus.Idle);
@@ -263,7 +263,7 @@ public sealed partial class Conversation : IAsyncDisposable
             if (_state.ExecutionStatus is ConversationExecutionStatus.Idle or ConversationExecutionStatus.Running)
             {
                 SetStatus(ConversationExecutionStatus.Paused);
-                await EmitLockedAsync(new PauseEvent { Source = EventSource.User }, cancellationToken).ConfigureAwait(false);
+                Emit(new PauseEvent { Source = EventSource.User });
             }
         }
         finally
@@ -316,7 +316,7 @@ public sealed partial class Conversation : IAsyncDisposable
             try
             {
                 ApplyLlm(llm, llm.SourceProfile is { } p ? new ProfileReference(p) : null);
-                await EmitLockedAsync(ProfileEvent(_state.LlmProfile, llm.Model, null), cancellationToken).ConfigureAwait(false);
+                Emit(ProfileEvent(_state.LlmProfile, llm.Model, null));
             }
             finally
             {
