@@ -26,8 +26,14 @@ public class AgentStepBenchmarks
     private byte[] _requestBody = null!;
     private string _url = null!;
 
+    // BenchmarkDotNet's in-process toolchain does not await async setup methods: run it to completion here.
     [GlobalSetup]
-    public async Task SetupAsync()
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
         _server = await FakeLlmServer.StartNewAsync();
         _server.Responder = _ => FakeReply.Text("Done: the answer is 42.").WithUsage(1200, 20);
@@ -42,8 +48,7 @@ public class AgentStepBenchmarks
         _url = _server.BaseUrl + recorded.Path;
     }
 
-    [GlobalCleanup]
-    public async Task CleanupAsync()
+    private async Task CleanupAsync()
     {
         _http.Dispose();
         await _server.DisposeAsync();
@@ -58,6 +63,15 @@ public class AgentStepBenchmarks
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-test-bench-step-0001");
         using var response = await _http.SendAsync(request);
         return (await response.Content.ReadAsByteArrayAsync()).Length;
+    }
+
+    [Benchmark(Description = "part: create conversation + message, no LLM call")]
+    [BenchmarkCategory("Step")]
+    public async Task<int> CreateOnlyAsync()
+    {
+        await using var conversation = await Conversation.CreateAsync(new Agent(_llm), _options);
+        await conversation.SendMessageAsync("What is six times seven?");
+        return conversation.Events.Count;
     }
 
     [Benchmark(Description = "agent step: message + LLM call + events")]

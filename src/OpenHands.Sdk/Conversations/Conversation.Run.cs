@@ -141,9 +141,10 @@ public sealed partial class Conversation
         var tools = Tools();
         var llm = _agent.Llm;
         var client = ClientFor(llm);
+        _declarations ??= [.. tools.Values.Select(t => (AITool)AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.ParametersSchema))];
         var chatOptions = new ChatOptions
         {
-            Tools = [.. tools.Values.Select(t => (AITool)AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.ParametersSchema))],
+            Tools = _declarations,
             AdditionalProperties = new AdditionalPropertiesDictionary { ["openhands.session_id"] = Id.ToString() },
         };
         var response = await client.GetResponseAsync(MessageBuilder.Build(_log.Events), chatOptions, cancellationToken).ConfigureAwait(false);
@@ -390,14 +391,19 @@ public sealed partial class Conversation
 
         var definitions = tools.Values.Select(t =>
         {
-            var definition = new JsonObject
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+            using (var w = new Utf8JsonWriter(buffer))
             {
-                ["name"] = t.Name,
-                ["description"] = t.Description,
-                ["parameters"] = JsonNode.Parse(t.ParametersSchema.GetRawText()),
-                ["kind"] = t.GetType().Name,
-            };
-            return JsonSerializer.SerializeToElement(definition, Settings.Internal.SettingsJsonContext.Default.JsonNode);
+                w.WriteStartObject();
+                w.WriteString("name", t.Name);
+                w.WriteString("description", t.Description);
+                w.WritePropertyName("parameters");
+                t.ParametersSchema.WriteTo(w);
+                w.WriteString("kind", t.GetType().Name);
+                w.WriteEndObject();
+            }
+
+            return JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
         });
         Emit(new SystemPromptEvent
         {

@@ -50,6 +50,7 @@ public sealed partial class Conversation : IAsyncDisposable
     private readonly List<Channel<ConversationEvent>> _subscribers = [];
     private readonly Dictionary<Llm, IChatClient> _clients = new(ReferenceEqualityComparer.Instance);
     private Dictionary<string, ITool>? _tools;
+    private List<AITool>? _declarations;
     private ConversationState _state;
     private Agent _agent;
     private int _running;

@@ -19,10 +19,19 @@ internal static class AtomicFile
         var temp = Path.Combine(directory, $"tmp{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, CreateOptions))
+            // A temp name is unique, so no share lock is needed on it; the handle API skips FileStream's buffer.
+            using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, FileOptions.None))
             {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(handle, PrivateFile);
+                }
+
+                RandomAccess.Write(handle, bytes, fileOffset: 0);
+                if (flushToDisk)
+                {
+                    RandomAccess.FlushToDisk(handle);
+                }
             }
 
             File.Move(temp, path, overwrite: true);
@@ -54,10 +63,6 @@ internal static class AtomicFile
 
     public static bool IsTempFile(string fileName) =>
         fileName.StartsWith("tmp", StringComparison.Ordinal) && fileName.EndsWith(".tmp", StringComparison.Ordinal);
-
-    private static readonly FileStreamOptions CreateOptions = OperatingSystem.IsWindows()
-        ? new() { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None }
-        : new() { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = PrivateFile };
 
     private static void TryDelete(string path)
     {

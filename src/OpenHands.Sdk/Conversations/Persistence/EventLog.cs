@@ -17,6 +17,7 @@ internal sealed partial class EventLog
     private readonly string? _directory;
     private readonly List<ConversationEvent> _events = [];
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(4096);
 
     private EventLog(string? directory) => _directory = directory;
 
@@ -69,7 +70,13 @@ internal sealed partial class EventLog
             if (_directory is not null)
             {
                 var path = Path.Combine(_directory, FileNameFor(_events.Count, e.Id));
-                AtomicFile.Write(path, EventJsonCodec.ToBytes(e), flushToDisk: false);
+                _buffer.ResetWrittenCount();
+                using (var writer = new Utf8JsonWriter(_buffer))
+                {
+                    EventJsonCodec.Write(writer, e);
+                }
+
+                AtomicFile.Write(path, _buffer.WrittenSpan, flushToDisk: false);
             }
         }
         catch
