@@ -515,7 +515,7 @@ public sealed partial class Conversation
     private ConversationEvent Emit(ConversationEvent e)
     {
         var last = _log.Events.Count > 0 ? _log.Events[^1] : null;
-        var stamped = Restamp(e, last?.Id, _time.GetUtcNow());
+        var stamped = e.Stamped(_time.GetUtcNow(), last?.Id);
         lock (_subscribers)
         {
             _log.Append(stamped);
@@ -541,19 +541,6 @@ public sealed partial class Conversation
 
         return stamped;
     }
-
-    private static ConversationEvent Restamp(ConversationEvent e, string? parentId, DateTimeOffset now) => e switch
-    {
-        SystemPromptEvent x => new SystemPromptEvent { Id = x.Id, Timestamp = now, Source = x.Source, ParentId = parentId, SystemPrompt = x.SystemPrompt, DynamicContext = x.DynamicContext, Tools = x.Tools, AdditionalProperties = x.AdditionalProperties },
-        MessageEvent x => new MessageEvent { Id = x.Id, Timestamp = now, Source = x.Source, ParentId = parentId, Role = x.Role, Text = x.Text, ReasoningContent = x.ReasoningContent, LlmResponseId = x.LlmResponseId, Sender = x.Sender, AdditionalProperties = x.AdditionalProperties },
-        ActionEvent x => new ActionEvent { Id = x.Id, Timestamp = now, Source = x.Source, ParentId = parentId, Thought = x.Thought, ReasoningContent = x.ReasoningContent, Action = x.Action, ToolName = x.ToolName, ToolCallId = x.ToolCallId, ToolCall = x.ToolCall, LlmResponseId = x.LlmResponseId, SecurityRisk = x.SecurityRisk, Summary = x.Summary, AdditionalProperties = x.AdditionalProperties },
-        ObservationEvent x => new ObservationEvent { Id = x.Id, Timestamp = now, Source = x.Source, ParentId = parentId, ToolName = x.ToolName, ToolCallId = x.ToolCallId, ActionId = x.ActionId, ObservationKind = x.ObservationKind, Text = x.Text, IsError = x.IsError, ObservationFields = x.ObservationFields, AdditionalProperties = x.AdditionalProperties },
-        AgentErrorEvent x => new AgentErrorEvent { Id = x.Id, Timestamp = now, Source = x.Source, ParentId = parentId, ToolName = x.ToolName, ToolCallId = x.ToolCallId, Error = x.Error, AdditionalProperties = x.AdditionalProperties },
-        ConversationErrorEvent x => new ConversationErrorEvent { Id = x.Id, Timestamp = now, Source = x.Source, ParentId = parentId, Code = x.Code, Detail = x.Detail, AdditionalProperties = x.AdditionalProperties },
-        ConversationStateUpdateEvent x => new ConversationStateUpdateEvent { Id = x.Id, Timestamp = now, Source = x.Source, ParentId = parentId, Key = x.Key, Value = x.Value, AdditionalProperties = x.AdditionalProperties },
-        PauseEvent x => new PauseEvent { Id = x.Id, Timestamp = now, Source = x.Source, ParentId = parentId, AdditionalProperties = x.AdditionalProperties },
-        _ => e,
-    };
 
     private void SetStatus(ConversationExecutionStatus status)
     {

@@ -114,8 +114,8 @@ public sealed class LlmProfileStore : ILlmProfileStore
                     continue;
                 }
 
-                var model = StringOrNull(root, "model");
-                var baseUrl = StringOrNull(root, "base_url");
+                var model = JsonRead.StringProperty(root, "model");
+                var baseUrl = JsonRead.StringProperty(root, "base_url");
                 if (model is not null)
                 {
                     var (canonical, dropBaseUrl) = OpenHandsProxy.Canonicalize(model, baseUrl);
@@ -124,7 +124,7 @@ public sealed class LlmProfileStore : ILlmProfileStore
                 }
 
                 summaries.Add(new LlmProfileSummary(
-                    name, model, baseUrl, StringOrNull(root, "provider_connection_id"), LlmJsonCodec.IsSecretSet(root, "api_key")));
+                    name, model, baseUrl, JsonRead.StringProperty(root, "provider_connection_id"), LlmJsonCodec.IsSecretSet(root, "api_key")));
             }
             catch (JsonException ex)
             {
@@ -304,7 +304,4 @@ public sealed class LlmProfileStore : ILlmProfileStore
         names.Sort();
         return names;
     }
-
-    private static string? StringOrNull(JsonElement root, string field) =>
-        root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -34,18 +34,14 @@ internal static class ConversationStateCodec
                 w.WriteStartObject();
                 w.WriteString("name", tool.Name);
                 w.WriteStartObject("params");
-                foreach (var (key, value) in tool.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    w.WritePropertyName(key);
-                    value.WriteTo(w);
-                }
+                JsonRead.WriteProperties(w, tool.Params);
 
                 w.WriteEndObject();
                 w.WriteEndObject();
             }
 
             w.WriteEndArray();
-            WriteMap(w, state.AgentProperties);
+            JsonRead.WriteProperties(w, state.AgentProperties);
             w.WriteString("kind", "Agent");
             w.WriteEndObject();
             w.WriteStartObject("workspace");
@@ -89,9 +85,9 @@ internal static class ConversationStateCodec
                 w.WriteString("llm_profile", profile.Name.Value);
             }
 
-            WriteMap(w, state.AgentState);
+            JsonRead.WriteProperties(w, state.AgentState);
             w.WriteEndObject();
-            WriteMap(w, state.AdditionalProperties);
+            JsonRead.WriteProperties(w, state.AdditionalProperties);
             w.WriteEndObject();
         }
 
@@ -130,7 +126,7 @@ internal static class ConversationStateCodec
         {
             var reference = s.TryGetProperty("llm_profile", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
             profile = reference is not null && ProfileName.TryCreate(reference, out var pn) ? new ProfileReference(pn) : null;
-            agentState = Others(s, ["llm_profile"]);
+            agentState = JsonRead.Others(s, ["llm_profile"]);
         }
 
         return new ConversationState
@@ -144,9 +140,9 @@ internal static class ConversationStateCodec
                 && ws.TryGetProperty("working_dir", out var wd) && wd.ValueKind == JsonValueKind.String ? wd.GetString()! : Environment.CurrentDirectory,
             MaxIterations = root.TryGetProperty("max_iterations", out var mi) ? JsonRead.Int(mi, "max_iterations") ?? 500 : 500,
             Metrics = ReadMetrics(root),
-            AgentProperties = Others(agent, AgentKnown),
+            AgentProperties = JsonRead.Others(agent, AgentKnown),
             AgentState = agentState,
-            AdditionalProperties = Others(root, RootKnown),
+            AdditionalProperties = JsonRead.Others(root, RootKnown),
         };
     }
 
@@ -207,7 +203,7 @@ internal static class ConversationStateCodec
 
                 var usage = m.TryGetProperty("accumulated_token_usage", out var u) && u.ValueKind == JsonValueKind.Object ? u : default;
                 builder[entry.Name] = new LlmUsageMetrics(
-                    Str(m, "model_name") ?? string.Empty,
+                    JsonRead.StringProperty(m, "model_name") ?? string.Empty,
                     Num(m, "accumulated_cost"),
                     (long)Num(usage, "prompt_tokens"),
                     (long)Num(usage, "completion_tokens"),
@@ -224,29 +220,4 @@ internal static class ConversationStateCodec
     private static double Num(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
 
-    private static string? Str(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static ImmutableDictionary<string, JsonElement> Others(JsonElement parent, string[] known)
-    {
-        var builder = ImmutableDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var p in parent.EnumerateObject())
-        {
-            if (Array.IndexOf(known, p.Name) < 0)
-            {
-                builder[p.Name] = p.Value.Clone();
-            }
-        }
-
-        return builder.ToImmutable();
-    }
-
-    private static void WriteMap(Utf8JsonWriter w, ImmutableDictionary<string, JsonElement> map)
-    {
-        foreach (var (key, value) in map.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            w.WritePropertyName(key);
-            value.WriteTo(w);
-        }
-    }
 }

@@ -131,11 +131,7 @@ internal static class EventJsonCodec
                 WriteTextPart(w, o.Text);
                 w.WriteEndArray();
                 w.WriteBoolean("is_error", o.IsError);
-                foreach (var (key, value) in o.ObservationFields.OrderBy(f => f.Key, StringComparer.Ordinal))
-                {
-                    w.WritePropertyName(key);
-                    value.WriteTo(w);
-                }
+                JsonRead.WriteProperties(w, o.ObservationFields);
 
                 w.WriteString("kind", o.ObservationKind);
                 w.WriteEndObject();
@@ -163,11 +159,7 @@ internal static class EventJsonCodec
                 throw new NotSupportedException($"Event type {e.GetType().Name} cannot be persisted.");
         }
 
-        foreach (var (key, value) in e.AdditionalProperties.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            w.WritePropertyName(key);
-            value.WriteTo(w);
-        }
+        JsonRead.WriteProperties(w, e.AdditionalProperties);
 
         w.WriteString("kind", e.Kind);
         w.WriteEndObject();
@@ -181,18 +173,18 @@ internal static class EventJsonCodec
             throw new LlmFormatException("the event is not a JSON object");
         }
 
-        var kind = Str(root, "kind") ?? throw new LlmFormatException("the event has no 'kind'");
-        var timestamp = Str(root, "timestamp");
-        var id = Str(root, "id") ?? throw new LlmFormatException("the event has no 'id'");
+        var kind = JsonRead.StringProperty(root, "kind") ?? throw new LlmFormatException("the event has no 'kind'");
+        var timestamp = JsonRead.StringProperty(root, "timestamp");
+        var id = JsonRead.StringProperty(root, "id") ?? throw new LlmFormatException("the event has no 'id'");
         var time = timestamp is not null && DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var t) ? t : default;
-        var source = ParseSource(Str(root, "source"));
-        var parent = Str(root, "parent_id");
+        var source = ParseSource(JsonRead.StringProperty(root, "source"));
+        var parent = JsonRead.StringProperty(root, "parent_id");
         switch (kind)
         {
             case "SystemPromptEvent":
                 return new SystemPromptEvent
                 {
-                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = Others(root, [.. Common, "system_prompt", "tools", "dynamic_context"]),
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "system_prompt", "tools", "dynamic_context"]),
                     SystemPrompt = Text(root, "system_prompt") ?? string.Empty,
                     DynamicContext = Text(root, "dynamic_context"),
                     Tools = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array
@@ -203,56 +195,56 @@ internal static class EventJsonCodec
                     ? lm : throw new LlmFormatException("MessageEvent has no 'llm_message' object");
                 return new MessageEvent
                 {
-                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = Others(root, [.. Common, "llm_message", "llm_response_id", "activated_skills", "extended_content", "sender"]),
-                    Role = Str(message, "role") ?? "user",
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "llm_message", "llm_response_id", "activated_skills", "extended_content", "sender"]),
+                    Role = JsonRead.StringProperty(message, "role") ?? "user",
                     Text = Text(message, "content") ?? string.Empty,
-                    ReasoningContent = Str(message, "reasoning_content"),
-                    LlmResponseId = Str(root, "llm_response_id"),
-                    Sender = Str(root, "sender"),
+                    ReasoningContent = JsonRead.StringProperty(message, "reasoning_content"),
+                    LlmResponseId = JsonRead.StringProperty(root, "llm_response_id"),
+                    Sender = JsonRead.StringProperty(root, "sender"),
                 };
             case "ActionEvent":
                 var call = root.TryGetProperty("tool_call", out var tc) && tc.ValueKind == JsonValueKind.Object
                     ? tc : throw new LlmFormatException("ActionEvent has no 'tool_call' object");
                 return new ActionEvent
                 {
-                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = Others(root, [.. Common, "thought", "reasoning_content", "thinking_blocks", "action", "tool_name", "tool_call_id", "tool_call", "llm_response_id", "security_risk", "summary"]),
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "thought", "reasoning_content", "thinking_blocks", "action", "tool_name", "tool_call_id", "tool_call", "llm_response_id", "security_risk", "summary"]),
                     Thought = Text(root, "thought") ?? string.Empty,
-                    ReasoningContent = Str(root, "reasoning_content"),
+                    ReasoningContent = JsonRead.StringProperty(root, "reasoning_content"),
                     Action = root.TryGetProperty("action", out var action) && action.ValueKind == JsonValueKind.Object ? action.Clone() : null,
                     ToolName = Required(root, "tool_name"),
                     ToolCallId = Required(root, "tool_call_id"),
-                    ToolCall = new ToolCallRecord(Required(call, "id"), Required(call, "name"), Str(call, "arguments") ?? "{}", Str(call, "origin") ?? "completion"),
-                    LlmResponseId = Str(root, "llm_response_id") ?? string.Empty,
-                    SecurityRisk = Str(root, "security_risk") ?? "UNKNOWN",
-                    Summary = Str(root, "summary"),
+                    ToolCall = new ToolCallRecord(Required(call, "id"), Required(call, "name"), JsonRead.StringProperty(call, "arguments") ?? "{}", JsonRead.StringProperty(call, "origin") ?? "completion"),
+                    LlmResponseId = JsonRead.StringProperty(root, "llm_response_id") ?? string.Empty,
+                    SecurityRisk = JsonRead.StringProperty(root, "security_risk") ?? "UNKNOWN",
+                    Summary = JsonRead.StringProperty(root, "summary"),
                 };
             case "ObservationEvent":
                 var observation = root.TryGetProperty("observation", out var ob) && ob.ValueKind == JsonValueKind.Object
                     ? ob : throw new LlmFormatException("ObservationEvent has no 'observation' object");
                 return new ObservationEvent
                 {
-                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = Others(root, [.. Common, "tool_name", "tool_call_id", "observation", "action_id", "extended_content"]),
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "tool_name", "tool_call_id", "observation", "action_id", "extended_content"]),
                     ToolName = Required(root, "tool_name"),
                     ToolCallId = Required(root, "tool_call_id"),
                     ActionId = Required(root, "action_id"),
-                    ObservationKind = Str(observation, "kind") ?? "Observation",
+                    ObservationKind = JsonRead.StringProperty(observation, "kind") ?? "Observation",
                     Text = Text(observation, "content") ?? string.Empty,
                     IsError = observation.TryGetProperty("is_error", out var isError) && isError.ValueKind == JsonValueKind.True,
-                    ObservationFields = Others(observation, ["content", "is_error", "kind"]),
+                    ObservationFields = JsonRead.Others(observation, ["content", "is_error", "kind"]),
                 };
             case "AgentErrorEvent":
-                return new AgentErrorEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = Others(root, [.. Common, "tool_name", "tool_call_id", "error"]), ToolName = Str(root, "tool_name") ?? string.Empty, ToolCallId = Str(root, "tool_call_id") ?? string.Empty, Error = Str(root, "error") ?? string.Empty };
+                return new AgentErrorEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "tool_name", "tool_call_id", "error"]), ToolName = JsonRead.StringProperty(root, "tool_name") ?? string.Empty, ToolCallId = JsonRead.StringProperty(root, "tool_call_id") ?? string.Empty, Error = JsonRead.StringProperty(root, "error") ?? string.Empty };
             case "ConversationErrorEvent":
-                return new ConversationErrorEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = Others(root, [.. Common, "code", "detail"]), Code = Str(root, "code") ?? string.Empty, Detail = Str(root, "detail") ?? string.Empty };
+                return new ConversationErrorEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "code", "detail"]), Code = JsonRead.StringProperty(root, "code") ?? string.Empty, Detail = JsonRead.StringProperty(root, "detail") ?? string.Empty };
             case "ConversationStateUpdateEvent":
                 return new ConversationStateUpdateEvent
                 {
-                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = Others(root, [.. Common, "key", "value"]),
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "key", "value"]),
                     Key = Required(root, "key"),
                     Value = root.TryGetProperty("value", out var value) ? value.Clone() : default,
                 };
             case "PauseEvent":
-                return new PauseEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = Others(root, [.. Common]) };
+                return new PauseEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common]) };
             default:
                 return new UnknownEvent(kind, root.Clone()) { Id = id, Timestamp = time, Source = source, ParentId = parent };
         }
@@ -300,32 +292,15 @@ internal static class EventJsonCodec
         return value.ValueKind switch
         {
             JsonValueKind.String => value.GetString(),
-            JsonValueKind.Object => Str(value, "text"),
+            JsonValueKind.Object => JsonRead.StringProperty(value, "text"),
             JsonValueKind.Array => string.Join("\n", value.EnumerateArray()
-                .Select(p => p.ValueKind == JsonValueKind.String ? p.GetString() : p.ValueKind == JsonValueKind.Object ? Str(p, "text") : null)
+                .Select(p => p.ValueKind == JsonValueKind.String ? p.GetString() : p.ValueKind == JsonValueKind.Object ? JsonRead.StringProperty(p, "text") : null)
                 .Where(t => t is not null)),
             _ => null,
         };
     }
 
-    private static string? Str(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
     private static string Required(JsonElement parent, string name) =>
-        Str(parent, name) ?? throw new LlmFormatException($"the event has no '{name}' string");
+        JsonRead.StringProperty(parent, name) ?? throw new LlmFormatException($"the event has no '{name}' string");
 
-    private static ImmutableDictionary<string, JsonElement> Others(JsonElement parent, string[] known)
-    {
-        ImmutableDictionary<string, JsonElement>.Builder? builder = null;
-        foreach (var p in parent.EnumerateObject())
-        {
-            if (Array.IndexOf(known, p.Name) < 0)
-            {
-                builder ??= ImmutableDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
-                builder[p.Name] = p.Value.Clone();
-            }
-        }
-
-        return builder?.ToImmutable() ?? ImmutableDictionary<string, JsonElement>.Empty;
-    }
 }

@@ -111,6 +111,36 @@ internal static class JsonRead
         return builder.ToImmutable();
     }
 
+    /// <summary>The string value of a property, or <see langword="null"/> when it is absent or not a string.</summary>
+    public static string? StringProperty(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>The properties of an object other than <paramref name="known"/>, kept so they can be written back.</summary>
+    public static ImmutableDictionary<string, JsonElement> Others(JsonElement parent, params string[] known)
+    {
+        ImmutableDictionary<string, JsonElement>.Builder? builder = null;
+        foreach (var p in parent.EnumerateObject())
+        {
+            if (Array.IndexOf(known, p.Name) < 0)
+            {
+                builder ??= ImmutableDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
+                builder[p.Name] = p.Value.Clone();
+            }
+        }
+
+        return builder?.ToImmutable() ?? ImmutableDictionary<string, JsonElement>.Empty;
+    }
+
+    /// <summary>Writes kept properties in ordinal key order, so equal content gives equal files in every process.</summary>
+    public static void WriteProperties(Utf8JsonWriter writer, ImmutableDictionary<string, JsonElement> properties)
+    {
+        foreach (var (key, value) in properties.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.WritePropertyName(key);
+            value.WriteTo(writer);
+        }
+    }
+
     public static LlmFormatException Mismatch(string field, string expected, JsonElement actual) =>
         new($"field '{field}' must be {expected}, not {Describe(actual.ValueKind)}");
 

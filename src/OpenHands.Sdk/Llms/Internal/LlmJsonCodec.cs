@@ -234,11 +234,7 @@ internal static class LlmJsonCodec
 
         WriteMap(writer, "litellm_extra_body", llm.LitellmExtraBody);
         writer.WriteBoolean("is_subscription", subscription);
-        foreach (var (key, value) in llm.AdditionalProperties.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            writer.WritePropertyName(key);
-            value.WriteTo(writer);
-        }
+        JsonRead.WriteProperties(writer, llm.AdditionalProperties);
 
         if (isProfileFile)
         {
@@ -433,12 +429,7 @@ internal static class LlmJsonCodec
     private static void WriteMap(Utf8JsonWriter writer, string name, ImmutableDictionary<string, JsonElement> map)
     {
         writer.WriteStartObject(name);
-        foreach (var (key, value) in map.OrderBy(m => m.Key, StringComparer.Ordinal))
-        {
-            writer.WritePropertyName(key);
-            value.WriteTo(writer);
-        }
-
+        JsonRead.WriteProperties(writer, map);
         writer.WriteEndObject();
     }
 

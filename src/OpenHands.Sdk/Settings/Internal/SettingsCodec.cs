@@ -81,7 +81,7 @@ internal static class SettingsCodec
             WriteNullable(w, "active_profile", settings.ActiveProfile?.Value);
             WriteNullable(w, "active_agent_profile_id", settings.ActiveAgentProfileId);
             WriteMap(w, "misc_settings", settings.MiscSettings);
-            WriteExtra(w, settings.AdditionalProperties);
+            JsonRead.WriteProperties(w, settings.AdditionalProperties);
             w.WriteEndObject();
         }
 
@@ -280,7 +280,7 @@ internal static class SettingsCodec
             context.WriteTo(w);
         }
 
-        WriteExtra(w, extra.Remove("agent_context"));
+        JsonRead.WriteProperties(w, extra.Remove("agent_context"));
         w.WriteEndObject();
     }
 
@@ -291,7 +291,7 @@ internal static class SettingsCodec
         w.WriteNumber("max_iterations", c.MaxIterations);
         w.WriteBoolean("confirmation_mode", c.ConfirmationMode);
         WriteNullable(w, "security_analyzer", c.SecurityAnalyzer);
-        WriteExtra(w, c.AdditionalProperties);
+        JsonRead.WriteProperties(w, c.AdditionalProperties);
         w.WriteEndObject();
     }
 
@@ -327,16 +327,8 @@ internal static class SettingsCodec
     private static void WriteMap(Utf8JsonWriter w, string name, ImmutableDictionary<string, JsonElement> map)
     {
         w.WriteStartObject(name);
-        WriteExtra(w, map);
+        JsonRead.WriteProperties(w, map);
         w.WriteEndObject();
     }
 
-    private static void WriteExtra(Utf8JsonWriter w, ImmutableDictionary<string, JsonElement> map)
-    {
-        foreach (var (key, value) in map.OrderBy(m => m.Key, StringComparer.Ordinal))
-        {
-            w.WritePropertyName(key);
-            value.WriteTo(w);
-        }
-    }
 }
