@@ -100,8 +100,9 @@ public sealed partial class Conversation
 
             throw;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Any failure other than the caller's own cancellation (handled above) ends the run in error.
             await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
