@@ -24,7 +24,7 @@ internal static class CliErrors
             ($"LLM profile '{name}' not found (profiles: {Names(e.Available)}). Fix: openhands profiles add {name} --model MODEL, or pick one with 'openhands profiles list'.", ExitCodes.Usage),
         ProfileNotFoundException e => (NoActiveProfile(e.Available), ExitCodes.Usage),
         InvalidProfileNameException e =>
-            ($"{Line(e.Message)} Fix: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.", ExitCodes.Usage),
+            ($"{Line(e.Message)} Fix: choose a valid name, e.g. my-profile.", ExitCodes.Usage),
         ProfileAlreadyExistsException e =>
             ($"{Line(e.Message)} Fix: choose another name, or pass --force to 'profiles add' to replace it.", ExitCodes.Usage),
         ProfileLimitExceededException e => ($"{Line(e.Message)} Fix: remove a profile first.", ExitCodes.Usage),

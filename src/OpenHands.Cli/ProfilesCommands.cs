@@ -141,9 +141,13 @@ internal static class ProfilesCommands
 
         io.Line($"profile: {name}{(active ? " (active)" : "")}", $"[bold]profile:[/] {Markup.Escape(name.Value)}{(active ? " [green](active)[/]" : "")}");
         io.Line($"file: {home.ProfilePath(name)}");
+
+        // Text shows what this profile sets: the model, endpoint and key, and every field that differs from the default.
+        var defaults = Serialize(new Llm(llm.Model), SecretExposure.Redacted);
         foreach (var (key, value) in fields)
         {
-            if (key == "schema_version" || value is null || value is JsonObject { Count: 0 })
+            if (key == "schema_version" || value is null || value is JsonObject { Count: 0 }
+                || (key is not ("model" or "base_url" or "api_key") && JsonNode.DeepEquals(value, defaults[key])))
             {
                 continue;
             }
