@@ -1,0 +1,96 @@
+using System.Text.Json;
+using OpenHands.Sdk.Conversations.Events;
+using Spectre.Console;
+
+namespace OpenHands.Cli;
+
+/// <summary>Prints conversation events compactly: colours on a terminal, plain ASCII lines when stdout is redirected.</summary>
+internal sealed class EventPrinter(CliIo io)
+{
+    private const int MaxLine = 160;
+    private readonly Lock _gate = new();
+
+    /// <summary>Set by the spinner: what it shows while nothing else is printed.</summary>
+    public Action<string>? StatusChanged { get; set; }
+
+    public void Print(ConversationEvent e)
+    {
+        lock (_gate)
+        {
+            switch (e)
+            {
+                case MessageEvent { Source: EventSource.User } m:
+                    io.Line($"user> {m.Text}", $"[bold blue]user>[/] {Markup.Escape(m.Text)}");
+                    StatusChanged?.Invoke("Thinking…");
+                    break;
+                case MessageEvent m:
+                    io.Line($"agent> {m.Text}", $"[bold green]agent>[/] {Markup.Escape(m.Text)}");
+                    break;
+                case ActionEvent a when a.ToolName == "finish":
+                    var message = Argument(a.ToolCall.Arguments, "message") ?? string.Empty;
+                    io.Line($"done> {message}", $"[bold green]done>[/] {Markup.Escape(message)}");
+                    break;
+                case ActionEvent a:
+                    var summary = Shorten(Summarize(a.ToolName, a.ToolCall.Arguments));
+                    io.Line($"  -> {a.ToolName}: {summary}", $"  [yellow]→ {Markup.Escape(a.ToolName)}[/] {Markup.Escape(summary)}");
+                    StatusChanged?.Invoke($"Running {a.ToolName}…");
+                    break;
+                case ObservationEvent o when o.ToolName == "finish":
+                    break;
+                case ObservationEvent o:
+                    var result = Shorten(Observation(o.Text));
+                    io.Line($"  <- {(o.IsError ? "error: " : "")}{result}",
+                        o.IsError ? $"  [red]← {Markup.Escape(result)}[/]" : $"  [grey]← {Markup.Escape(result)}[/]");
+                    StatusChanged?.Invoke("Thinking…");
+                    break;
+                case AgentErrorEvent err:
+                    io.Line($"  !! {err.ToolName}: {Shorten(err.Error)}", $"  [red]!! {Markup.Escape(err.ToolName)}: {Markup.Escape(Shorten(err.Error))}[/]");
+                    StatusChanged?.Invoke("Thinking…");
+                    break;
+                case ConversationErrorEvent err:
+                    io.Line($"error> {err.Code}: {Shorten(err.Detail)}", $"[bold red]error>[/] {Markup.Escape(err.Code)}: {Markup.Escape(Shorten(err.Detail))}");
+                    break;
+                case PauseEvent:
+                    io.Line("paused.", "[yellow]paused.[/]");
+                    break;
+                case ConversationStateUpdateEvent u when u.Key == ConversationStateUpdateEvent.LlmProfileKey:
+                    var text = u.Value.ValueKind == JsonValueKind.Object && u.Value.TryGetProperty("name", out var n) ? n.ToString() : u.Value.ToString();
+                    io.Line($"profile> {text}", $"[grey]profile>[/] {Markup.Escape(text)}");
+                    break;
+            }
+        }
+    }
+
+    private static string Summarize(string tool, string arguments) => tool switch
+    {
+        "terminal" => Argument(arguments, "command") ?? arguments,
+        "file_editor" => string.Join(' ', new[] { Argument(arguments, "command"), Argument(arguments, "path") }.Where(s => s is not null)),
+        "think" => Argument(arguments, "thought") ?? arguments,
+        _ => arguments,
+    };
+
+    private static string? Argument(string arguments, string name)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(arguments);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var v) ? v.ToString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Observation(string text)
+    {
+        var lines = text.ReplaceLineEndings("\n").Trim().Split('\n');
+        return lines.Length <= 1 ? lines[0] : $"{lines[0]} … (+{lines.Length - 1} lines)";
+    }
+
+    private static string Shorten(string text)
+    {
+        var line = text.ReplaceLineEndings(" ");
+        return line.Length <= MaxLine ? line : line[..MaxLine] + " …";
+    }
+}

@@ -1,0 +1,182 @@
+using System.CommandLine;
+using OpenHands.Sdk.Agents;
+using OpenHands.Sdk.Conversations;
+using OpenHands.Sdk.Llms;
+using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Security;
+using Spectre.Console;
+
+namespace OpenHands.Cli;
+
+/// <summary><c>openhands run "TASK"</c>: a local, persisted conversation with the terminal and file-editor tools.</summary>
+internal static class RunCommand
+{
+    public const string EnvProfileName = "env";
+
+    public static Command Create(CliIo io, Option<string?> home)
+    {
+        var task = new Argument<string?>("TASK") { Description = "What the agent should do. Optional with --resume.", Arity = ArgumentArity.ZeroOrOne };
+        var profile = new Option<string?>("--profile") { Description = "The LLM profile to use; default: the active profile." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the conversation with this id (printed when a run stops)." };
+        var envs = new Option<bool>("--override-with-envs")
+        {
+            Description = "Store LLM_MODEL, LLM_API_KEY and LLM_BASE_URL as the profile 'env' and use it.",
+        };
+        var workspace = new Option<string?>("--workspace") { Description = "The folder the agent works in; default: the current folder." };
+        var run = new Command("run", "Run an agent on a task. Ctrl+C pauses the conversation; --resume ID continues it.") { task, profile, resume, envs, workspace };
+        run.SetAction((parse, ct) => ProfilesCommands.WithHome(io, parse, home, h => RunAsync(h, io, new Request(
+            parse.GetValue(task), parse.GetValue(profile), parse.GetValue(resume), parse.GetValue(envs), parse.GetValue(workspace)), ct)));
+        return run;
+    }
+
+    private static async Task<int> RunAsync(CliHome home, CliIo io, Request request, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Task) && request.Resume is null)
+        {
+            throw CliException.Usage("no task given. Fix: openhands run \"TASK\", or continue a conversation with openhands run --resume ID.");
+        }
+
+        if (request.Profile is not null && request.OverrideWithEnvs)
+        {
+            throw CliException.Usage("--profile and --override-with-envs both choose the LLM. Fix: pass only one of them.");
+        }
+
+        Guid? resumeId = null;
+        if (request.Resume is not null)
+        {
+            resumeId = Guid.TryParse(request.Resume, out var id)
+                ? id
+                : throw CliException.Usage($"'{request.Resume}' is not a conversation id. Fix: pass the id printed when the run stopped (32 hex digits).");
+        }
+
+        var workspace = Path.GetFullPath(request.Workspace ?? io.CurrentDirectory, io.CurrentDirectory);
+        if (!Directory.Exists(workspace))
+        {
+            throw CliException.Usage($"workspace '{workspace}' does not exist. Fix: create it, or pass an existing folder with --workspace.");
+        }
+
+        home.EnsureNoLegacySettings();
+        var named = await ChooseProfileAsync(home, io, request, ct);
+
+        var printer = new EventPrinter(io);
+        var options = new ConversationOptions
+        {
+            PersistenceDirectory = home.ConversationsDirectory,
+            WorkingDirectory = workspace,
+            ProfileStore = home.Profiles,
+        };
+        options.Callbacks.Add(printer.Print);
+
+        Conversation conversation;
+        if (resumeId is { } rid)
+        {
+            conversation = await Conversation.RestoreAsync(rid, options, ct);
+            if (named is { } switchTo)
+            {
+                await conversation.SwitchProfileAsync(switchTo, ct);
+            }
+        }
+        else
+        {
+            var llm = await home.Resolver.ResolveAsync(named is { } n ? new ProfileReference(n) : null, ct);
+            var agent = new Agent(llm, [new ToolSpec("terminal"), new ToolSpec("file_editor")]);
+            conversation = await Conversation.CreateAsync(agent, options, ct);
+        }
+
+        await using (conversation)
+        {
+            var profileText = conversation.State.LlmProfile?.ToString() ?? "(none)";
+            io.Line($"Conversation {conversation.Id:N} (profile '{profileText}', {conversation.Agent.Llm.Model}, workspace {workspace})",
+                $"[grey]Conversation[/] [bold]{conversation.Id:N}[/] [grey](profile '{Markup.Escape(profileText)}', {Markup.Escape(conversation.Agent.Llm.Model)}, workspace {Markup.Escape(workspace)})[/]");
+
+            if (!string.IsNullOrWhiteSpace(request.Task))
+            {
+                await conversation.SendMessageAsync(request.Task, ct);
+            }
+
+            try
+            {
+                await RunWithSpinnerAsync(conversation, printer, io, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                io.Line($"Paused and saved conversation {conversation.Id:N}. Resume with: openhands run --resume {conversation.Id:N}");
+                return ExitCodes.Ok;
+            }
+            catch (ConversationRunException ex)
+            {
+                io.Fail($"the run failed: {(ex.InnerException ?? ex).Message.ReplaceLineEndings(" ")} Fix: check the profile ('openhands profiles show {profileText}'), then resume with: openhands run --resume {conversation.Id:N}");
+                return ExitCodes.Failure;
+            }
+
+            var status = conversation.State.ExecutionStatus;
+            io.Line($"Status: {status.ToString().ToLowerInvariant()}. Conversation {conversation.Id:N} is saved in {conversation.Directory}.");
+            if (status is ConversationExecutionStatus.Paused)
+            {
+                io.Line($"Resume with: openhands run --resume {conversation.Id:N}");
+            }
+
+            return status is ConversationExecutionStatus.Error or ConversationExecutionStatus.Stuck ? ExitCodes.Failure : ExitCodes.Ok;
+        }
+    }
+
+    /// <summary>The profile the run was told to use, or null for "the active one" (or, on resume, "the conversation's own").</summary>
+    private static async Task<ProfileName?> ChooseProfileAsync(CliHome home, CliIo io, Request request, CancellationToken ct)
+    {
+        if (request.OverrideWithEnvs)
+        {
+            var model = io.Env("LLM_MODEL")
+                ?? throw CliException.Usage("--override-with-envs needs LLM_MODEL. Fix: set LLM_MODEL (e.g. openai/gpt-4o-mini), and LLM_API_KEY / LLM_BASE_URL as needed.");
+            var llm = new Llm(model)
+            {
+                ApiKey = SecretString.FromNullable(io.Env("LLM_API_KEY")),
+                BaseUrl = io.Env("LLM_BASE_URL"),
+            };
+            var reference = await home.Materializer.MaterializeAsync(llm, EnvProfileName, ct);
+            io.Note($"Using LLM_MODEL/LLM_API_KEY/LLM_BASE_URL as profile '{reference}'.");
+            return reference.Name;
+        }
+
+        if (request.Profile is not null)
+        {
+            var name = ProfileName.Create(request.Profile);
+            if (!await home.Profiles.ExistsAsync(name, ct))
+            {
+                throw new ProfileNotFoundException(name, await home.Profiles.ListAsync(ct));
+            }
+
+            return name;
+        }
+
+        if (request.Resume is null && await home.GetActiveProfileAsync(ct) is null)
+        {
+            throw CliException.Usage(CliErrors.NoActiveProfile(await home.Profiles.ListAsync(ct)));
+        }
+
+        return null;
+    }
+
+    private static async Task RunWithSpinnerAsync(Conversation conversation, EventPrinter printer, CliIo io, CancellationToken ct)
+    {
+        if (io.Terminal is not { } terminal)
+        {
+            await conversation.RunAsync(ct);
+            return;
+        }
+
+        await terminal.Status().Spinner(Spinner.Known.Dots).StartAsync("Thinking…", async context =>
+        {
+            printer.StatusChanged = text => context.Status(Markup.Escape(text));
+            try
+            {
+                await conversation.RunAsync(ct);
+            }
+            finally
+            {
+                printer.StatusChanged = null;
+            }
+        });
+    }
+
+    private sealed record Request(string? Task, string? Profile, string? Resume, bool OverrideWithEnvs, string? Workspace);
+}
