@@ -22,6 +22,7 @@ public static class AgentServerEndpointRouteBuilderExtensions
         var api = ApiGroup.Map(endpoints);
         ProfilesEndpoints.Map(api);
         SettingsEndpoints.Map(api);
+        ConversationsEndpoints.Map(api);
         return api;
     }
 }

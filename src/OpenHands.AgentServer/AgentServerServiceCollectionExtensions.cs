@@ -35,6 +35,7 @@ public static class AgentServerServiceCollectionExtensions
             o.SecretKey ??= AgentServerConfiguration.EffectiveSecretKey(server.Value);
         });
         services.TryAddSingleton<SessionKeyCheck>();
+        services.TryAddSingleton<ConversationService>();
         services.AddOpenApi();
         return builder;
     }

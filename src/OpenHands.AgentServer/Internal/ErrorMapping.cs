@@ -21,6 +21,7 @@ internal static class ErrorMapping
         SecretDecryptionException e => Of(400, e.Message),
         InvalidSettingsException e => Of(409, "Settings file is corrupted or encrypted with a different key: " + e.Message),
         StoreBusyException => Of(503, "Profile store is busy. Please retry."),
+        OpenHands.Sdk.Conversations.InvalidConversationException e => Of(409, e.Message),
         BadHttpRequestException e => Of(e.StatusCode, e.Message),
         JsonException e => (422, ApiException.Validation("Invalid JSON: " + e.Message, "json_invalid", "body")),
         _ => null,

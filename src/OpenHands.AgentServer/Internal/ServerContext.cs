@@ -27,6 +27,8 @@ internal sealed class ServerContext(HttpContext http)
 
     public ProfileMaterializer Materializer => _services.GetRequiredService<ProfileMaterializer>();
 
+    public ProfileResolver Resolver => _services.GetRequiredService<ProfileResolver>();
+
     public LlmChatClientFactory ChatClients => _services.GetRequiredService<LlmChatClientFactory>();
 
     public Cipher? Cipher => _services.GetRequiredService<CipherHolder>().Cipher;
