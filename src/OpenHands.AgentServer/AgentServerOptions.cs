@@ -1,0 +1,42 @@
+namespace OpenHands.AgentServer;
+
+/// <summary>Options of the agent server endpoints registered by <c>AddOpenHandsAgentServer</c>.</summary>
+/// <remarks>
+/// The host reads them from the <c>AgentServer</c> configuration section (appsettings) and then from the environment
+/// variables the Python agent-server uses: <c>OH_PERSISTENCE_DIR</c>, <c>OH_SECRET_KEY</c>, <c>SESSION_API_KEY</c>,
+/// <c>OH_SESSION_API_KEYS_0</c>, <c>OH_SESSION_API_KEYS_1</c>, … and <c>OH_CONVERSATIONS_PATH</c>. A configure action
+/// passed to <c>AddOpenHandsAgentServer</c> runs last.
+/// </remarks>
+public sealed class AgentServerOptions
+{
+    /// <summary>Gets the accepted <c>X-Session-API-Key</c> values.</summary>
+    /// <value>The default is empty: every <c>/api</c> route is open (as in the Python agent-server).</value>
+    public IList<string> SessionApiKeys { get; } = [];
+
+    /// <summary>Gets or sets the key that encrypts secrets at rest and in <c>X-Expose-Secrets: encrypted</c> responses.</summary>
+    /// <value>
+    /// The default is <see langword="null"/>: <c>OH_SECRET_KEY</c>, else the first session API key (the Python
+    /// agent-server's fallback, so its files stay readable), else no cipher.
+    /// </value>
+    public string? SecretKey { get; set; }
+
+    /// <summary>Gets or sets the folder for <c>settings.json</c> and <c>profiles/</c>.</summary>
+    /// <value>The default is <see langword="null"/>: <c>OH_PERSISTENCE_DIR</c>, else <c>~/.openhands</c>.</value>
+    public string? PersistenceDirectory { get; set; }
+
+    /// <summary>Gets or sets the folder holding one sub-folder per conversation.</summary>
+    /// <value>The default is <c>workspace/conversations</c> relative to the working directory.</value>
+    public string ConversationsPath { get; set; } = Path.Combine("workspace", "conversations");
+
+    /// <summary>Gets or sets the largest accepted request body, in bytes.</summary>
+    /// <value>The default is 1 MiB.</value>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Gets or sets how many LLM profiles the server lets clients create.</summary>
+    /// <value>The default is 50, as in the Python agent-server.</value>
+    public int MaxProfiles { get; set; } = 50;
+
+    /// <summary>Gets or sets how long a profile validation ping may take.</summary>
+    /// <value>The default is 30 seconds.</value>
+    public TimeSpan ValidateTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

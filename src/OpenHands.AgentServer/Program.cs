@@ -1,0 +1,13 @@
+// The runnable agent server: `dotnet run --project src/OpenHands.AgentServer` listens on http://127.0.0.1:8000
+// unless ASPNETCORE_URLS, --urls or Kestrel configuration say otherwise.
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:8000");
+}
+
+builder.Services.AddOpenHandsAgentServer();
+var app = builder.Build();
+app.UseWebSockets();
+app.MapOpenHandsAgentServer();
+await app.RunAsync().ConfigureAwait(false);
