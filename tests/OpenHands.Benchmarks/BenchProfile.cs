@@ -19,7 +19,7 @@ internal static class BenchProfile
 
     public static Llm Create() => new("anthropic/claude-sonnet-4-5")
     {
-        ApiKey = new SecretString("sk-test-bench-4f7c2a9e1b3d5f6a8c0e2b4d6f8a0c1e3b5d7f9a"),
+        ApiKey = new SecretString("sk-test-bench.4f7c2a9e1b3d5f6a8c0e2b4d6f8a0c1e3b5d7f9a"),
         BaseUrl = "https://llm-proxy.example.com/v1",
         Temperature = 0.2,
         ExtraHeaders = ImmutableDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>

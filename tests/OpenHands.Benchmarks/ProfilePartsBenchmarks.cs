@@ -72,7 +72,7 @@ public class ProfilePartsBenchmarks
 
     [Benchmark]
     [BenchmarkCategory("save-parts")]
-    public string Encrypt() => _cipher.Encrypt("sk-test-bench-4f7c2a9e1b3d5f6a8c0e2b4d6f8a0c1e3b5d7f9a");
+    public string Encrypt() => _cipher.Encrypt("sk-test-bench.4f7c2a9e1b3d5f6a8c0e2b4d6f8a0c1e3b5d7f9a");
 
     [Benchmark]
     [BenchmarkCategory("save-parts")]

@@ -8,7 +8,7 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 [Category("AgentServer")]
 public sealed class ProfilesEndpointsTests : ServerTestBase
 {
-    private const string Key = "sk-test-profiles-0123456789";
+    private const string Key = "sk-test-profiles-0123";
 
     protected override void Configure(AgentServerOptions options) => options.MaxProfiles = 3;
 

@@ -153,8 +153,8 @@ public sealed class PythonInteropTests
 
     [TestCase("sk-test-interop-passphrase", "sk-test-interop-0001", null, null, null)]
     [TestCase("sk-test-interop-passphrase", "sk-test-ünïcødé-密钥-テスト-🔑🚀", null, null, null)]
-    [TestCase("clé-secrète-🔐", "sk-test-unicode-passphrase-0001", null, null, null)]
-    [TestCase("Tgl3slE8-zMSTWrKNhIvoxRG0B00mS_3uT1s3Gk03fs=", "sk-test-fernet-passphrase-0001", null, null, null)]
+    [TestCase("clé-secrète-🔐", "sk-test-unicode-pass-01", null, null, null)]
+    [TestCase("Tgl3slE8-zMSTWrKNhIvoxRG0B00mS_3uT1s3Gk03fs=", "sk-test-fernet-pass-01", null, null, null)]
     [TestCase("test-secret-key-for-fixtures", null, "test-aws-access-id-9001", "test-aws-secret-9001/+=", "test-aws-session-9001")]
     [TestCase("test-secret-key-for-fixtures", "sk-test-all-four-0001", "test-aws-id-ü", "test-aws-secret-密", "test-aws-session-🔑")]
     public async Task SaveAsync_WithCipher_PythonDecryptsProfile(string passphrase, string? apiKey, string? awsId, string? awsSecret, string? awsSession)
@@ -207,7 +207,7 @@ public sealed class PythonInteropTests
     public async Task Encrypt_TokensFromCSharp_PythonDecryptsEach()
     {
         RequirePython();
-        const string passphrase = "sk-test-token-pipe-passphrase";
+        const string passphrase = "sk-test-pipe-passphrase";
         var cipher = new Cipher(passphrase);
         string[] plaintexts =
         [

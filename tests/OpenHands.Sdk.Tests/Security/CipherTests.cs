@@ -259,7 +259,7 @@ public sealed class CipherTests
     public void Decrypt_TokenMissingTrailingBytes_Throws(int removedBytes)
     {
         var cipher = new Cipher(Passphrase);
-        var bytes = Base64UrlDecode(cipher.Encrypt("sk-test-truncated-bytes-0001"));
+        var bytes = Base64UrlDecode(cipher.Encrypt("sk-test-truncated-0001"));
         var truncated = Base64UrlEncode(bytes[..^removedBytes]);
 
         cipher.Invoking(c => c.Decrypt(truncated)).Should().Throw<SecretDecryptionException>();

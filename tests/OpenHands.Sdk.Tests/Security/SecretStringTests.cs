@@ -135,7 +135,7 @@ public sealed class SecretStringTests
     [TestCase("sk-test-secret-string-0002")]
     [TestCase("sk-test-secret-string-000")]
     [TestCase("SK-TEST-SECRET-STRING-0001")]
-    [TestCase("sk-test-secret-string-00010")]
+    [TestCase("sk-test-secret-str-0010")]
     public void Equals_DifferentValue_IsFalse(string other)
     {
         var a = new SecretString(Key);

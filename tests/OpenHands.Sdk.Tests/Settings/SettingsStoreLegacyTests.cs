@@ -190,13 +190,13 @@ public sealed class SettingsStoreLegacyTests
         using var dir = TempDirectory.Create();
         var cipher = new Cipher("sk-test-settings-cipher");
         var (settingsStore, profiles) = CreateStores(dir, cipher);
-        var token = cipher.Encrypt("sk-test-encrypted-legacy-0001");
+        var token = cipher.Encrypt("sk-test-enc-legacy-0001");
         await File.WriteAllTextAsync(settingsStore.FilePath, """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "TOKEN"}}}""".Replace("TOKEN", token, StringComparison.Ordinal));
 
         await settingsStore.LoadAsync();
 
-        (await profiles.LoadAsync(ProfileName.Default)).ApiKey!.Reveal().Should().Be("sk-test-encrypted-legacy-0001");
-        (await File.ReadAllTextAsync(profiles.GetPath(ProfileName.Default))).Should().NotContain("sk-test-encrypted-legacy-0001");
+        (await profiles.LoadAsync(ProfileName.Default)).ApiKey!.Reveal().Should().Be("sk-test-enc-legacy-0001");
+        (await File.ReadAllTextAsync(profiles.GetPath(ProfileName.Default))).Should().NotContain("sk-test-enc-legacy-0001");
     }
 
     [Test]
@@ -204,7 +204,7 @@ public sealed class SettingsStoreLegacyTests
     {
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir, new Cipher("sk-test-wrong-cipher"));
-        var token = new Cipher("sk-test-right-cipher").Encrypt("sk-test-encrypted-legacy-0002");
+        var token = new Cipher("sk-test-right-cipher").Encrypt("sk-test-enc-legacy-0002");
         await File.WriteAllTextAsync(settingsStore.FilePath, """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "TOKEN"}}}""".Replace("TOKEN", token, StringComparison.Ordinal));
         var before = await File.ReadAllBytesAsync(settingsStore.FilePath);
 

@@ -71,8 +71,8 @@ public sealed class ErrorMappingTests
     public async Task GetResponseAsync_ProviderEchoesKeys_MessagesAndLogsNeverContainThem()
     {
         await using var h = await LlmClientHarness.StartAsync();
-        const string awsSecret = "sk-test-aws-secret-9f8e7d6c5b4a";
-        const string headerToken = "sk-test-header-token-1a2b3c4d5e";
+        const string awsSecret = "sk-test-aws-secret-9f8e";
+        const string headerToken = "sk-test-header-tok-1a2b";
         var llm = h.Llm() with
         {
             NumRetries = 3,

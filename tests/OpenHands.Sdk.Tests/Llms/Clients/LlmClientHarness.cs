@@ -13,7 +13,7 @@ namespace OpenHands.Sdk.Tests.Llms.Clients;
 /// </summary>
 internal sealed class LlmClientHarness : IAsyncDisposable
 {
-    public const string Key = "sk-test-llm-4f7c1d2e9a8b6c5d";
+    public const string Key = "sk-test-llm-4f7c1d2e9a";
 
     private LlmClientHarness(FakeLlmServer server, FakeTimeProvider time, HttpClient http)
     {

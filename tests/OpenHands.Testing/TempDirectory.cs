@@ -1,4 +1,4 @@
-namespace OpenHands.AgentServer.Tests.Support;
+namespace OpenHands.Testing;
 
 /// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable
