@@ -164,7 +164,7 @@ public sealed class MigrateCommandTests
     [TestCase("v2", "fixture-v2-persisted-llm", 240)]
     public async Task Migrate_PythonPersistedSettingsBaseline_MovesLlmToDefaultKeepsTheRest(string version, string model, int maxIterations)
     {
-        var fixture = Fixtures.RequireShared("persisted_settings_baselines", version, "persisted_settings.json");
+        var fixture = OpenHands.Testing.RepositoryFiles.RequireShared("persisted_settings_baselines", version, "persisted_settings.json");
         using var home = TempHome.Create();
         File.Copy(fixture, home.Combine("settings.json"));
 

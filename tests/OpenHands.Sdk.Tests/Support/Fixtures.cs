@@ -4,33 +4,14 @@ namespace OpenHands.Sdk.Tests.Support;
 public static class Fixtures
 {
     /// <summary>The repository root (the folder with OpenHands.Sdk.sln).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepositoryFiles.RepoRoot;
 
     /// <summary>Fixtures committed with the tests, made by Fixtures/Python/generate_fixtures.py.</summary>
     public static string Python => Path.Combine(RepoRoot, "tests", "OpenHands.Sdk.Tests", "Fixtures", "Python");
 
-    /// <summary>Files written by the Python SDK, shared beside the repository; tests skip where they are absent.</summary>
-    public static string SharedPythonSdk => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures", "python-sdk"));
+    /// <summary>Files written by the Python SDK, shared beside the repository.</summary>
+    public static string SharedPythonSdk => RepositoryFiles.SharedPythonSdk;
 
-    public static string RequireShared(params string[] parts)
-    {
-        var path = Path.Combine([SharedPythonSdk, .. parts]);
-        if (!File.Exists(path) && !Directory.Exists(path))
-        {
-            Assert.Ignore($"Shared Python SDK fixture '{path}' is absent (../shared/fixtures is not checked out beside the repository).");
-        }
-
-        return path;
-    }
-
-    private static string FindRepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OpenHands.Sdk.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("OpenHands.Sdk.sln not found above " + AppContext.BaseDirectory);
-    }
+    /// <summary>The path of a shared fixture; the test is ignored with the reason where it is absent.</summary>
+    public static string RequireShared(params string[] parts) => RepositoryFiles.RequireShared(parts);
 }

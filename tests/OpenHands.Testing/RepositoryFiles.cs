@@ -1,12 +1,19 @@
-namespace OpenHands.Cli.Tests.Support;
+using NUnit.Framework;
 
-/// <summary>Locates the shared Python SDK fixtures beside the repository; tests skip where they are absent.</summary>
-public static class Fixtures
+namespace OpenHands.Testing;
+
+/// <summary>Locates the repository and the shared Python SDK fixtures beside it; tests skip where those are absent.</summary>
+public static class RepositoryFiles
 {
+    /// <summary>Gets the repository root (the folder with OpenHands.Sdk.sln).</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
+    /// <summary>Gets the folder of files written by the Python SDK, shared beside the repository.</summary>
     public static string SharedPythonSdk => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures", "python-sdk"));
 
+    /// <summary>Returns the path of a shared fixture, or marks the test ignored (with the reason) when it is absent.</summary>
+    /// <param name="parts">The path below <see cref="SharedPythonSdk"/>.</param>
+    /// <returns>The full path.</returns>
     public static string RequireShared(params string[] parts)
     {
         var path = Path.Combine([SharedPythonSdk, .. parts]);
