@@ -33,6 +33,15 @@ public sealed class ConversationRunException : OpenHandsException
         ConversationId = conversationId;
     }
 
+    /// <summary>Initializes a new instance of the <see cref="ConversationRunException"/> class for a run that failed elsewhere (on an agent server).</summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="message">The message.</param>
+    internal ConversationRunException(Guid conversationId, string message)
+        : base(message)
+    {
+        ConversationId = conversationId;
+    }
+
     /// <summary>Gets the conversation whose run failed.</summary>
     public Guid ConversationId { get; }
 }

@@ -35,7 +35,7 @@ public sealed class ProfileNotFoundException : OpenHandsException
     }
 
     /// <summary>Gets the missing profile, or <see langword="null"/> when none was named and none is active.</summary>
-    public ProfileName? ProfileName { get; }
+    public ProfileName? ProfileName { get; private init; }
 
     /// <summary>Gets the profiles that existed when the error was raised.</summary>
     public IReadOnlyCollection<ProfileName> Available { get; } = [];
@@ -49,6 +49,12 @@ public sealed class ProfileNotFoundException : OpenHandsException
             ? "Create one with ILlmProfileStore.SaveAsync (or ProfileMaterializer.MaterializeAsync for an Llm built in code) or 'openhands profiles add NAME --model MODEL', then activate it with SettingsStore.ActivateProfileAsync."
             : $"Name one of: {string.Join(", ", available)}, or activate one with SettingsStore.ActivateProfileAsync."),
         available);
+
+    /// <summary>Creates the error for a profile an agent server reported missing, with the server's message.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="name">The missing profile, when known.</param>
+    /// <returns>The exception.</returns>
+    internal static ProfileNotFoundException FromServer(string message, ProfileName? name) => new(message, []) { ProfileName = name };
 
     private ProfileNotFoundException(string message, IReadOnlyCollection<ProfileName> available)
         : base(message) => Available = available;

@@ -1,0 +1,399 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Security;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace OpenHands.Sdk.Remote.Internal;
+
+/// <summary>
+/// The HTTP layer of the remote client: one <see cref="HttpClient"/>, the session-key header, the Polly pipelines
+/// (idempotent requests retried on 5xx, connection errors and timeouts; others tried once) and the one mapping of
+/// status codes to typed exceptions.
+/// </summary>
+internal sealed class AgentServerClient : IDisposable
+{
+    public const string SessionKeyHeader = "X-Session-API-Key";
+    public const string ExposeSecretsHeader = "X-Expose-Secrets";
+
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retrying;
+    private readonly ResiliencePipeline<HttpResponseMessage> _once;
+
+    public AgentServerClient(RemoteWorkspaceOptions options, HttpClient? httpClient, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        var address = options.BaseAddress!.AbsoluteUri;
+        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        SessionApiKey = options.SessionApiKey;
+        MaxAttempts = options.MaxAttempts;
+        RetryDelay = options.RetryDelay;
+        AttemptTimeout = options.AttemptTimeout;
+        ReconnectDelay = options.ReconnectDelay;
+        MaxReconnectDelay = options.MaxReconnectDelay;
+        StatusPollInterval = options.StatusPollInterval;
+        Time = timeProvider ?? TimeProvider.System;
+        LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = LoggerFactory.CreateLogger<RemoteWorkspace>();
+        if (httpClient is null)
+        {
+            // Polly owns the timeouts; pooled connections are recycled so DNS changes are picked up.
+            _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+            _ownsHttp = true;
+        }
+        else
+        {
+            _http = httpClient;
+        }
+
+        _retrying = BuildPipeline(MaxAttempts);
+        _once = BuildPipeline(1);
+    }
+
+    public Uri BaseAddress { get; }
+
+    public SecretString? SessionApiKey { get; }
+
+    public int MaxAttempts { get; }
+
+    public TimeSpan RetryDelay { get; }
+
+    public TimeSpan AttemptTimeout { get; }
+
+    public TimeSpan ReconnectDelay { get; }
+
+    public TimeSpan MaxReconnectDelay { get; }
+
+    public TimeSpan StatusPollInterval { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Sends a request and returns the JSON answer (a clone that outlives the response), or <see langword="null"/> for an empty body.</summary>
+    /// <exception cref="AgentServerException">The server refused the request, failed, or could not be reached.</exception>
+    /// <exception cref="ProfileNotFoundException">The request named an LLM profile the server does not have.</exception>
+    public async Task<JsonElement?> SendAsync(RemoteRequest request, CancellationToken cancellationToken)
+    {
+        var body = request.Body is null ? null : Encoding.UTF8.GetBytes(request.Body.ToJsonString());
+        var pipeline = request.Idempotent ? _retrying : _once;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RequestKey, request);
+        HttpResponseMessage response;
+        var started = Time.GetTimestamp();
+        try
+        {
+            response = await pipeline.ExecuteAsync(
+                async (ctx, state) =>
+                {
+                    using var message = state.Client.BuildMessage(state.Request, state.Body);
+                    return await state.Client._http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                (Client: this, Request: request, Body: body)).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new AgentServerRequestException(
+                Redact($"Could not reach the agent server at {BaseAddress} ({request.Method} {request.Path}): {e.Message}", request), null, null, e);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new AgentServerRequestException(
+                $"The agent server at {BaseAddress} did not answer {request.Method} {request.Path} within {AttemptTimeout.TotalSeconds:0.###} s.", null, null, e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The HttpClient's own Timeout (a client the caller passed in).
+            throw new AgentServerRequestException(
+                $"The agent server at {BaseAddress} did not answer {request.Method} {request.Path} in time.", null, null, e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            _logger.RequestCompleted(request.Method.Method, request.Path, status, (long)Time.GetElapsedTime(started).TotalMilliseconds);
+            if (response.IsSuccessStatusCode)
+            {
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    return null;
+                }
+
+                try
+                {
+                    using var document = JsonDocument.Parse(text);
+                    return document.RootElement.Clone();
+                }
+                catch (JsonException e)
+                {
+                    throw new AgentServerRequestException(
+                        $"The agent server at {BaseAddress} answered {request.Method} {request.Path} with a body that is not JSON.", status, null, e);
+                }
+            }
+
+            throw MapError(request, response.StatusCode, text);
+        }
+    }
+
+    /// <summary>Builds the websocket URL of a path (<c>http</c> → <c>ws</c>, <c>https</c> → <c>wss</c>).</summary>
+    public Uri WebSocketUri(string relativePathAndQuery)
+    {
+        var builder = new UriBuilder(new Uri(BaseAddress, relativePathAndQuery))
+        {
+            Scheme = BaseAddress.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+        };
+        return builder.Uri;
+    }
+
+    /// <summary>Replaces every secret this request or this client knows with the sentinel.</summary>
+    public string Redact(string text, RemoteRequest? request = null)
+    {
+        foreach (var secret in (request?.Secrets ?? []).Append(SessionApiKey))
+        {
+            if (secret is not null)
+            {
+                text = text.Replace(secret.Reveal(), SecretString.Redacted, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private static readonly ResiliencePropertyKey<RemoteRequest> RequestKey = new("OpenHands.Remote.Request");
+
+    private ResiliencePipeline<HttpResponseMessage> BuildPipeline(int attempts)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = Time, Name = "OpenHands.Remote" };
+        if (attempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = attempts - 1,
+                BackoffType = DelayBackoffType.Exponential,   // RetryDelay, then twice that, ...
+                Delay = RetryDelay,
+                UseJitter = false,
+                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome, args.Context.CancellationToken)),
+                OnRetry = args =>
+                {
+                    var request = args.Context.Properties.GetValue(RequestKey, null!);
+                    var reason = args.Outcome.Exception is { } e ? Redact(e.GetType().Name + ": " + e.Message, request)
+                        : $"HTTP {(int)args.Outcome.Result!.StatusCode}";
+                    args.Outcome.Result?.Dispose();
+                    _logger.RequestRetrying(request.Method.Method, request.Path, reason, args.AttemptNumber + 2, attempts, args.RetryDelay.TotalSeconds);
+                    return default;
+                },
+            });
+        }
+
+        // Inside the retry: every attempt has its own clock.
+        builder.AddTimeout(AttemptTimeout);
+        return builder.Build();
+    }
+
+    /// <summary>5xx answers, connection failures and timeouts are transient; nothing else is retried.</summary>
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken) => outcome.Exception switch
+    {
+        null => (int)outcome.Result!.StatusCode >= 500,
+        HttpRequestException or TimeoutRejectedException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,   // a caller-supplied HttpClient's Timeout
+        _ => false,
+    };
+
+    private HttpRequestMessage BuildMessage(RemoteRequest request, byte[]? body)
+    {
+        var message = new HttpRequestMessage(request.Method, new Uri(BaseAddress, request.Path));
+        if (SessionApiKey is not null)
+        {
+            message.Headers.TryAddWithoutValidation(SessionKeyHeader, SessionApiKey.Reveal());
+        }
+
+        if (request.ExposeSecrets)
+        {
+            message.Headers.TryAddWithoutValidation(ExposeSecretsHeader, "plaintext");
+        }
+
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (body is not null)
+        {
+            message.Content = new ByteArrayContent(body);
+            message.Content.Headers.ContentType = JsonMediaType;
+        }
+
+        return message;
+    }
+
+    private Exception MapError(RemoteRequest request, HttpStatusCode statusCode, string text)
+    {
+        var status = (int)statusCode;
+        var (detail, errors) = ParseDetail(text);
+        detail = detail is null ? null : Redact(detail, request);
+        errors = [.. errors.Select(e => Redact(e, request))];
+        var what = $"{request.Method} {request.Path}";
+        var said = detail is null ? string.Empty : $": {detail}";
+        switch (status)
+        {
+            case 401:
+            case 403:
+                return new AgentServerAuthenticationException(
+                    $"The agent server at {BaseAddress} rejected the session API key (HTTP {status} on {what}). "
+                    + (SessionApiKey is null ? "No key was sent: set RemoteWorkspaceOptions.SessionApiKey." : "Set RemoteWorkspaceOptions.SessionApiKey to one of the server's keys."),
+                    status, detail);
+            case 404 when IsConversationNotFound(request, detail):
+                return new ConversationNotFoundException(
+                    request.Conversation ?? Guid.Empty, $"Conversation {request.Conversation} not found on the agent server at {BaseAddress}{said}", detail);
+            case 404 when request.NotFound is NotFoundMeaning.Profile or NotFoundMeaning.ProfileOrConversation:
+                var name = request.Profile is { } p ? $"'{p}'" : "(the active profile)";
+                return ProfileNotFoundException.FromServer($"LLM profile {name} not found on the agent server at {BaseAddress}{said}", request.Profile);
+            case 409:
+                return new AgentServerConflictException($"The agent server at {BaseAddress} refused {what} (HTTP 409 Conflict){said}", detail);
+            case 422:
+                return new AgentServerValidationException(
+                    $"The agent server at {BaseAddress} rejected {what} as invalid (HTTP 422){(errors.Count == 0 ? said : ": " + string.Join("; ", errors))}",
+                    detail, errors);
+            default:
+                return new AgentServerRequestException($"The agent server at {BaseAddress} answered {what} with HTTP {status} {statusCode}{said}", status, detail, null);
+        }
+    }
+
+    private static bool IsConversationNotFound(RemoteRequest request, string? detail) => request.NotFound switch
+    {
+        NotFoundMeaning.Conversation => true,
+        NotFoundMeaning.ProfileOrConversation => detail?.StartsWith("Conversation not found", StringComparison.OrdinalIgnoreCase) == true,
+        _ => false,
+    };
+
+    /// <summary>Reads <c>{"detail": "…"}</c>, <c>{"detail": [{loc, msg, type}]}</c> (422) or any other body.</summary>
+    private static (string? Detail, List<string> Errors) ParseDetail(string text)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return (null, errors);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("detail", out var detail))
+            {
+                return (Shorten(text), errors);
+            }
+
+            string? result = detail.ValueKind switch
+            {
+                JsonValueKind.String => detail.GetString(),
+                JsonValueKind.Array => null,
+                JsonValueKind.Null => null,
+                _ => Shorten(detail.GetRawText()),
+            };
+            if (detail.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in detail.EnumerateArray())
+                {
+                    errors.Add(ValidationItem(item));
+                }
+
+                result = string.Join("; ", errors);
+            }
+
+            // The Python agent-server hides a 5xx's detail in "exception".
+            if (root.TryGetProperty("exception", out var exception) && exception.ValueKind == JsonValueKind.String)
+            {
+                result = result is null ? exception.GetString() : $"{result} ({exception.GetString()})";
+            }
+
+            return (result, errors);
+        }
+        catch (JsonException)
+        {
+            return (Shorten(text), errors);
+        }
+    }
+
+    private static string ValidationItem(JsonElement item)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText();
+        }
+
+        var loc = item.TryGetProperty("loc", out var l) && l.ValueKind == JsonValueKind.Array
+            ? string.Join(".", l.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() : x.GetRawText()))
+            : null;
+        var msg = item.TryGetProperty("msg", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : item.GetRawText();
+        return loc is null ? msg! : $"{loc}: {msg}";
+    }
+
+    private static string Shorten(string text) => text.Length <= 500 ? text : text[..500] + " …";
+}
+
+/// <summary>What an HTTP 404 on a route means.</summary>
+internal enum NotFoundMeaning
+{
+    Other = 0,
+    Profile = 1,
+    Conversation = 2,
+    ProfileOrConversation = 3,
+}
+
+/// <summary>One request of the remote client.</summary>
+internal sealed record RemoteRequest(HttpMethod Method, string Path)
+{
+    /// <summary>Gets the JSON body, or <see langword="null"/> for none.</summary>
+    public JsonNode? Body { get; init; }
+
+    /// <summary>Gets whether repeating the request leaves the server as one request would: only those are retried.</summary>
+    public bool Idempotent { get; init; }
+
+    /// <summary>Gets what a 404 means on this route.</summary>
+    public NotFoundMeaning NotFound { get; init; }
+
+    /// <summary>Gets the profile the request names, for a 404's message.</summary>
+    public ProfileName? Profile { get; init; }
+
+    /// <summary>Gets the conversation the request names.</summary>
+    public Guid? Conversation { get; init; }
+
+    /// <summary>Gets whether the request asks for plaintext secrets (<c>X-Expose-Secrets: plaintext</c>).</summary>
+    public bool ExposeSecrets { get; init; }
+
+    /// <summary>Gets the secrets the body carries, removed from any error message.</summary>
+    public IReadOnlyList<SecretString?> Secrets { get; init; } = [];
+
+    public static RemoteRequest Get(string path) => new(HttpMethod.Get, path) { Idempotent = true };
+
+    public static RemoteRequest Post(string path, JsonNode? body, bool idempotent) => new(HttpMethod.Post, path) { Body = body ?? new JsonObject(), Idempotent = idempotent };
+}
