@@ -444,7 +444,7 @@ public sealed partial class RemoteConversation
 
     private async Task PauseQuietlyAsync()
     {
-        using var timeout = new CancellationTokenSource(Client.AttemptTimeout, Client.Time);
+        using var timeout = new CancellationTokenSource(Client.AttemptTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromSeconds(30) : Client.AttemptTimeout, Client.Time);
         try
         {
             await Client.SendAsync(ForConversation(RemoteRequest.Post($"{Path}/pause", null, idempotent: false)), timeout.Token).ConfigureAwait(false);

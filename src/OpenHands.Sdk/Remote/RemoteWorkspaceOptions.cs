@@ -26,7 +26,7 @@ public sealed class RemoteWorkspaceOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets or sets how long one attempt of one request may take before it counts as a (retryable) timeout.</summary>
-    /// <value>The default is 60 seconds. Must be positive.</value>
+    /// <value>The default is 60 seconds. Must be between 10 milliseconds and 24 hours, or <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</value>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Gets or sets the wait before the event websocket reconnects the first time; it doubles per failed attempt.</summary>
@@ -64,9 +64,9 @@ public sealed class RemoteWorkspaceOptions
             errors.Add($"RemoteWorkspaceOptions.RetryDelay must not be negative (it is {RetryDelay}).");
         }
 
-        if (AttemptTimeout <= TimeSpan.Zero)
+        if (AttemptTimeout != Timeout.InfiniteTimeSpan && (AttemptTimeout < TimeSpan.FromMilliseconds(10) || AttemptTimeout > TimeSpan.FromHours(24)))
         {
-            errors.Add($"RemoteWorkspaceOptions.AttemptTimeout must be positive (it is {AttemptTimeout}).");
+            errors.Add($"RemoteWorkspaceOptions.AttemptTimeout must be between 10 ms and 24 h, or Timeout.InfiniteTimeSpan (it is {AttemptTimeout}).");
         }
 
         if (ReconnectDelay < TimeSpan.Zero)

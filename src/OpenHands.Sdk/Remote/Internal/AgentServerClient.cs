@@ -88,6 +88,9 @@ internal sealed class AgentServerClient : IDisposable
 
     public ILoggerFactory LoggerFactory { get; }
 
+    /// <summary>Gets the HTTP pipeline, also used for the websocket upgrade so that its handlers see it too.</summary>
+    public HttpMessageInvoker Invoker => _http;
+
     /// <summary>Sends a request and returns the JSON answer (a clone that outlives the response), or <see langword="null"/> for an empty body.</summary>
     /// <exception cref="AgentServerException">The server refused the request, failed, or could not be reached.</exception>
     /// <exception cref="ProfileNotFoundException">The request named an LLM profile the server does not have.</exception>
@@ -217,8 +220,11 @@ internal sealed class AgentServerClient : IDisposable
             });
         }
 
-        // Inside the retry: every attempt has its own clock.
-        builder.AddTimeout(AttemptTimeout);
+        if (AttemptTimeout != Timeout.InfiniteTimeSpan)
+        {
+            // Inside the retry: every attempt has its own clock.
+            builder.AddTimeout(AttemptTimeout);
+        }
         return builder.Build();
     }
 

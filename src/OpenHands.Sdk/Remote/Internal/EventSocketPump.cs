@@ -120,7 +120,7 @@ internal sealed class EventSocketPump
         var uri = _client.WebSocketUri($"sockets/events/{_conversationId}{(query.Length == 0 ? string.Empty : "?" + query)}");
         try
         {
-            await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(uri, _client.Invoker, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
