@@ -208,37 +208,54 @@ internal static partial class SocketsEndpoints
         // The receive loop runs on the connection's own token only: cancelling a receive would abort the socket, and a
         // server-side end (deleted conversation, shutdown) must still send its close frame.
         var receiving = ReceiveLoopAsync(s);
-        using var watch = CancellationTokenSource.CreateLinkedTokenSource(s.ClientGone.Token, s.Stopping, s.Conversations.Stopping);
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(s.ClientGone.Token, s.Aborted, s.Stopping, s.Conversations.Stopping);
         try
         {
-            await foreach (var e in s.Entry.Conversation.WatchEventsAsync(from, watch.Token).ConfigureAwait(false))
-            {
-                await s.SendAsync(EventJsonCodec.ToBytes(e)).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (watch.IsCancellationRequested)
-        {
-            // The client closed, or the server is stopping.
-        }
-
-        if (s.Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-        {
-            var (code, reason) = s.ClientGone.IsCancellationRequested ? ((int)WebSocketCloseStatus.NormalClosure, "Closed")
-                : s.Stopping.IsCancellationRequested || s.Conversations.Stopping.IsCancellationRequested ? ((int)WebSocketCloseStatus.EndpointUnavailable, "Server shutting down")
-                : !s.Conversations.Contains(s.Entry.Conversation.Id) ? (NotFound, "Conversation deleted")
-                : ((int)WebSocketCloseStatus.NormalClosure, "Closed");
-            await s.SendGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
-                await s.Socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None).ConfigureAwait(false);
+                await foreach (var e in s.Entry.Conversation.WatchEventsAsync(from, watch.Token).ConfigureAwait(false))
+                {
+                    await s.SendAsync(EventJsonCodec.ToBytes(e)).ConfigureAwait(false);
+                }
             }
-            finally
+            catch (OperationCanceledException) when (watch.IsCancellationRequested)
             {
-                s.SendGate.Release();
+                // The client closed or vanished, or the server is stopping.
+            }
+
+            if (s.Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                var (code, reason) = s.ClientGone.IsCancellationRequested ? ((int)WebSocketCloseStatus.NormalClosure, "Closed")
+                    : s.Stopping.IsCancellationRequested || s.Conversations.Stopping.IsCancellationRequested ? ((int)WebSocketCloseStatus.EndpointUnavailable, "Server shutting down")
+                    : !s.Conversations.Contains(s.Entry.Conversation.Id) ? (NotFound, "Conversation deleted")
+                    : ((int)WebSocketCloseStatus.NormalClosure, "Closed");
+                await s.SendGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await s.Socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    s.SendGate.Release();
+                }
             }
         }
-
-        await WaitQuietlyAsync(receiving).ConfigureAwait(false);
+        catch (WebSocketException)
+        {
+            // A failed send: the connection is gone. Aborting ends the receive loop at once.
+            s.Socket.Abort();
+            throw;
+        }
+        finally
+        {
+            // The receive loop uses the session's gate and token source, so it must end before they are disposed.
+            await WaitQuietlyAsync(receiving).ConfigureAwait(false);
+            if (!receiving.IsCompleted)
+            {
+                s.Socket.Abort();
+                await receiving.ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Reads client frames: a repeated auth frame is ignored; anything else is a user message that starts a run.</summary>

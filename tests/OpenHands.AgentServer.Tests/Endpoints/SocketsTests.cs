@@ -376,6 +376,33 @@ public sealed class SocketsTests : ServerTestBase
     }
 
     [Test]
+    public async Task ClientAbort_FreesTheSubscriberSlot()
+    {
+        var id = await StartConversationAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            var gone = await ConnectAsync($"/sockets/events/{id}");
+            Kind(await ReceiveAsync(gone)).Should().Be("ConversationStateUpdateEvent");
+            gone.Abort();
+            gone.Dispose();
+        }
+
+        // The server learns of an abort from its receive loop; give it a moment, then both slots must be free again.
+        var accepted = 0;
+        for (var attempt = 0; attempt < 100 && accepted < 2; attempt++)
+        {
+            accepted = 0;
+            using var a = await ConnectAsync($"/sockets/events/{id}");
+            using var b = await ConnectAsync($"/sockets/events/{id}");
+            accepted += Kind(await ReceiveAsync(a)) == "ConversationStateUpdateEvent" ? 1 : 0;
+            accepted += Kind(await ReceiveAsync(b)) == "ConversationStateUpdateEvent" ? 1 : 0;
+            await Task.Delay(50);
+        }
+
+        accepted.Should().Be(2);
+    }
+
+    [Test]
     public async Task PlainHttpGet_Returns400WithDetail()
     {
         var id = await StartConversationAsync();
