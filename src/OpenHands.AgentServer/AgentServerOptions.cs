@@ -39,4 +39,12 @@ public sealed class AgentServerOptions
     /// <summary>Gets or sets how long a profile validation ping may take.</summary>
     /// <value>The default is 30 seconds.</value>
     public TimeSpan ValidateTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long a websocket client has to send its <c>{"type":"auth"}</c> frame when it gave no key on connect.</summary>
+    /// <value>The default is 10 seconds, as in the Python agent-server; then the socket is closed with code 4001.</value>
+    public TimeSpan SocketAuthTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets or sets how many websockets may follow one conversation at a time.</summary>
+    /// <value>The default is 50, as in the Python agent-server; one more is closed with code 1013 (try again later).</value>
+    public int MaxSocketSubscribers { get; set; } = 50;
 }

@@ -8,6 +8,5 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 
 builder.Services.AddOpenHandsAgentServer();
 var app = builder.Build();
-app.UseWebSockets();
 app.MapOpenHandsAgentServer();
 await app.RunAsync().ConfigureAwait(false);

@@ -161,10 +161,19 @@ internal static class ConversationsEndpoints
     {
         var (offset, limit) = Paging(s.Http.Request);
         var status = s.Http.Request.Query["status"].FirstOrDefault();
-        var descending = (s.Http.Request.Query["sort_order"].FirstOrDefault() ?? "CREATED_AT_DESC").EndsWith("_DESC", StringComparison.Ordinal);
+        var sortOrder = s.Http.Request.Query["sort_order"].FirstOrDefault() ?? "CREATED_AT_DESC";
+        Func<ConversationService.Entry, DateTimeOffset> key = sortOrder switch
+        {
+            "CREATED_AT" or "CREATED_AT_DESC" => e => e.CreatedAt,
+            "UPDATED_AT" or "UPDATED_AT_DESC" => e => e.UpdatedAt,
+            _ => throw ApiException.Validation(
+                "sort_order must be one of CREATED_AT, UPDATED_AT, CREATED_AT_DESC, UPDATED_AT_DESC", "enum", "query", "sort_order"),
+        };
         var all = (await Service(s).AllAsync(s.Aborted).ConfigureAwait(false))
             .Where(e => status is null || string.Equals(StatusName(e.Conversation.State.ExecutionStatus), status, StringComparison.OrdinalIgnoreCase));
-        all = descending ? all.OrderByDescending(e => e.CreatedAt).ThenBy(e => e.Conversation.Id) : all.OrderBy(e => e.CreatedAt).ThenBy(e => e.Conversation.Id);
+        all = sortOrder.EndsWith("_DESC", StringComparison.Ordinal)
+            ? all.OrderByDescending(key).ThenBy(e => e.Conversation.Id)
+            : all.OrderBy(key).ThenBy(e => e.Conversation.Id);
         return ApiResults.Json(Page(all.Select(Info).ToList(), offset, limit));
     }
 
@@ -186,25 +195,24 @@ internal static class ConversationsEndpoints
     {
         var entry = await Service(s).GetAsync(id, s.Aborted).ConfigureAwait(false);
         var body = await s.ReadBodyAsync().ConfigureAwait(false);
-        if (RequestJson.OptionalString(body, "title") is { } title)
+        string? title = null;
+        if (RequestJson.OptionalString(body, "title") is { } t)
         {
-            entry.Title = title.Length is >= 1 and <= 200 ? title : throw ApiException.Validation("title must have 1-200 characters", "string_too_long", "body", "title");
+            title = t.Length is >= 1 and <= 200 ? t : throw ApiException.Validation("title must have 1-200 characters", "string_too_long", "body", "title");
         }
 
-        if (RequestJson.Optional(body, "tags") is { ValueKind: not JsonValueKind.Null } tags)
+        ImmutableSortedDictionary<string, string>? tags = null;
+        if (RequestJson.Optional(body, "tags") is { ValueKind: not JsonValueKind.Null } tagsElement)
         {
-            if (tags.ValueKind != JsonValueKind.Object || tags.EnumerateObject().Any(p => p.Value.ValueKind != JsonValueKind.String))
+            if (tagsElement.ValueKind != JsonValueKind.Object || tagsElement.EnumerateObject().Any(p => p.Value.ValueKind != JsonValueKind.String))
             {
                 throw ApiException.Validation("tags must be an object of strings", "dict_type", "body", "tags");
             }
 
-            entry.Tags.Clear();
-            foreach (var p in tags.EnumerateObject())
-            {
-                entry.Tags[p.Name] = p.Value.GetString()!;
-            }
+            tags = tagsElement.EnumerateObject().ToImmutableSortedDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
         }
 
+        entry.Update(title, tags);
         return ApiResults.Success();
     }
 
@@ -294,10 +302,40 @@ internal static class ConversationsEndpoints
 
     private static List<ConversationEvent> FilterEvents(HttpRequest request, IReadOnlyList<ConversationEvent> events)
     {
-        var kind = request.Query["kind"].FirstOrDefault();
-        var source = request.Query["source"].FirstOrDefault();
-        return [.. events.Where(e => (kind is null || e.Kind == kind) && (source is null || EventJsonCodec.SourceName(e.Source) == source))];
+        var query = request.Query;
+        var kind = query["kind"].FirstOrDefault();
+        var source = query["source"].FirstOrDefault();
+        var body = query["body"].FirstOrDefault();
+        var from = Timestamp(query["timestamp__gte"].FirstOrDefault(), "timestamp__gte");
+        var to = Timestamp(query["timestamp__lt"].FirstOrDefault(), "timestamp__lt");
+        return [.. events.Where(e => (kind is null || e.Kind == kind)
+            && (source is null || EventJsonCodec.SourceName(e.Source) == source)
+            && (from is null || e.Timestamp >= from)
+            && (to is null || e.Timestamp < to)
+            && (body is null || (EventText(e)?.Contains(body, StringComparison.OrdinalIgnoreCase) ?? false)))];
     }
+
+    /// <summary>Parses an ISO-8601 query timestamp; one without an offset is UTC (Python naive datetimes are).</summary>
+    internal static DateTimeOffset? Timestamp(string? text, string field)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var value)
+            ? value
+            : throw ApiException.Validation($"{field} must be an ISO-8601 date and time, e.g. 2026-01-31T12:00:00Z", "datetime_parsing", "query", field);
+    }
+
+    /// <summary>The text the <c>body</c> filter searches: a message's text, an action's thought, an observation's output.</summary>
+    private static string? EventText(ConversationEvent e) => e switch
+    {
+        MessageEvent m => m.Text,
+        ActionEvent a => a.Thought,
+        ObservationEvent o => o.Text,
+        _ => null,
+    };
 
     private static (int Offset, int Limit) Paging(HttpRequest request)
     {
@@ -326,9 +364,9 @@ internal static class ConversationsEndpoints
         return new JsonObject { ["items"] = page, ["next_page_id"] = next };
     }
 
-    private static JsonNode EventJson(ConversationEvent e) => JsonNode.Parse(EventJsonCodec.ToBytes(e))!;
+    internal static JsonNode EventJson(ConversationEvent e) => JsonNode.Parse(EventJsonCodec.ToBytes(e))!;
 
-    private static string MessageText(JsonElement message, string? field)
+    internal static string MessageText(JsonElement message, string? field)
     {
         string[] loc = field is null ? ["body", "content"] : ["body", field, "content"];
         if (!message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array)
@@ -348,7 +386,7 @@ internal static class ConversationsEndpoints
         _ => status.ToString().ToLowerInvariant(),
     };
 
-    private static JsonObject Info(ConversationService.Entry entry)
+    internal static JsonObject Info(ConversationService.Entry entry)
     {
         var c = entry.Conversation;
         var state = c.State;
@@ -376,6 +414,7 @@ internal static class ConversationsEndpoints
             ["title"] = entry.Title,
             ["tags"] = tags,
             ["created_at"] = entry.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["updated_at"] = entry.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
             ["current_model_id"] = c.Agent.Llm.Model,
         };
     }

@@ -1,8 +1,13 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Conversations;
+using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
 
@@ -79,9 +84,16 @@ internal sealed partial class ConversationService : IAsyncDisposable
 
         var conversation = await Conversation.CreateAsync(agent, Options(id, maxIterations, workingDirectory), cancellationToken).ConfigureAwait(false);
         var entry = new Entry(conversation, TimeProvider.System.GetUtcNow());
+        entry.WriteMeta();
         _entries[conversation.Id] = entry;
         return (entry, true);
     }
+
+    /// <summary>Whether <paramref name="id"/> is a live conversation of this server (false once deleted).</summary>
+    public bool Contains(Guid id) => _entries.ContainsKey(id);
+
+    /// <summary>Ends when the server begins to stop.</summary>
+    public CancellationToken Stopping => _stopping.Token;
 
     /// <summary>Starts the agent loop in the background; false when it is already running.</summary>
     public bool TryStartRun(Entry entry)
@@ -175,7 +187,13 @@ internal sealed partial class ConversationService : IAsyncDisposable
                     try
                     {
                         var conversation = await Conversation.RestoreAsync(id, Options(id), cancellationToken).ConfigureAwait(false);
-                        _entries[id] = new Entry(conversation, File.GetCreationTimeUtc(Path.Combine(dir, "base_state.json")));
+                        var entry = new Entry(conversation, File.GetCreationTimeUtc(Path.Combine(dir, "base_state.json")));
+                        if (entry.ReadMeta() is { } problem)
+                        {
+                            LogMetaUnreadable(_logger, id, problem);
+                        }
+
+                        _entries[id] = entry;
                     }
                     catch (InvalidConversationException e)
                     {
@@ -195,22 +213,129 @@ internal sealed partial class ConversationService : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {Id} run ended with {Error}")]
     private static partial void LogRunFailed(ILogger logger, Guid id, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {Id}: meta.json was not read ({Reason}); title and tags start empty")]
+    private static partial void LogMetaUnreadable(ILogger logger, Guid id, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {Id} could not be restored: {Reason}")]
     private static partial void LogRestoreFailed(ILogger logger, Guid id, string reason);
 
-    /// <summary>A live conversation and its background run.</summary>
+    /// <summary>A live conversation, its background run and its server-side record (<c>meta.json</c>: title, tags, times).</summary>
     internal sealed class Entry(Conversation conversation, DateTimeOffset createdAt)
     {
+        public const string MetaFileName = "meta.json";
+
+        private int _subscribers;
+
         public Conversation Conversation { get; } = conversation;
 
-        public DateTimeOffset CreatedAt { get; } = createdAt;
+        public DateTimeOffset CreatedAt { get; private set; } = createdAt;
+
+        public DateTimeOffset UpdatedAt { get; private set; } = createdAt;
 
         public Task? RunTask { get; set; }
 
         public bool IsRunning => RunTask is { IsCompleted: false };
 
-        public string? Title { get; set; }
+        public string? Title { get; private set; }
 
-        public Dictionary<string, string> Tags { get; } = new(StringComparer.Ordinal);
+        public ImmutableSortedDictionary<string, string> Tags { get; private set; } = ImmutableSortedDictionary<string, string>.Empty;
+
+        /// <summary>Takes a websocket subscriber slot; false when <paramref name="limit"/> are already taken.</summary>
+        public bool TryAddSubscriber(int limit)
+        {
+            if (Interlocked.Increment(ref _subscribers) <= limit)
+            {
+                return true;
+            }
+
+            Interlocked.Decrement(ref _subscribers);
+            return false;
+        }
+
+        public void RemoveSubscriber() => Interlocked.Decrement(ref _subscribers);
+
+        /// <summary>Changes title and/or tags and writes <c>meta.json</c> atomically before the change is visible.</summary>
+        public void Update(string? title, ImmutableSortedDictionary<string, string>? tags)
+        {
+            lock (this)
+            {
+                var (oldTitle, oldTags, oldUpdated) = (Title, Tags, UpdatedAt);
+                Title = title ?? Title;
+                Tags = tags ?? Tags;
+                UpdatedAt = TimeProvider.System.GetUtcNow();
+                try
+                {
+                    WriteMeta();
+                }
+                catch
+                {
+                    (Title, Tags, UpdatedAt) = (oldTitle, oldTags, oldUpdated);
+                    throw;
+                }
+            }
+        }
+
+        public void WriteMeta()
+        {
+            if (Conversation.Directory is not { } dir)
+            {
+                return;
+            }
+
+            var tags = new JsonObject();
+            foreach (var (k, v) in Tags)
+            {
+                tags[k] = v;
+            }
+
+            var meta = new JsonObject
+            {
+                ["id"] = Conversation.Id.ToString(),
+                ["title"] = Title,
+                ["tags"] = tags,
+                ["created_at"] = CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+                ["updated_at"] = UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
+            };
+            AtomicFile.Write(Path.Combine(dir, MetaFileName), JsonSerializer.SerializeToUtf8Bytes(meta), flushToDisk: false);
+        }
+
+        /// <summary>Reads <c>meta.json</c> when there is one; returns why it could not be read, or null.</summary>
+        public string? ReadMeta()
+        {
+            if (Conversation.Directory is not { } dir || !File.Exists(Path.Combine(dir, MetaFileName)))
+            {
+                return null;
+            }
+
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, MetaFileName)));
+                var root = doc.RootElement;
+                if (root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String)
+                {
+                    Title = t.GetString();
+                }
+
+                if (root.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Object)
+                {
+                    Tags = tags.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String)
+                        .ToImmutableSortedDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+                }
+
+                if (root.TryGetProperty("created_at", out var c) && c.ValueKind == JsonValueKind.String
+                    && DateTimeOffset.TryParse(c.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var created))
+                {
+                    CreatedAt = created;
+                }
+
+                UpdatedAt = root.TryGetProperty("updated_at", out var u) && u.ValueKind == JsonValueKind.String
+                    && DateTimeOffset.TryParse(u.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var updated) ? updated : CreatedAt;
+                return null;
+            }
+            catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+            {
+                return e.GetType().Name;
+            }
+        }
     }
 }

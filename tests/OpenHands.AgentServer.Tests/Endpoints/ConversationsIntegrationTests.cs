@@ -217,6 +217,20 @@ public sealed class ConversationsIntegrationTests : ServerTestBase
             response.Headers.Concat(response.Content.Headers).SelectMany(h => h.Value).Should().NotContain(v => v.Contains(Key), path);
         }
 
+        using (var socket = new System.Net.WebSockets.ClientWebSocket())
+        {
+            await socket.ConnectAsync(new Uri(Server.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + $"/sockets/events/{id}?resend_mode=all"), CancellationToken.None);
+            var eventCount = (await (await Server.GetAsync($"/api/conversations/{id}/events/count")).JsonAsync()).GetValue<int>();
+            var buffer = new byte[256 * 1024];
+            for (var frame = 0; frame <= eventCount; frame++)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                var received = await socket.ReceiveAsync(buffer, timeout.Token);
+                received.EndOfMessage.Should().BeTrue();
+                System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count).Should().NotContain(Key, $"websocket frame {frame}");
+            }
+        }
+
         foreach (var (file, text) in Dir.AllFiles())
         {
             if (!file.StartsWith(Path.Combine(Dir.Path, "profiles"), StringComparison.Ordinal))
@@ -224,5 +238,87 @@ public sealed class ConversationsIntegrationTests : ServerTestBase
                 text.Should().NotContain(Key, file);
             }
         }
+    }
+
+    [Test]
+    public async Task Patch_TitleAndTags_SurviveRestart()
+    {
+        await SaveProfileAsync("fast", "openai/gpt-4o");
+        var a = await StartAsync("{\"llm_profile\":\"fast\"}");
+        var b = await StartAsync("{\"llm_profile\":\"fast\"}");
+        var before = await (await Server.GetAsync($"/api/conversations/{a}")).JsonAsync();
+        await Task.Delay(20);
+
+        (await Server.PatchAsync($"/api/conversations/{a}", "{\"title\":\"Refactor\",\"tags\":{\"team\":\"core\",\"env\":\"dev\"}}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Server.PatchAsync($"/api/conversations/{a}", "{\"title\":\"Refactor parser\"}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        await RestartAsync();
+        var after = await (await Server.GetAsync($"/api/conversations/{a}")).JsonAsync();
+
+        after["title"]!.GetValue<string>().Should().Be("Refactor parser");
+        after["tags"]!.ToJsonString().Should().Be("{\"env\":\"dev\",\"team\":\"core\"}", "a title-only PATCH keeps the tags");
+        after["created_at"]!.GetValue<string>().Should().Be(before["created_at"]!.GetValue<string>());
+        DateTimeOffset.Parse(after["updated_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
+            .Should().BeAfter(DateTimeOffset.Parse(before["updated_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        var byUpdate = await (await Server.GetAsync("/api/conversations/search?sort_order=UPDATED_AT_DESC")).JsonAsync();
+        byUpdate["items"]![0]!["id"]!.GetValue<string>().Should().Be(a);
+        var byCreation = await (await Server.GetAsync("/api/conversations/search?sort_order=CREATED_AT_DESC")).JsonAsync();
+        byCreation["items"]![0]!["id"]!.GetValue<string>().Should().Be(b);
+    }
+
+    [Test]
+    public async Task Patch_InvalidBody_Returns422AndChangesNothing()
+    {
+        await SaveProfileAsync("fast", "openai/gpt-4o");
+        var id = await StartAsync("{\"llm_profile\":\"fast\"}");
+        await Server.PatchAsync($"/api/conversations/{id}", "{\"title\":\"Keep\"}");
+        var meta = await File.ReadAllTextAsync(Path.Combine(Dir.Path, "conversations", Guid.Parse(id).ToString("N"), "meta.json"));
+
+        var response = await Server.PatchAsync($"/api/conversations/{id}", "{\"title\":\"New\",\"tags\":{\"k\":1}}");
+
+        ((int)response.StatusCode).Should().Be(422);
+        (await (await Server.GetAsync($"/api/conversations/{id}")).JsonAsync())["title"]!.GetValue<string>().Should().Be("Keep");
+        (await File.ReadAllTextAsync(Path.Combine(Dir.Path, "conversations", Guid.Parse(id).ToString("N"), "meta.json"))).Should().Be(meta);
+    }
+
+    [Test]
+    public async Task Restart_CorruptMetaJson_RestoresWithoutTitle()
+    {
+        await SaveProfileAsync("fast", "openai/gpt-4o");
+        var id = await StartAsync("{\"llm_profile\":\"fast\"}");
+        await Server.PatchAsync($"/api/conversations/{id}", "{\"title\":\"Lost\"}");
+        await File.WriteAllTextAsync(Path.Combine(Dir.Path, "conversations", Guid.Parse(id).ToString("N"), "meta.json"), "{ torn");
+
+        await RestartAsync();
+        var response = await Server.GetAsync($"/api/conversations/{id}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.JsonAsync())["title"].Should().BeNull();
+    }
+
+    [Test]
+    public async Task EventsSearch_BodyAndTimestampFilters_SelectEvents()
+    {
+        await SaveProfileAsync("fast", "openai/gpt-4o");
+        var id = await StartAsync("{\"llm_profile\":\"fast\"}");
+        _llm.Enqueue(FakeReply.Text("Alpha reply"), FakeReply.Text("Beta reply"));
+        await SendAsync(id, "alpha question", run: true);
+        await WaitForStatusAsync(id, "finished", "idle");
+        await Task.Delay(20);
+        var cut = DateTimeOffset.UtcNow;
+        await Task.Delay(20);
+        await SendAsync(id, "beta question", run: true);
+        await WaitForStatusAsync(id, "finished", "idle");
+        await _llm.WaitForRequestsAsync(2);
+
+        var alpha = await (await Server.GetAsync($"/api/conversations/{id}/events/search?body=ALPHA")).JsonAsync();
+        var late = await (await Server.GetAsync($"/api/conversations/{id}/events/search?kind=MessageEvent&timestamp__gte={Uri.EscapeDataString(cut.ToString("O"))}")).JsonAsync();
+        var early = await (await Server.GetAsync($"/api/conversations/{id}/events/count?kind=MessageEvent&timestamp__lt={Uri.EscapeDataString(cut.ToString("O"))}")).JsonAsync();
+        var bad = await Server.GetAsync($"/api/conversations/{id}/events/search?timestamp__gte=soon");
+
+        alpha["items"]!.AsArray().Select(e => e!.ToJsonString()).Should().HaveCount(2).And.OnlyContain(e => e.Contains("lpha"));
+        late["items"]!.AsArray().Select(e => e!.ToJsonString()).Should().HaveCount(2).And.OnlyContain(e => e.Contains("eta"));
+        early.GetValue<int>().Should().Be(2);
+        ((int)bad.StatusCode).Should().Be(422);
+        (await bad.Content.ReadAsStringAsync()).Should().Contain("timestamp__gte");
     }
 }

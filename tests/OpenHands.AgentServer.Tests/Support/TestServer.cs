@@ -46,7 +46,6 @@ public sealed class TestServer : IAsyncDisposable
             configure?.Invoke(o);
         });
         var app = builder.Build();
-        app.UseWebSockets();
         app.MapOpenHandsAgentServer();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

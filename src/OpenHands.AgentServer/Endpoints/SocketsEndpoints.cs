@@ -1,0 +1,439 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenHands.AgentServer.Internal;
+using OpenHands.Sdk.Conversations.Events;
+using OpenHands.Sdk.Conversations.Internal;
+
+namespace OpenHands.AgentServer.Endpoints;
+
+/// <summary>
+/// <c>/sockets/events/{conversation_id}</c>: a conversation's events, pushed live over a websocket, with the reference's
+/// authentication (key in the query or header, else a first <c>{"type":"auth"}</c> frame) and <c>resend_mode</c>.
+/// </summary>
+/// <remarks>
+/// Close codes: 4001 authentication failed, 4004 conversation not found or deleted, 1013 too many subscribers,
+/// 1008 bad query, 1001 server shutting down. Frames the client sends (other than auth) are user messages and start a run.
+/// </remarks>
+internal static partial class SocketsEndpoints
+{
+    public const int AuthenticationFailed = 4001;
+    public const int NotFound = 4004;
+    public const string FullStateKey = "full_state";
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        // The websocket middleware is part of this endpoint, so embedding apps need not call UseWebSockets themselves
+        // (when they do, the middleware sees its feature already set and steps aside).
+        var pipeline = endpoints.CreateApplicationBuilder().UseWebSockets();
+        pipeline.Run(HandleAsync);
+        endpoints.Map("/sockets/events/{conversation_id}", pipeline.Build()).ExcludeFromDescription();
+    }
+
+    private static async Task HandleAsync(HttpContext http)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            await ApiResults.Error(StatusCodes.Status400BadRequest, "This route is a websocket: connect with a websocket client (ws://host/sockets/events/{conversation_id}).")
+                .ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
+        var services = http.RequestServices;
+        var options = services.GetRequiredService<IOptions<AgentServerOptions>>().Value;
+        var keys = services.GetRequiredService<SessionKeyCheck>();
+        var conversations = services.GetRequiredService<ConversationService>();
+        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenHands.AgentServer.Sockets");
+        using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        try
+        {
+            var (authenticated, pending) = await AuthenticateAsync(http, socket, keys, options).ConfigureAwait(false);
+            if (!authenticated)
+            {
+                await CloseAsync(socket, AuthenticationFailed, "Authentication failed", pending).ConfigureAwait(false);
+                return;
+            }
+
+            var entry = Guid.TryParse(http.GetRouteValue("conversation_id") as string, out var id)
+                ? await conversations.TryGetAsync(id, http.RequestAborted).ConfigureAwait(false)
+                : null;
+            if (entry is null)
+            {
+                await CloseAsync(socket, NotFound, "Conversation not found").ConfigureAwait(false);
+                return;
+            }
+
+            if (ResendStart(http.Request.Query, entry.Conversation.Events) is not { } from)
+            {
+                await CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation,
+                    "resend_mode must be all or since; since needs after_timestamp (ISO-8601)").ConfigureAwait(false);
+                return;
+            }
+
+            if (!entry.TryAddSubscriber(options.MaxSocketSubscribers))
+            {
+                await CloseAsync(socket, 1013, "Too many subscribers for this conversation").ConfigureAwait(false);
+                return;
+            }
+
+            try
+            {
+                using var session = new Session(socket, entry, conversations, options, logger, http.RequestAborted, stopping);
+                await StreamAsync(session, from).ConfigureAwait(false);
+            }
+            finally
+            {
+                entry.RemoveSubscriber();
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The client went away; there is nobody left to tell.
+            LogSocketEnded(logger, e);
+        }
+    }
+
+    /// <summary>
+    /// Checks the session key: from the query or header before anything else, else from a first
+    /// <c>{"type":"auth","session_api_key":...}</c> frame within <see cref="AgentServerOptions.SocketAuthTimeout"/>.
+    /// </summary>
+    /// <returns>Whether the key is accepted, and a receive still in flight when the wait timed out.</returns>
+    private static async Task<(bool Accepted, Task? Pending)> AuthenticateAsync(HttpContext http, WebSocket socket, SessionKeyCheck keys, AgentServerOptions options)
+    {
+        if (keys.IsOpen)
+        {
+            return (true, null);
+        }
+
+        var presented = http.Request.Query["session_api_key"].FirstOrDefault() ?? http.Request.Headers[SessionKeyCheck.HeaderName].FirstOrDefault();
+        if (presented is not null)
+        {
+            return (keys.Accepts(presented), null);
+        }
+
+        // Cancelling a websocket receive aborts the socket, so the timeout races the receive instead of cancelling it:
+        // the client then still gets a proper 4001 close frame.
+        var first = ReadMessageAsync(socket, 64 * 1024, http.RequestAborted);
+        if (await Task.WhenAny(first, Task.Delay(options.SocketAuthTimeout, http.RequestAborted)).ConfigureAwait(false) != first)
+        {
+            return (false, first);
+        }
+
+        var (type, data) = await first.ConfigureAwait(false);
+        if (type != WebSocketMessageType.Text || data is null)
+        {
+            return (false, null);
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(data);
+            var root = doc.RootElement;
+            return (root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "auth"
+                && root.TryGetProperty("session_api_key", out var k) && k.ValueKind == JsonValueKind.String
+                && keys.Accepts(k.GetString()), null);
+        }
+        catch (JsonException)
+        {
+            return (false, null);
+        }
+    }
+
+    /// <summary>The index of the first event to send: all (<c>resend_mode=all</c>, or legacy <c>resend_all=true</c>), those at
+    /// or after <c>after_timestamp</c> (<c>since</c>), or only new ones (no mode); null when the query is invalid.</summary>
+    private static int? ResendStart(IQueryCollection query, IReadOnlyList<ConversationEvent> events)
+    {
+        var mode = query["resend_mode"].FirstOrDefault();
+        if (mode is null && string.Equals(query["resend_all"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            mode = "all";
+        }
+
+        switch (mode)
+        {
+            case null:
+                return events.Count;
+            case "all":
+                return 0;
+            case "since":
+                DateTimeOffset after;
+                try
+                {
+                    after = ConversationsEndpoints.Timestamp(query["after_timestamp"].FirstOrDefault(), "after_timestamp") is { } a ? a : default;
+                }
+                catch (ApiException)
+                {
+                    return null;
+                }
+
+                if (after == default)
+                {
+                    return null;
+                }
+
+                var index = 0;
+                while (index < events.Count && events[index].Timestamp < after)
+                {
+                    index++;
+                }
+
+                return index;
+            default:
+                return null;
+        }
+    }
+
+    private static async Task StreamAsync(Session s, int from)
+    {
+        var fullState = new ConversationStateUpdateEvent
+        {
+            Key = FullStateKey,
+            Value = JsonSerializer.SerializeToElement(ConversationsEndpoints.Info(s.Entry)),
+            Source = EventSource.Environment,
+            Timestamp = TimeProvider.System.GetUtcNow(),
+        };
+        await s.SendAsync(EventJsonCodec.ToBytes(fullState)).ConfigureAwait(false);
+
+        // The receive loop runs on the connection's own token only: cancelling a receive would abort the socket, and a
+        // server-side end (deleted conversation, shutdown) must still send its close frame.
+        var receiving = ReceiveLoopAsync(s);
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(s.ClientGone.Token, s.Aborted, s.Stopping, s.Conversations.Stopping);
+        try
+        {
+            try
+            {
+                await foreach (var e in s.Entry.Conversation.WatchEventsAsync(from, watch.Token).ConfigureAwait(false))
+                {
+                    await s.SendAsync(EventJsonCodec.ToBytes(e)).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (watch.IsCancellationRequested)
+            {
+                // The client closed or vanished, or the server is stopping.
+            }
+
+            if (s.Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                var (code, reason) = s.ClientGone.IsCancellationRequested ? ((int)WebSocketCloseStatus.NormalClosure, "Closed")
+                    : s.Stopping.IsCancellationRequested || s.Conversations.Stopping.IsCancellationRequested ? ((int)WebSocketCloseStatus.EndpointUnavailable, "Server shutting down")
+                    : !s.Conversations.Contains(s.Entry.Conversation.Id) ? (NotFound, "Conversation deleted")
+                    : ((int)WebSocketCloseStatus.NormalClosure, "Closed");
+                await s.SendGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await s.Socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None).ConfigureAwait(false);
+                }
+                finally
+                {
+                    s.SendGate.Release();
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+            // A failed send: the connection is gone. Aborting ends the receive loop at once.
+            s.Socket.Abort();
+            throw;
+        }
+        finally
+        {
+            // The receive loop uses the session's gate and token source, so it must end before they are disposed.
+            await WaitQuietlyAsync(receiving).ConfigureAwait(false);
+            if (!receiving.IsCompleted)
+            {
+                s.Socket.Abort();
+                await receiving.ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Reads client frames: a repeated auth frame is ignored; anything else is a user message that starts a run.</summary>
+    private static async Task ReceiveLoopAsync(Session s)
+    {
+        try
+        {
+            while (true)
+            {
+                var (type, data) = await ReadMessageAsync(s.Socket, s.Options.MaxRequestBodyBytes, s.Aborted).ConfigureAwait(false);
+                if (type == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                if (data is null)
+                {
+                    await s.SendErrorAsync("413", JsonValue.Create($"A frame may have at most {s.Options.MaxRequestBodyBytes} bytes")).ConfigureAwait(false);
+                    continue;
+                }
+
+                await HandleClientMessageAsync(s, data).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            LogSocketEnded(s.Logger, e);
+        }
+        finally
+        {
+            await s.ClientGone.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task HandleClientMessageAsync(Session s, byte[] data)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(data);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw ApiException.Validation("A frame must be a JSON object: a message {\"role\":\"user\",\"content\":[...]}", "model_type", "body");
+            }
+
+            if (root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "auth")
+            {
+                return;
+            }
+
+            if (RequestJson.OptionalString(root, "role") is { } role && role != "user")
+            {
+                throw ApiException.Validation("Only role 'user' messages can be sent", "literal_error", "body", "role");
+            }
+
+            await s.Entry.Conversation.SendMessageAsync(ConversationsEndpoints.MessageText(root, null), s.Aborted).ConfigureAwait(false);
+            s.Conversations.TryStartRun(s.Entry);
+        }
+        catch (Exception e) when (ErrorMapping.Map(e) is { } mapped)
+        {
+            await s.SendErrorAsync(mapped.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), mapped.Error.Detail.DeepClone()).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads one whole message; its bytes are null when it is longer than <paramref name="maxBytes"/> (the rest is skipped).</summary>
+    private static async Task<(WebSocketMessageType Type, byte[]? Data)> ReadMessageAsync(WebSocket socket, long maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            using var message = new MemoryStream();
+            var tooBig = false;
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return (WebSocketMessageType.Close, null);
+                }
+
+                if (!tooBig && message.Length + result.Count <= maxBytes)
+                {
+                    message.Write(buffer, 0, result.Count);
+                }
+                else
+                {
+                    tooBig = true;
+                }
+
+                if (result.EndOfMessage)
+                {
+                    return (result.MessageType, tooBig ? null : message.ToArray());
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Sends a close frame and waits briefly for the client's answer (or for <paramref name="pending"/>, a receive in flight).</summary>
+    private static async Task CloseAsync(WebSocket socket, int code, string reason, Task? pending = null)
+    {
+        await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None).ConfigureAwait(false);
+        await WaitQuietlyAsync(pending ?? ReadMessageAsync(socket, 0, CancellationToken.None)).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits up to two seconds for a receive to finish; its failure (the client vanished) is expected here.</summary>
+    private static async Task WaitQuietlyAsync(Task task)
+    {
+        try
+        {
+            await task.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
+        {
+            // The socket is disposed right after; a client that never answers the close is simply dropped.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Websocket ended by the connection")]
+    private static partial void LogSocketEnded(ILogger logger, Exception exception);
+
+    /// <summary>One subscriber's socket and what its loops share; sends are serialized (a websocket allows one at a time).</summary>
+    private sealed class Session(WebSocket socket, ConversationService.Entry entry, ConversationService conversations, AgentServerOptions options, ILogger logger, CancellationToken aborted, CancellationToken stopping)
+        : IDisposable
+    {
+        public WebSocket Socket { get; } = socket;
+
+        public ConversationService.Entry Entry { get; } = entry;
+
+        public ConversationService Conversations { get; } = conversations;
+
+        public AgentServerOptions Options { get; } = options;
+
+        public ILogger Logger { get; } = logger;
+
+        public CancellationToken Aborted { get; } = aborted;
+
+        public CancellationToken Stopping { get; } = stopping;
+
+        public SemaphoreSlim SendGate { get; } = new(1, 1);
+
+        public CancellationTokenSource ClientGone { get; } = new();
+
+        public async Task SendAsync(byte[] frame)
+        {
+            await SendGate.WaitAsync(Aborted).ConfigureAwait(false);
+            try
+            {
+                await Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, Aborted).ConfigureAwait(false);
+            }
+            finally
+            {
+                SendGate.Release();
+            }
+        }
+
+        public void Dispose()
+        {
+            SendGate.Dispose();
+            ClientGone.Dispose();
+        }
+
+        /// <summary>Sends a <c>ServerErrorEvent</c> (not persisted) telling the client why its frame was refused.</summary>
+        public Task SendErrorAsync(string code, JsonNode detail)
+        {
+            var error = new JsonObject
+            {
+                ["kind"] = "ServerErrorEvent",
+                ["id"] = Guid.NewGuid().ToString(),
+                ["timestamp"] = TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", System.Globalization.CultureInfo.InvariantCulture),
+                ["source"] = "environment",
+                ["code"] = code,
+                ["detail"] = detail,
+            };
+            return SendAsync(Encoding.UTF8.GetBytes(error.ToJsonString()));
+        }
+    }
+}
