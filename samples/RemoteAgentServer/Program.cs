@@ -41,7 +41,6 @@ builder.Services.AddOpenHandsAgentServer(o =>
     o.ConversationsPath = Path.Combine(state.FullName, "conversations");
 });
 await using var server = builder.Build();
-server.UseWebSockets();
 server.MapOpenHandsAgentServer();
 await server.StartAsync();
 var address = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

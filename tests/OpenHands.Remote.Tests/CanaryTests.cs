@@ -26,6 +26,7 @@ public sealed class CanaryTests : RemoteTestBase
         // A raw Llm with the key: materialized once, then everything goes by reference.
         var agent = new Agent(FakeLlmConfig(ModelA, Canary), [new ToolSpec("terminal")]);
         var conversation = await RemoteConversation.StartAsync(Workspace, agent, new RemoteConversationOptions { InitialMessage = "first" });
+        await using var stream = new EventCollector(ct => conversation.StreamEventsAsync(cancellationToken: ct));
         await Workspace.SaveProfileAsync("smart", FakeLlmConfig(ModelB, apiKey: null));
         await conversation.RunAsync();
         await conversation.SwitchProfileAsync("smart");
@@ -39,6 +40,7 @@ public sealed class CanaryTests : RemoteTestBase
         var state = await conversation.GetStateAsync();
         var events = await conversation.GetEventsAsync();
         var profile = await Workspace.GetProfileAsync("Default");
+        await stream.WaitForAsync(e => e.OfType<OpenHands.Sdk.Conversations.Events.ActionEvent>().Count() == 2);
         var again = await RemoteConversation.StartAsync(Workspace, agent);   // the same raw Llm again: one more save, by design
         await Record(errors, () => conversation.SwitchProfileAsync("ghost"));
         await Record(errors, () => Workspace.StartConversationAsync("ghost"));
@@ -52,7 +54,9 @@ public sealed class CanaryTests : RemoteTestBase
         Recorder.Requests.Where(r => r.Text.Contains(Canary, StringComparison.Ordinal))
             .Should().OnlyContain(r => r.Body.Contains(Canary, StringComparison.Ordinal) && !r.Uri.ToString().Contains(Canary, StringComparison.Ordinal)
                                        && r.Headers.All(h => !h.Contains(Canary, StringComparison.Ordinal)));
-        Recorder.Requests.Where(r => r.Path.StartsWith("/api/conversations", StringComparison.Ordinal) || r.Path.StartsWith("/api/settings", StringComparison.Ordinal))
+        Recorder.Requests.Should().Contain(r => r.Path.StartsWith("/sockets/events/", StringComparison.Ordinal), "the websocket upgrade is recorded too");
+        Recorder.Requests.Where(r => r.Path.StartsWith("/api/conversations", StringComparison.Ordinal) || r.Path.StartsWith("/api/settings", StringComparison.Ordinal)
+                                     || r.Path.StartsWith("/sockets/", StringComparison.Ordinal))
             .Should().HaveCountGreaterThan(10).And.OnlyContain(r => !r.Text.Contains(Canary, StringComparison.Ordinal));
         errors.Should().HaveCount(4).And.OnlyContain(e => !e.ToString().Contains(Canary, StringComparison.Ordinal));
         Logs.Lines.Should().NotBeEmpty().And.OnlyContain(l => !l.Contains(Canary, StringComparison.Ordinal));

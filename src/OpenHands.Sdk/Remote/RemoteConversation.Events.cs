@@ -30,7 +30,9 @@ public sealed partial class RemoteConversation
     /// in the <c>X-Session-API-Key</c> header of the upgrade request, never in the URL.
     /// </para>
     /// </remarks>
-    /// <exception cref="AgentServerAuthenticationException">The server rejected the session key (HTTP 401 on the upgrade, or close code 4001).</exception>
+    /// <exception cref="AgentServerAuthenticationException">The server rejected the session key (close code 4001, or HTTP 401 on the upgrade).</exception>
+    /// <exception cref="ConversationNotFoundException">The server has no websocket route for the conversation (HTTP 404 on the upgrade).</exception>
+    /// <exception cref="AgentServerRequestException">The server refused the stream's query (close code 1008).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async IAsyncEnumerable<ConversationEvent> StreamEventsAsync(
         RemoteEventStreamOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -40,7 +40,6 @@ public sealed class AgentServerHost : IAsyncDisposable
             configure?.Invoke(o);
         });
         var app = builder.Build();
-        app.UseWebSockets();
         middleware?.Invoke(app);
         app.MapOpenHandsAgentServer();
         await app.StartAsync();

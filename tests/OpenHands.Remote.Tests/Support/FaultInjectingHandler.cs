@@ -17,6 +17,9 @@ public sealed class FaultInjectingHandler : DelegatingHandler
 
         /// <summary>The request reaches the server, then the answer is lost (a connection error for the client).</summary>
         AnswerLost,
+
+        /// <summary>The request reaches the server with <see cref="WrongKey"/> as its session key.</summary>
+        WrongSessionKey,
     }
 
     /// <summary>The next <paramref name="count"/> requests that match fail with <paramref name="fault"/>; -1 means all of them.</summary>
@@ -27,6 +30,8 @@ public sealed class FaultInjectingHandler : DelegatingHandler
             _rules.Add(new Rule(match, fault) { Remaining = count });
         }
     }
+
+    public const string WrongKey = "session-key-bad-9";
 
     public int Injected { get; private set; }
 
@@ -60,6 +65,10 @@ public sealed class FaultInjectingHandler : DelegatingHandler
                     throw new HttpRequestException("Injected fault: the connection broke before the answer arrived", new IOException("connection reset"));
                 }
 
+            case Fault.WrongSessionKey:
+                request.Headers.Remove("X-Session-API-Key");
+                request.Headers.TryAddWithoutValidation("X-Session-API-Key", WrongKey);
+                return await base.SendAsync(request, cancellationToken);
             case Fault.Hang:
                 await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
                 throw new InvalidOperationException("unreachable");

@@ -22,6 +22,7 @@ internal sealed class EventSocketPump
 {
     private const int AuthenticationFailed = 4001;
     private const int ConversationGone = 4004;
+    private const int PolicyViolation = 1008;
     private const string FullStateKey = "full_state";
 
     private readonly AgentServerClient _client;
@@ -169,6 +170,10 @@ internal sealed class EventSocketPump
                         _logger.SocketClosed(_conversationId, code, reason);
                         await CloseQuietlyAsync(socket).ConfigureAwait(false);
                         return;
+                    case PolicyViolation:
+                        // The server refused the query itself: asking again the same way cannot help.
+                        throw new AgentServerRequestException(
+                            $"The agent server at {_client.BaseAddress} refused the event websocket of conversation {_conversationId} (close code 1008): {reason}", null, reason, null);
                     default:
                         throw new SocketLostException($"closed by the server with {code} ({reason})", null);
                 }
