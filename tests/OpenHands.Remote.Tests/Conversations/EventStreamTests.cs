@@ -15,6 +15,8 @@ public sealed class EventStreamTests : RemoteTestBase
 {
     private int _socketsSeen;
     private volatile bool _cutFirstSocket;
+    private volatile int _rejectUpgradeWith;
+    private volatile bool _spoilQuery;
 
     /// <summary>The first websocket connection is cut 400 ms after it opens (the server's side of the TCP connection is aborted).</summary>
     protected override Action<WebApplication>? ServerMiddleware => app => app.Use(async (HttpContext context, RequestDelegate next) =>
@@ -22,6 +24,19 @@ public sealed class EventStreamTests : RemoteTestBase
         if (_cutFirstSocket && context.Request.Path.StartsWithSegments("/sockets") && Interlocked.Increment(ref _socketsSeen) == 1)
         {
             _ = Task.Delay(400).ContinueWith(_ => context.Abort(), TaskScheduler.Default);
+        }
+
+        if (_rejectUpgradeWith != 0 && context.Request.Path.StartsWithSegments("/sockets"))
+        {
+            Interlocked.Increment(ref _socketsSeen);
+            context.Response.StatusCode = _rejectUpgradeWith;
+            return;
+        }
+
+        if (_spoilQuery && context.Request.Path.StartsWithSegments("/sockets"))
+        {
+            Interlocked.Increment(ref _socketsSeen);
+            context.Request.QueryString = new QueryString("?resend_mode=bogus");
         }
 
         await next(context);
@@ -191,6 +206,42 @@ public sealed class EventStreamTests : RemoteTestBase
 
         await stream.WaitForAsync(e => e.OfType<MessageEvent>().Any());
         time.RequestedDelays.Where(d => d >= TimeSpan.FromSeconds(1)).Take(7).Select(d => d.TotalSeconds).Should().Equal(1, 2, 4, 8, 16, 30, 30);
+    }
+
+    [TestCase(401, typeof(AgentServerAuthenticationException))]
+    [TestCase(403, typeof(AgentServerAuthenticationException))]
+    [TestCase(404, typeof(ConversationNotFoundException))]
+    public async Task StreamEventsAsync_UpgradeRefusedWithStatus_ThrowsTheTypedErrorWithoutReconnecting(int status, Type expected)
+    {
+        var conversation = await Workspace.StartConversationAsync("fast");
+        _rejectUpgradeWith = status;
+
+        var act = async () =>
+        {
+            await foreach (var _ in conversation.StreamEventsAsync())
+            {
+            }
+        };
+
+        (await act.Should().ThrowAsync<AgentServerException>()).Which.Should().BeOfType(expected);
+        _socketsSeen.Should().Be(1);
+    }
+
+    [Test]
+    public async Task StreamEventsAsync_ServerRefusesTheQuery_ThrowsRequestExceptionWithoutReconnecting()
+    {
+        var conversation = await Workspace.StartConversationAsync("fast");
+        _spoilQuery = true;
+
+        var act = async () =>
+        {
+            await foreach (var _ in conversation.StreamEventsAsync())
+            {
+            }
+        };
+
+        (await act.Should().ThrowAsync<AgentServerRequestException>()).Which.Message.Should().Contain("1008").And.Contain("resend_mode");
+        _socketsSeen.Should().Be(1);
     }
 
     [Test]
