@@ -34,6 +34,21 @@ public sealed class AuthenticationTests : RemoteTestBase
     }
 
     [Test]
+    public async Task Constructor_AddressAndKey_WorkspaceOwnsItsClientAndWorks()
+    {
+        await using (var workspace = new RemoteWorkspace(Server.BaseAddress, new OpenHands.Sdk.Security.SecretString(ServerKey)))
+        {
+            workspace.BaseAddress.Should().Be(Server.BaseAddress);
+            await workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
+            var conversation = await workspace.StartConversationAsync("fast");
+            conversation.Workspace.Should().BeSameAs(workspace);
+            (await workspace.ListProfilesAsync()).Profiles.Should().ContainSingle();
+        }
+
+        (await Workspace.ListProfilesAsync()).Profiles.Should().ContainSingle("the other workspace's disposal closed only its own client");
+    }
+
+    [Test]
     public async Task ListProfilesAsync_NoKey_ThrowsAuthenticationSayingNoKeyWasSent()
     {
         using var workspace = CreateWorkspace(sessionKey: null);

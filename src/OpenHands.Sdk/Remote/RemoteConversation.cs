@@ -322,7 +322,7 @@ public sealed partial class RemoteConversation
         var json = await workspace.Client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var state = ReadState(RemoteWorkspace.Require(json, request.Path), request.Path);
         var conversation = new RemoteConversation(workspace, state.Id);
-        conversation._logger.ConversationStarted(state.Id, state.LlmProfile?.Value ?? profile?.Value ?? "(active)", options.ConversationId is null || state.Id == options.ConversationId);
+        conversation._logger.ConversationStarted(state.Id, state.LlmProfile?.Value ?? profile?.Value ?? "(the server's active profile)");
         return conversation;
     }
 

@@ -96,7 +96,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     {
         var agent = new Agent(FakeLlmConfig(ModelB, "sk-test-agent-5"));
 
-        var conversation = await RemoteConversation.StartAsync(Workspace, agent, new RemoteConversationOptions { LlmProfileName = "mine" });
+        var conversation = await Workspace.StartConversationAsync(agent, new RemoteConversationOptions { LlmProfileName = "mine" });
 
         (await conversation.GetStateAsync()).LlmProfile.Should().Be(ProfileName.Create("mine"));
     }

@@ -20,8 +20,8 @@ internal static partial class RemoteLog
     [LoggerMessage(105, LogLevel.Debug, "LLM profile '{ProfileName}' on the agent server already holds this secret-free configuration; nothing sent.")]
     public static partial void ProfileUnchanged(this ILogger logger, string profileName);
 
-    [LoggerMessage(106, LogLevel.Information, "Started conversation {ConversationId} on the agent server with LLM profile '{ProfileName}' (new: {Created}).")]
-    public static partial void ConversationStarted(this ILogger logger, Guid conversationId, string profileName, bool created);
+    [LoggerMessage(106, LogLevel.Information, "Started conversation {ConversationId} on the agent server with LLM profile '{ProfileName}'.")]
+    public static partial void ConversationStarted(this ILogger logger, Guid conversationId, string profileName);
 
     [LoggerMessage(107, LogLevel.Debug, "Event websocket of conversation {ConversationId} connected ({Mode}).")]
     public static partial void SocketConnected(this ILogger logger, Guid conversationId, string mode);
