@@ -402,4 +402,8 @@ internal sealed record RemoteRequest(HttpMethod Method, string Path)
     public static RemoteRequest Get(string path) => new(HttpMethod.Get, path) { Idempotent = true };
 
     public static RemoteRequest Post(string path, JsonNode? body, bool idempotent) => new(HttpMethod.Post, path) { Body = body ?? new JsonObject(), Idempotent = idempotent };
+
+    /// <summary>Returns the method and path only: the body may hold a key (a profile save), so a record's member dump must never be printed.</summary>
+    /// <returns>For example <c>POST api/profiles/fast</c>.</returns>
+    public override string ToString() => $"{Method} {Path}";
 }
