@@ -10,7 +10,7 @@ namespace OpenHands.Benchmarks;
 /// out-of-process toolchains). Pass <c>--quick</c> for a short job (3 warm-ups, 3 measured iterations); other
 /// arguments go to BenchmarkDotNet, for example <c>--filter '*ProfileLoad*'</c> or <c>--filter '*AgentServerLoad*'</c>
 /// (the agent server under concurrent clients, see <see cref="AgentServerLoadBenchmarks"/>). <c>--interleaved</c> runs
-/// only <see cref="InterleavedSaveCheck"/>.
+/// only <see cref="InterleavedSaveCheck"/>, <c>--interleaved-server</c> only <see cref="InterleavedServerLoadCheck"/>.
 /// </summary>
 public static class Program
 {
@@ -19,6 +19,12 @@ public static class Program
         if (args.Contains("--interleaved", StringComparer.Ordinal))
         {
             await InterleavedSaveCheck.RunAsync();
+            return;
+        }
+
+        if (args.Contains("--interleaved-server", StringComparer.Ordinal))
+        {
+            await InterleavedServerLoadCheck.RunAsync();
             return;
         }
 
