@@ -74,7 +74,7 @@ public class AgentServerLoadBenchmarks
 
     /// <summary>
     /// Deletes the conversations the last iteration started (through the server's conversation service, which removes
-    /// their folders), so every iteration starts conversations into the same near-empty folder and the server's table
+    /// their folders), so every iteration starts conversations into the same empty folder and the server's table
     /// of live conversations does not grow by 2,000 per iteration. It is a target of the bare POST too (with nothing
     /// to delete): an iteration cleanup makes BenchmarkDotNet run one invocation per iteration, and the ratio is only
     /// computed between benchmarks run with the same settings.
