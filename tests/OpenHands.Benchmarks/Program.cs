@@ -8,8 +8,9 @@ namespace OpenHands.Benchmarks;
 /// <summary>
 /// Runs the benchmarks. Every benchmark runs in-process (BenchmarkDotNet 0.14 has no net10.0 moniker for its
 /// out-of-process toolchains). Pass <c>--quick</c> for a short job (3 warm-ups, 3 measured iterations); other
-/// arguments go to BenchmarkDotNet, for example <c>--filter '*Load*'</c>. <c>--interleaved</c> runs only
-/// <see cref="InterleavedSaveCheck"/>.
+/// arguments go to BenchmarkDotNet, for example <c>--filter '*ProfileLoad*'</c> or <c>--filter '*AgentServerLoad*'</c>
+/// (the agent server under concurrent clients, see <see cref="AgentServerLoadBenchmarks"/>). <c>--interleaved</c> runs
+/// only <see cref="InterleavedSaveCheck"/>, <c>--interleaved-server</c> only <see cref="InterleavedServerLoadCheck"/>.
 /// </summary>
 public static class Program
 {
@@ -18,6 +19,12 @@ public static class Program
         if (args.Contains("--interleaved", StringComparer.Ordinal))
         {
             await InterleavedSaveCheck.RunAsync();
+            return;
+        }
+
+        if (args.Contains("--interleaved-server", StringComparer.Ordinal))
+        {
+            await InterleavedServerLoadCheck.RunAsync();
             return;
         }
 

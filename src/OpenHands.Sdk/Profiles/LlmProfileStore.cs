@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,6 +35,7 @@ public sealed class LlmProfileStore : ILlmProfileStore
     private readonly bool _flushToDisk;
     private readonly Cipher? _cipher;
     private readonly ILogger _logger;
+    private SummaryCache? _summaryCache;
     private int _plaintextWarned;
 
     /// <summary>Initializes a new instance of the <see cref="LlmProfileStore"/> class and creates its folder.</summary>
@@ -74,12 +76,36 @@ public sealed class LlmProfileStore : ILlmProfileStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// While the folder is unchanged, a file whose size and times are unchanged since it was last summarized is not
+    /// read again, provided its last write time (and the folder's) was already more than a few seconds old then, so
+    /// that no later write can leave them equal. Every other file is read and decoded: writes, renames and deletions by
+    /// other instances and processes show in the next listing.
+    /// </remarks>
     public async Task<IReadOnlyList<LlmProfileSummary>> ListSummariesAsync(CancellationToken cancellationToken = default)
     {
+        // Taken before any metadata: a stamp must be older than this by the racy window to be trusted.
+        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+        var cache = CurrentSummaryCache(now);
         var summaries = new List<LlmProfileSummary>();
-        foreach (var name in ListNames())
+        foreach (var name in cache?.Names ?? ListNames())
         {
             var path = GetPath(name);
+            if (FileStamp.Of(new FileInfo(path)) is not { } stamp)
+            {
+                continue; // deleted since the listing
+            }
+
+            if (cache is not null && cache.Entries.TryGetValue(name, out var cached) && cached.Stamp == stamp)
+            {
+                if (cached.Summary is not null)
+                {
+                    summaries.Add(cached.Summary);
+                }
+
+                continue;
+            }
+
             byte[] bytes;
             try
             {
@@ -90,45 +116,24 @@ public sealed class LlmProfileStore : ILlmProfileStore
                 continue; // deleted since the listing
             }
 
-            try
+            var summary = Summarize(name, path, bytes);
+            if (summary is not null)
             {
-                Decode(name, path, bytes);
+                summaries.Add(summary);
             }
-            catch (SecretDecryptionException)
+
+            if (cache is null)
             {
-                // The file is fine; only the configured key does not fit it. List it so the user can see it.
-            }
-            catch (InvalidProfileException ex)
-            {
-                _logger.ProfileSkipped(path, ex.Message);
                 continue;
             }
 
-            try
+            if (stamp.IsSettled(now))
             {
-                using var document = JsonDocument.Parse(bytes);
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
-                {
-                    _logger.ProfileSkipped(path, "the top-level JSON value is not an object");
-                    continue;
-                }
-
-                var model = JsonRead.StringProperty(root, "model");
-                var baseUrl = JsonRead.StringProperty(root, "base_url");
-                if (model is not null)
-                {
-                    var (canonical, dropBaseUrl) = OpenHandsProxy.Canonicalize(model, baseUrl);
-                    model = canonical;
-                    baseUrl = dropBaseUrl ? null : baseUrl;
-                }
-
-                summaries.Add(new LlmProfileSummary(
-                    name, model, baseUrl, JsonRead.StringProperty(root, "provider_connection_id"), LlmJsonCodec.IsSecretSet(root, "api_key")));
+                cache.Entries[name] = new CachedSummary(stamp, summary);
             }
-            catch (JsonException ex)
+            else
             {
-                _logger.ProfileSkipped(path, "it is not valid JSON: " + ex.Message);
+                cache.Entries.TryRemove(name, out _);
             }
         }
 
@@ -289,6 +294,76 @@ public sealed class LlmProfileStore : ILlmProfileStore
         }
     }
 
+    /// <summary>A profile file's summary, or <see langword="null"/> (logged) when the file is not a readable profile.</summary>
+    private LlmProfileSummary? Summarize(ProfileName name, string path, byte[] bytes)
+    {
+        try
+        {
+            Decode(name, path, bytes);
+        }
+        catch (SecretDecryptionException)
+        {
+            // The file is fine; only the configured key does not fit it. List it so the user can see it.
+        }
+        catch (InvalidProfileException ex)
+        {
+            _logger.ProfileSkipped(path, ex.Message);
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                _logger.ProfileSkipped(path, "the top-level JSON value is not an object");
+                return null;
+            }
+
+            var model = JsonRead.StringProperty(root, "model");
+            var baseUrl = JsonRead.StringProperty(root, "base_url");
+            if (model is not null)
+            {
+                var (canonical, dropBaseUrl) = OpenHandsProxy.Canonicalize(model, baseUrl);
+                model = canonical;
+                baseUrl = dropBaseUrl ? null : baseUrl;
+            }
+
+            return new LlmProfileSummary(
+                name, model, baseUrl, JsonRead.StringProperty(root, "provider_connection_id"), LlmJsonCodec.IsSecretSet(root, "api_key"));
+        }
+        catch (JsonException ex)
+        {
+            _logger.ProfileSkipped(path, "it is not valid JSON: " + ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The summaries cached for the folder as it is now, or <see langword="null"/> when its last change is too recent to
+    /// trust. Any entry added, removed or renamed in the folder changes its last write time, so a new cache (with the
+    /// names listed after the folder's stamp was taken) replaces the old one; a rename can thus never pass one
+    /// profile's cached summary off as another's.
+    /// </summary>
+    private SummaryCache? CurrentSummaryCache(DateTime now)
+    {
+        if (FileStamp.Of(new DirectoryInfo(_directory)) is not { } folder || !folder.IsSettled(now))
+        {
+            Volatile.Write(ref _summaryCache, null);
+            return null;
+        }
+
+        if (Volatile.Read(ref _summaryCache) is { } cache && cache.Folder == folder)
+        {
+            return cache;
+        }
+
+        cache = new SummaryCache(folder, ListNames());
+        Volatile.Write(ref _summaryCache, cache);
+        return cache;
+    }
+
     private List<ProfileName> ListNames()
     {
         var names = new List<ProfileName>();
@@ -303,5 +378,18 @@ public sealed class LlmProfileStore : ILlmProfileStore
 
         names.Sort();
         return names;
+    }
+
+    /// <summary>A file's stamp when it was summarized, and its summary (<see langword="null"/>: skipped as unreadable).</summary>
+    private sealed record CachedSummary(FileStamp Stamp, LlmProfileSummary? Summary);
+
+    /// <summary>The profile names of the folder while its stamp is <see cref="Folder"/>, and their cached summaries.</summary>
+    private sealed class SummaryCache(FileStamp folder, List<ProfileName> names)
+    {
+        public FileStamp Folder { get; } = folder;
+
+        public IReadOnlyList<ProfileName> Names { get; } = names;
+
+        public ConcurrentDictionary<ProfileName, CachedSummary> Entries { get; } = new();
     }
 }

@@ -42,6 +42,7 @@ public sealed class SettingsStore
     private readonly ProfileMaterializer _materializer;
     private readonly Cipher? _cipher;
     private readonly ILogger _logger;
+    private CachedSettings? _cached;
 
     /// <summary>Initializes a new instance of the <see cref="SettingsStore"/> class.</summary>
     /// <param name="options">Folder and lock timeout; copied now.</param>
@@ -73,11 +74,25 @@ public sealed class SettingsStore
     /// <exception cref="InvalidSettingsException">The file cannot be read; it was not changed.</exception>
     /// <exception cref="SecretDecryptionException">The legacy LLM's key cannot be decrypted; nothing was changed.</exception>
     /// <exception cref="StoreBusyException">A migration was needed and a lock was not free in time.</exception>
+    /// <remarks>
+    /// A file whose size and times are unchanged since it was last read is not read again, provided its last write time
+    /// was already more than a few seconds old then, so that no later write can leave them equal: its settings are
+    /// returned from memory. Writes by other instances and processes show at once.
+    /// </remarks>
     public async Task<PersistedSettings> LoadAsync(CancellationToken cancellationToken = default)
     {
+        // Taken before the file's metadata: the stamp must be older than this by the racy window to be trusted.
+        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+        var stamp = FileStamp.Of(new FileInfo(_path));
+        if (stamp is { } current && Volatile.Read(ref _cached) is { } cached && cached.Stamp == current)
+        {
+            return cached.Settings;
+        }
+
         var (settings, legacy) = await ReadAsync(cancellationToken).ConfigureAwait(false);
         if (legacy is null)
         {
+            Volatile.Write(ref _cached, stamp is { } read && read.IsSettled(now) ? new CachedSettings(read, settings) : null);
             return settings;
         }
 
@@ -267,4 +282,7 @@ public sealed class SettingsStore
             throw new StoreBusyException(_lockPath, _lockTimeout);
         }
     }
+
+    /// <summary>The settings file's stamp when it was read, and what it held.</summary>
+    private sealed record CachedSettings(FileStamp Stamp, PersistedSettings Settings);
 }
