@@ -380,11 +380,7 @@ internal static class ConversationsEndpoints
         return text.Length > 0 ? text : throw ApiException.Validation("The message has no text part", "value_error", loc);
     }
 
-    private static string StatusName(ConversationExecutionStatus status) => status switch
-    {
-        ConversationExecutionStatus.WaitingForConfirmation => "waiting_for_confirmation",
-        _ => status.ToString().ToLowerInvariant(),
-    };
+    private static string StatusName(ConversationExecutionStatus status) => ConversationStateCodec.StatusName(status);
 
     internal static JsonObject Info(ConversationService.Entry entry)
     {

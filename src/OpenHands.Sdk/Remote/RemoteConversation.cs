@@ -356,19 +356,9 @@ public sealed partial class RemoteConversation
             throw new AgentServerRequestException($"The agent server's answer to {path} has no conversation 'id'.");
         }
 
-        var status = RemoteJson.String(root, "execution_status") switch
-        {
-            "idle" => ConversationExecutionStatus.Idle,
-            "running" => ConversationExecutionStatus.Running,
-            "paused" => ConversationExecutionStatus.Paused,
-            "waiting_for_confirmation" => ConversationExecutionStatus.WaitingForConfirmation,
-            "finished" => ConversationExecutionStatus.Finished,
-            "error" => ConversationExecutionStatus.Error,
-            "stuck" => ConversationExecutionStatus.Stuck,
-            "deleting" => ConversationExecutionStatus.Deleting,
-            var other => throw new AgentServerRequestException($"The agent server's answer to {path} has an unknown execution_status '{other}'."),
-        };
-        var llm = root.TryGetProperty("agent", out var agent) && agent.ValueKind == JsonValueKind.Object
+        var statusName = RemoteJson.String(root, "execution_status");
+        var status = ConversationStateCodec.TryParseStatus(statusName)
+            ?? throw new AgentServerRequestException($"The agent server's answer to {path} has an unknown execution_status '{statusName}'.");        var llm = root.TryGetProperty("agent", out var agent) && agent.ValueKind == JsonValueKind.Object
                   && agent.TryGetProperty("llm", out var l) && l.ValueKind == JsonValueKind.Object
             ? RemoteWorkspace.ReadLlm(agent, path, "llm")
             : null;

@@ -132,7 +132,8 @@ internal static class ConversationStateCodec
         return new ConversationState
         {
             Id = id,
-            ExecutionStatus = ParseStatus(root.TryGetProperty("execution_status", out var st) && st.ValueKind == JsonValueKind.String ? st.GetString() : null),
+            ExecutionStatus = TryParseStatus(root.TryGetProperty("execution_status", out var st) && st.ValueKind == JsonValueKind.String ? st.GetString() : null)
+                ?? ConversationExecutionStatus.Idle,
             LlmProfile = profile,
             LlmSnapshot = llm,
             Tools = tools.ToImmutable(),
@@ -175,8 +176,10 @@ internal static class ConversationStateCodec
         _ => "idle",
     };
 
-    private static ConversationExecutionStatus ParseStatus(string? status) => status switch
+    /// <summary>Reads a Python <c>execution_status</c> name; an unknown or missing one is <see langword="null"/>.</summary>
+    public static ConversationExecutionStatus? TryParseStatus(string? status) => status switch
     {
+        "idle" => ConversationExecutionStatus.Idle,
         "running" => ConversationExecutionStatus.Running,
         "paused" => ConversationExecutionStatus.Paused,
         "waiting_for_confirmation" => ConversationExecutionStatus.WaitingForConfirmation,
@@ -184,7 +187,7 @@ internal static class ConversationStateCodec
         "error" => ConversationExecutionStatus.Error,
         "stuck" => ConversationExecutionStatus.Stuck,
         "deleting" => ConversationExecutionStatus.Deleting,
-        _ => ConversationExecutionStatus.Idle,
+        _ => null,
     };
 
     private static ImmutableDictionary<string, LlmUsageMetrics> ReadMetrics(JsonElement root)
