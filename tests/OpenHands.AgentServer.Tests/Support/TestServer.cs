@@ -1,27 +1,20 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OpenHands.AgentServer;
 
 namespace OpenHands.AgentServer.Tests.Support;
 
-/// <summary>The real agent server on Kestrel, 127.0.0.1, a free port, state in a temp folder.</summary>
+/// <summary>The real agent server (<see cref="AgentServerHost"/>) with an <see cref="HttpClient"/> and request helpers.</summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly AgentServerHost _host;
 
-    private TestServer(WebApplication app, string baseUrl, string persistenceDir)
+    private TestServer(AgentServerHost host, string persistenceDir)
     {
-        _app = app;
-        BaseUrl = baseUrl;
+        _host = host;
+        BaseUrl = host.BaseAddress.ToString().TrimEnd('/');
         PersistenceDirectory = persistenceDir;
-        Client = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        Client = new HttpClient { BaseAddress = host.BaseAddress };
     }
 
     public string BaseUrl { get; }
@@ -30,27 +23,10 @@ public sealed class TestServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _host.Services;
 
-    public static async Task<TestServer> StartAsync(string persistenceDir, Action<AgentServerOptions>? configure = null)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Testing" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddOpenHandsAgentServer(o =>
-        {
-            o.SessionApiKeys.Clear();
-            o.SecretKey = null;
-            o.PersistenceDirectory = persistenceDir;
-            o.ConversationsPath = Path.Combine(persistenceDir, "conversations");
-            configure?.Invoke(o);
-        });
-        var app = builder.Build();
-        app.MapOpenHandsAgentServer();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, address, persistenceDir);
-    }
+    public static async Task<TestServer> StartAsync(string persistenceDir, Action<AgentServerOptions>? configure = null) =>
+        new(await AgentServerHost.StartAsync(persistenceDir, configure), persistenceDir);
 
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json = null, params (string Name, string Value)[] headers)
     {
@@ -79,8 +55,7 @@ public sealed class TestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 }
 

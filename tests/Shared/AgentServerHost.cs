@@ -6,9 +6,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenHands.AgentServer;
 
-namespace OpenHands.Remote.Tests.Support;
+namespace OpenHands.Testing;
 
-/// <summary>The real agent server on Kestrel, 127.0.0.1, a free port, its state in a temp folder.</summary>
+/// <summary>
+/// The real agent server on Kestrel, 127.0.0.1, a free port, its state in a temp folder. One source file compiled into
+/// each test project that hosts the server (linked from <c>tests/Shared</c>), so the SDK tests need no ASP.NET reference.
+/// </summary>
 public sealed class AgentServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
