@@ -46,6 +46,44 @@ public sealed class DependencyInjectionTests : RemoteTestBase
     }
 
     [Test]
+    public async Task AddOpenHandsRemote_WithIHttpClientFactory_TakesAClientPerRequest()
+    {
+        var created = 0;
+        var services = new ServiceCollection();
+        services.AddHttpClient("openhands", c => c.Timeout = Timeout.InfiniteTimeSpan);
+        await using var provider = services
+            .AddOpenHandsRemote(
+                o => { o.BaseAddress = Server.BaseAddress; o.SessionApiKey = new SecretString("session-key-di-1"); },
+                sp =>
+                {
+                    Interlocked.Increment(ref created);
+                    return sp.GetRequiredService<IHttpClientFactory>().CreateClient("openhands");
+                })
+            .BuildServiceProvider();
+        var workspace = provider.GetRequiredService<RemoteWorkspace>();
+
+        await workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
+        await workspace.ActivateProfileAsync("fast");
+        var settings = await workspace.GetSettingsAsync();
+
+        settings.Settings.ActiveProfile!.Value.Value.Should().Be("fast");
+        created.Should().Be(3, "each request takes its client from the factory, whose handlers it rotates");
+    }
+
+    [Test]
+    public async Task Constructor_WithClientSource_NeverDisposesTheCallersClients()
+    {
+        using var http = new HttpClient();
+        var workspace = new RemoteWorkspace(
+            new RemoteWorkspaceOptions { BaseAddress = Server.BaseAddress, SessionApiKey = new SecretString("session-key-di-1") }, () => http);
+        await workspace.GetSettingsAsync();
+
+        workspace.Dispose();
+
+        (await http.GetAsync(new Uri(Server.BaseAddress, "health"))).IsSuccessStatusCode.Should().BeTrue();
+    }
+
+    [Test]
     public void AddOpenHandsRemote_InvalidOptions_FailsWithEveryProblem()
     {
         using var services = new ServiceCollection()

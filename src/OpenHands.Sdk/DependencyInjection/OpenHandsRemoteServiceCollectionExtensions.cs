@@ -15,10 +15,10 @@ public static class OpenHandsRemoteServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the server's address, session key and timing.</param>
     /// <param name="httpClient">
-    /// Supplies the <see cref="HttpClient"/> the workspace sends with, for example
-    /// <c>sp =&gt; sp.GetRequiredService&lt;IHttpClientFactory&gt;().CreateClient("openhands")</c>; the workspace does
-    /// not dispose it. <see langword="null"/> (the default): the workspace creates one and the container disposes it
-    /// with the workspace.
+    /// Supplies an <see cref="HttpClient"/> for each request and websocket connect, for example
+    /// <c>sp =&gt; sp.GetRequiredService&lt;IHttpClientFactory&gt;().CreateClient("openhands")</c> (so the factory's
+    /// handler rotation applies to this long-lived singleton); the workspace disposes none of them.
+    /// <see langword="null"/> (the default): the workspace creates one client and the container disposes it with the workspace.
     /// </param>
     /// <returns>The same service collection.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
@@ -32,7 +32,7 @@ public static class OpenHandsRemoteServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RemoteWorkspaceOptions>, RemoteWorkspaceOptionsValidator>());
         services.TryAddSingleton(sp => new RemoteWorkspace(
             sp.GetRequiredService<IOptions<RemoteWorkspaceOptions>>().Value,
-            httpClient?.Invoke(sp),
+            httpClient is null ? null : () => httpClient(sp),
             sp.GetService<ILoggerFactory>(),
             sp.GetService<TimeProvider>()));
         return services;

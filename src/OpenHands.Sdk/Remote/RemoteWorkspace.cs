@@ -48,8 +48,26 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     public RemoteWorkspace(RemoteWorkspaceOptions options, HttpClient? httpClient = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(options, httpClient is null ? null : () => httpClient, loggerFactory, timeProvider)
     {
-        Client = new AgentServerClient(options, httpClient, loggerFactory, timeProvider);
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="RemoteWorkspace"/> class that takes a client per request.</summary>
+    /// <param name="options">Where the server is, its session key, retry and reconnect timing; copied, so later changes have no effect.</param>
+    /// <param name="httpClientSource">
+    /// Called for every request and websocket connect; the clients it returns stay the caller's. With
+    /// <c>IHttpClientFactory</c> pass <c>() =&gt; factory.CreateClient("openhands")</c>: each request then gets a client
+    /// whose handler the factory rotates, as the factory intends. Their <see cref="HttpClient.BaseAddress"/> and default
+    /// headers are not used; leave their <see cref="HttpClient.Timeout"/> infinite (this workspace applies
+    /// <see cref="RemoteWorkspaceOptions.AttemptTimeout"/>). <see langword="null"/> creates one client that the workspace owns.
+    /// </param>
+    /// <param name="loggerFactory">Receives log messages (routes, statuses, retries; never a key); none by default.</param>
+    /// <param name="timeProvider">The clock for retry waits, timeouts and polling; <see cref="TimeProvider.System"/> by default.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public RemoteWorkspace(RemoteWorkspaceOptions options, Func<HttpClient>? httpClientSource, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        Client = new AgentServerClient(options, httpClientSource, loggerFactory, timeProvider);
         _logger = Client.LoggerFactory.CreateLogger<RemoteWorkspace>();
     }
 

@@ -26,13 +26,21 @@ internal sealed class AgentServerClient : IDisposable
 
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
 
-    private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
+    private readonly Func<HttpClient> _http;
+    private readonly HttpClient? _owned;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline<HttpResponseMessage> _retrying;
     private readonly ResiliencePipeline<HttpResponseMessage> _once;
 
-    public AgentServerClient(RemoteWorkspaceOptions options, HttpClient? httpClient, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
+    /// <summary>Initializes a new instance of the <see cref="AgentServerClient"/> class.</summary>
+    /// <param name="options">The server address, key and timing.</param>
+    /// <param name="httpClientSource">
+    /// Called for every request and websocket connect (so clients from <c>IHttpClientFactory</c> get fresh handlers);
+    /// its clients are the caller's. <see langword="null"/>: one client this instance creates and disposes.
+    /// </param>
+    /// <param name="loggerFactory">Receives log messages; none when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    public AgentServerClient(RemoteWorkspaceOptions options, Func<HttpClient>? httpClientSource, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
@@ -53,15 +61,16 @@ internal sealed class AgentServerClient : IDisposable
         Time = timeProvider ?? TimeProvider.System;
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = LoggerFactory.CreateLogger<RemoteWorkspace>();
-        if (httpClient is null)
+        if (httpClientSource is null)
         {
             // Polly owns the timeouts; pooled connections are recycled so DNS changes are picked up.
-            _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
-            _ownsHttp = true;
+            var owned = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+            _owned = owned;
+            _http = () => owned;
         }
         else
         {
-            _http = httpClient;
+            _http = httpClientSource;
         }
 
         _retrying = BuildPipeline(MaxAttempts);
@@ -89,7 +98,7 @@ internal sealed class AgentServerClient : IDisposable
     public ILoggerFactory LoggerFactory { get; }
 
     /// <summary>Gets the HTTP pipeline, also used for the websocket upgrade so that its handlers see it too.</summary>
-    public HttpMessageInvoker Invoker => _http;
+    public HttpMessageInvoker Invoker => _http();
 
     /// <summary>Sends a request and returns the JSON answer (a clone that outlives the response), or <see langword="null"/> for an empty body.</summary>
     /// <exception cref="AgentServerException">The server refused the request, failed, or could not be reached.</exception>
@@ -108,7 +117,7 @@ internal sealed class AgentServerClient : IDisposable
                 async (ctx, state) =>
                 {
                     using var message = state.Client.BuildMessage(state.Request, state.Body);
-                    return await state.Client._http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
+                    return await state.Client._http().SendAsync(message, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
                 },
                 context,
                 (Client: this, Request: request, Body: body)).ConfigureAwait(false);
@@ -188,10 +197,7 @@ internal sealed class AgentServerClient : IDisposable
 
     public void Dispose()
     {
-        if (_ownsHttp)
-        {
-            _http.Dispose();
-        }
+        _owned?.Dispose();
     }
 
     private static readonly ResiliencePropertyKey<RemoteRequest> RequestKey = new("OpenHands.Remote.Request");
