@@ -1,12 +1,17 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 
 namespace OpenHands.Sdk.Internal;
 
 /// <summary>Writes whole files so that readers see the old content or the new, never a torn or empty file.</summary>
 /// <remarks>
-/// The bytes go to a uniquely named temp file in the target's folder (mode 0600 on Unix), are flushed to disk,
-/// and the temp file is renamed over the target: rename within one folder is atomic on every supported file system.
-/// A failed write deletes its temp file.
+/// The bytes go to a uniquely named temp file in the target's folder, are flushed to disk (when asked), and the temp
+/// file is renamed over the target: rename within one folder is atomic on every supported file system. A failed write
+/// deletes its temp file. On Unix the temp file is created by <c>open(2)</c> with mode 0600, so it is private from its
+/// first byte whatever the umask (a key in a shared folder is never readable by another user, not even for a moment),
+/// and no lock is taken on it: its name is unique. The only lock of a write is the store's own lock file
+/// (<see cref="FileLock"/>), taken by the caller.
 /// </remarks>
 internal static class AtomicFile
 {
@@ -19,14 +24,8 @@ internal static class AtomicFile
         var temp = Path.Combine(directory, $"tmp{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
         try
         {
-            // A temp name is unique, so no share lock is needed on it; the handle API skips FileStream's buffer.
-            using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, FileOptions.None))
+            using (var handle = CreatePrivate(temp))
             {
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(handle, PrivateFile);
-                }
-
                 RandomAccess.Write(handle, bytes, fileOffset: 0);
                 if (flushToDisk)
                 {
@@ -40,6 +39,34 @@ internal static class AtomicFile
         {
             TryDelete(temp);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates a new file that only its owner can read and write (on Unix: <c>open(2)</c> with
+    /// <c>O_CREAT | O_EXCL</c> and mode 0600, no advisory lock), open for writing.
+    /// </summary>
+    /// <exception cref="IOException">The file exists or cannot be created.</exception>
+    internal static SafeFileHandle CreatePrivate(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, FileOptions.None);
+        }
+
+        while (true)
+        {
+            var fd = NativeMethods.Open(path, NativeMethods.CreateExclusiveFlags, (int)PrivateFile);
+            if (fd >= 0)
+            {
+                return new SafeFileHandle(fd, ownsHandle: true);
+            }
+
+            var error = Marshal.GetLastPInvokeError();
+            if (error != NativeMethods.Interrupted)
+            {
+                throw new IOException($"Cannot create '{path}': {Marshal.GetPInvokeErrorMessage(error)}.", error);
+            }
         }
     }
 
