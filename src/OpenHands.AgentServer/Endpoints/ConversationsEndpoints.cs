@@ -58,11 +58,14 @@ internal static class ConversationsEndpoints
 
         var agentElement = RequestJson.Optional(body, "agent") is { ValueKind: not JsonValueKind.Null } a ? RequestJson.RequiredObject(body, "agent") : (JsonElement?)null;
         var profileText = RequestJson.OptionalString(body, "llm_profile");
-        Llm llm;
-        string? notice = null;
+
+        // Everything is validated before anything is read or written. A profile is then read once, by reference, and
+        // never written back: a delete, rename or key rotation racing this start is never undone.
+        ProfileReference? profile = null;
+        Llm? inlineLlm = null;
         if (profileText is not null)
         {
-            llm = await s.Resolver.ResolveAsync(new ProfileReference(Names.Parse(profileText, "body", "llm_profile")), s.Aborted).ConfigureAwait(false);
+            profile = new ProfileReference(Names.Parse(profileText, "body", "llm_profile"));
         }
         else if (agentElement is { } agentObject && agentObject.TryGetProperty("llm", out var llmElement) && llmElement.ValueKind != JsonValueKind.Null)
         {
@@ -71,25 +74,8 @@ internal static class ConversationsEndpoints
                 throw ApiException.Validation("Input should be a valid dictionary or object", "model_type", "body", "agent", "llm");
             }
 
-            // Legacy: an inline LLM is stored as a profile (its key never reaches the conversation files).
-            llm = s.ReadLlm(llmElement, "body", "agent", "llm");
-            var reference = await s.Materializer.MaterializeAsync(llm, cancellationToken: s.Aborted).ConfigureAwait(false);
-            llm = llm with { SourceProfile = reference.Name };
-            notice = $"agent.llm was stored as LLM profile '{reference.Name}'; the conversation refers to it. Send llm_profile instead.";
-        }
-        else
-        {
-            try
-            {
-                llm = await s.Resolver.ResolveAsync((ProfileReference?)null, s.Aborted).ConfigureAwait(false);
-            }
-            catch (ProfileNotFoundException e) when (e.ProfileName is null)
-            {
-                throw ApiException.Validation(
-                    "No LLM for this conversation: send llm_profile or agent.llm, or create a profile with POST /api/profiles/{name} "
-                    + "and activate it with POST /api/profiles/{name}/activate. " + e.Message,
-                    "missing", "body", "llm_profile");
-            }
+            // Legacy: an inline LLM is materialized once into a profile (its key never reaches the conversation files).
+            inlineLlm = s.ReadLlm(llmElement, "body", "agent", "llm");
         }
 
         var tools = ImmutableArray<ToolSpec>.Empty;
@@ -113,7 +99,24 @@ internal static class ConversationsEndpoints
             workingDir = RequestJson.OptionalString(ws, "working_dir");
         }
 
-        var (entry, created) = await service.StartAsync(new Agent(llm, tools), id, maxIterations, workingDir, s.Aborted).ConfigureAwait(false);
+        ConversationService.Entry entry;
+        bool created;
+        try
+        {
+            (entry, created) = await service.StartAsync(profile, inlineLlm, tools, id, maxIterations, workingDir, s.Aborted).ConfigureAwait(false);
+        }
+        catch (ProfileNotFoundException e) when (e.ProfileName is null)
+        {
+            throw ApiException.Validation(
+                "No LLM for this conversation: send llm_profile or agent.llm, or create a profile with POST /api/profiles/{name} "
+                + "and activate it with POST /api/profiles/{name}/activate. " + e.Message,
+                "missing", "body", "llm_profile");
+        }
+
+        string? notice = inlineLlm is not null && created
+            ? $"agent.llm was stored as LLM profile '{entry.Conversation.State.LlmProfile?.Name}'; the conversation refers to it. Send llm_profile instead."
+            : null;
+
         if (RequestJson.Optional(body, "initial_message") is { ValueKind: JsonValueKind.Object } initial)
         {
             await entry.Conversation.SendMessageAsync(MessageText(initial, "initial_message"), s.Aborted).ConfigureAwait(false);
