@@ -97,6 +97,7 @@ public sealed class StartRaceTests
             var startTask = Task.Run(() => SendAsync(_startClient, HttpMethod.Post, "/api/conversations", $"{{\"llm_profile\":\"{name}\"}}", $"{name}:start"));
             using var startResponse = await startTask;
             using var changeResponse = await changeTask;
+            await Task.WhenAll(pair.StartHandled.Task, pair.ChangeHandled.Task).WaitAsync(Patience);   // the timings are recorded
             _pairs.TryRemove(name, out _);
 
             startResponse.StatusCode.Should().BeOneOf([HttpStatusCode.Created, HttpStatusCode.NotFound], await startResponse.Content.ReadAsStringAsync());
@@ -115,6 +116,7 @@ public sealed class StartRaceTests
                     if (await ExistsAsync(name))
                     {
                         undone.Add($"{name} resurrected");
+                        await DeleteAsync(name);   // so that the profile limit is not what ends the run
                     }
 
                     break;
@@ -122,6 +124,7 @@ public sealed class StartRaceTests
                     if (await ExistsAsync(name))
                     {
                         undone.Add($"{name} resurrected under its old name");
+                        await DeleteAsync(name);
                     }
 
                     (await KeyAsync(renamed)).Should().Be(OldKey, "the renamed profile keeps its content");
@@ -180,10 +183,7 @@ public sealed class StartRaceTests
             if (tag.Length > 0)
             {
                 _handled[tag] = (start, Stopwatch.GetTimestamp());
-                if (pair is not null && tag.EndsWith(":change", StringComparison.Ordinal))
-                {
-                    pair.ChangeHandled.TrySetResult();
-                }
+                (tag.EndsWith(":change", StringComparison.Ordinal) ? pair?.ChangeHandled : pair?.StartHandled)?.TrySetResult();
             }
         }
     }
@@ -265,6 +265,8 @@ public sealed class StartRaceTests
         public TaskCompletionSource StartRead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource ChangeHandled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource StartHandled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>In a paused pair, the first read (the start's) lets the change go and waits until it has been handled.</summary>
         public Task AfterReadAsync()
