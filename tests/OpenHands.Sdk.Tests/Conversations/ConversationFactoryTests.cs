@@ -93,6 +93,8 @@ public sealed class ConversationFactoryTests
         await using var restored = await factory.RestoreAsync(conversation.Id);
 
         factory.PersistenceDirectory.Should().Be(dir.Combine("conversations"));
+        factory.ProfileStore.Should().BeSameAs(store, "the factory shares the application's one store");
+        factory.Resolver.Should().BeSameAs(services.GetRequiredService<ProfileResolver>());
         conversation.State.LlmProfile.Should().Be(ProfileReference.Create("two"));
         restored.State.LlmProfile.Should().Be(ProfileReference.Create("two"), "the reference is kept, not the pointer to the active profile");
         restored.Agent.Llm.Model.Should().Be("openai/gpt-two");
