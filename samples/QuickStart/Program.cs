@@ -28,8 +28,11 @@ if (string.IsNullOrWhiteSpace(model) || args.Length == 0)
 
 var persistence = Environment.GetEnvironmentVariable("OH_PERSISTENCE_DIR")
     ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".openhands");
-await using var services = new ServiceCollection().AddOpenHands(o => o.PersistenceDirectory = persistence).Services.BuildServiceProvider();
-var store = services.GetRequiredService<ILlmProfileStore>();
+await using var services = new ServiceCollection().AddOpenHands(o =>
+{
+    o.PersistenceDirectory = persistence;
+    o.ConversationsDirectory = Path.Combine(persistence, "conversations");
+}).Services.BuildServiceProvider();
 
 var llm = new Llm(model)
 {
@@ -37,29 +40,26 @@ var llm = new Llm(model)
     BaseUrl = Environment.GetEnvironmentVariable("LLM_BASE_URL"),
 };
 var reference = await services.GetRequiredService<ProfileMaterializer>().MaterializeAsync(llm, "quickstart");
-var resolved = await store.LoadAsync(reference.Name);
 
-var options = new ConversationOptions
-{
-    PersistenceDirectory = Path.Combine(persistence, "conversations"),
-    WorkingDirectory = Environment.CurrentDirectory,
-    ProfileStore = store,
-};
+// The conversation starts by reference: the profile is read once, and only its name is persisted.
+var options = new ConversationOptions { WorkingDirectory = Environment.CurrentDirectory };
 options.Callbacks.Add(Print);
-
-await using var conversation = await Conversation.CreateAsync(new Agent(resolved, [new ToolSpec("terminal"), new ToolSpec("file_editor")]), options);
-Console.WriteLine($"Conversation {conversation.Id} with profile '{reference}' ({resolved.Model}).");
+await using var conversation = await services.GetRequiredService<ConversationFactory>()
+    .StartWithProfileAsync(reference, resolved => new Agent(resolved, [new ToolSpec("terminal"), new ToolSpec("file_editor")]), options);
+Console.WriteLine($"Conversation {conversation.Id} with profile '{reference}' ({conversation.Agent.Llm.Model}).");
 await conversation.SendMessageAsync(string.Join(' ', args));
 
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+ConversationResult result;
 try
 {
-    await conversation.RunAsync(cts.Token);
+    result = await conversation.RunAsync(cts.Token);
 }
 catch (OperationCanceledException)
 {
     Console.WriteLine("Paused.");
+    result = conversation.GetResult();
 }
 catch (ConversationRunException ex)
 {
@@ -67,7 +67,8 @@ catch (ConversationRunException ex)
     return 1;
 }
 
-Console.WriteLine($"Status: {conversation.State.ExecutionStatus}. Files: {conversation.Directory}");
+Console.WriteLine($"Answer: {result.FinalAnswer ?? "(none)"}");
+Console.WriteLine($"Status: {result.Status}. Tokens: {result.Usage.TotalTokens}. Files: {conversation.Directory}");
 return 0;
 
 static void Print(ConversationEvent e)

@@ -33,6 +33,7 @@ public static class AgentServerServiceCollectionExtensions
         {
             o.PersistenceDirectory ??= server.Value.PersistenceDirectory;
             o.SecretKey ??= AgentServerConfiguration.EffectiveSecretKey(server.Value);
+            o.ConversationsDirectory ??= Path.GetFullPath(server.Value.ConversationsPath);
         });
         services.TryAddSingleton<SessionKeyCheck>();
         services.TryAddSingleton<ConversationService>();

@@ -59,18 +59,20 @@ internal static class RunCommand
         var named = await ChooseProfileAsync(home, io, request, ct);
 
         var printer = new EventPrinter(io);
-        var options = new ConversationOptions
+        var factory = new ConversationFactory(new ConversationFactoryOptions
         {
             PersistenceDirectory = home.ConversationsDirectory,
-            WorkingDirectory = workspace,
             ProfileStore = home.Profiles,
-        };
+            Resolver = home.Resolver,
+            Materializer = home.Materializer,
+        });
+        var options = new ConversationOptions { WorkingDirectory = workspace };
         options.Callbacks.Add(printer.Print);
 
         Conversation conversation;
         if (resumeId is { } rid)
         {
-            conversation = await Conversation.RestoreAsync(rid, options, ct);
+            conversation = await factory.RestoreAsync(rid, options, ct);
             if (named is { } switchTo)
             {
                 await conversation.SwitchProfileAsync(switchTo, ct);
@@ -78,9 +80,12 @@ internal static class RunCommand
         }
         else
         {
-            var llm = await home.Resolver.ResolveAsync(named is { } n ? new ProfileReference(n) : null, ct);
-            var agent = new Agent(llm, [new ToolSpec("terminal"), new ToolSpec("file_editor")]);
-            conversation = await Conversation.CreateAsync(agent, options, ct);
+            // By reference: the profile is read once and nothing is written back to the store.
+            conversation = await factory.StartWithProfileAsync(
+                named is { } n ? new ProfileReference(n) : null,
+                llm => new Agent(llm, [new ToolSpec("terminal"), new ToolSpec("file_editor")]),
+                options,
+                ct);
         }
 
         await using (conversation)

@@ -23,6 +23,7 @@ public class AgentStepBenchmarks
     private HttpClient _http = null!;
     private Llm _llm = null!;
     private ConversationOptions _options = null!;
+    private ConversationFactory _factory = null!;
     private byte[] _requestBody = null!;
     private string _url = null!;
 
@@ -39,7 +40,8 @@ public class AgentStepBenchmarks
         _server.Responder = _ => FakeReply.Text("Done: the answer is 42.").WithUsage(1200, 20);
         _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         _llm = new Llm("openai/gpt-bench") { ApiKey = new SecretString("sk-test-bench-step-0001"), BaseUrl = _server.BaseUrl + "/v1", NumRetries = 1 };
-        _options = new ConversationOptions { WorkingDirectory = Path.GetTempPath(), ChatClientFactory = new LlmChatClientFactory(_http).CreateClient };
+        _options = new ConversationOptions { WorkingDirectory = Path.GetTempPath() };
+        _factory = new ConversationFactory(new ConversationFactoryOptions { ChatClientFactory = new LlmChatClientFactory(_http).CreateClient });
 
         // Capture the exact request one step sends, for the floor.
         await StepAsync();
@@ -69,7 +71,7 @@ public class AgentStepBenchmarks
     [BenchmarkCategory("Step")]
     public async Task<int> CreateOnlyAsync()
     {
-        await using var conversation = await Conversation.CreateAsync(new Agent(_llm), _options);
+        await using var conversation = await _factory.StartAsync(new Agent(_llm), _options);
         await conversation.SendMessageAsync("What is six times seven?");
         return conversation.Events.Count;
     }
@@ -78,7 +80,7 @@ public class AgentStepBenchmarks
     [BenchmarkCategory("Step")]
     public async Task<int> StepAsync()
     {
-        await using var conversation = await Conversation.CreateAsync(new Agent(_llm), _options);
+        await using var conversation = await _factory.StartAsync(new Agent(_llm), _options);
         await conversation.SendMessageAsync("What is six times seven?");
         await conversation.RunAsync();
         return conversation.Events.Count;

@@ -29,7 +29,9 @@ public sealed class AgentServerHost : IAsyncDisposable
     /// <param name="persistenceDir">Profiles, settings and conversations go below it.</param>
     /// <param name="configure">Changes the server options (session keys, limits).</param>
     /// <param name="middleware">Runs before the server's endpoints, for fault injection on the websocket.</param>
-    public static async Task<AgentServerHost> StartAsync(string persistenceDir, Action<AgentServerOptions>? configure = null, Action<WebApplication>? middleware = null)
+    /// <param name="services">Runs after the server's registrations, to decorate a service (race tests observe the profile store).</param>
+    public static async Task<AgentServerHost> StartAsync(
+        string persistenceDir, Action<AgentServerOptions>? configure = null, Action<WebApplication>? middleware = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
@@ -42,6 +44,7 @@ public sealed class AgentServerHost : IAsyncDisposable
             o.ConversationsPath = Path.Combine(persistenceDir, "conversations");
             configure?.Invoke(o);
         });
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         middleware?.Invoke(app);
         app.MapOpenHandsAgentServer();

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -8,12 +7,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.Agents;
-using OpenHands.Sdk.Conversations;
-using OpenHands.Sdk.Conversations.Events;
-using OpenHands.Sdk.Conversations.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
-using OpenHands.Sdk.Security;
+using static OpenHands.AgentServer.Endpoints.ConversationsWire;
 
 namespace OpenHands.AgentServer.Endpoints;
 
@@ -58,11 +54,14 @@ internal static class ConversationsEndpoints
 
         var agentElement = RequestJson.Optional(body, "agent") is { ValueKind: not JsonValueKind.Null } a ? RequestJson.RequiredObject(body, "agent") : (JsonElement?)null;
         var profileText = RequestJson.OptionalString(body, "llm_profile");
-        Llm llm;
-        string? notice = null;
+
+        // Everything is validated before anything is read or written. A profile is then read once, by reference, and
+        // never written back: a delete, rename or key rotation racing this start is never undone.
+        ProfileReference? profile = null;
+        Llm? inlineLlm = null;
         if (profileText is not null)
         {
-            llm = await s.Resolver.ResolveAsync(new ProfileReference(Names.Parse(profileText, "body", "llm_profile")), s.Aborted).ConfigureAwait(false);
+            profile = new ProfileReference(Names.Parse(profileText, "body", "llm_profile"));
         }
         else if (agentElement is { } agentObject && agentObject.TryGetProperty("llm", out var llmElement) && llmElement.ValueKind != JsonValueKind.Null)
         {
@@ -71,25 +70,8 @@ internal static class ConversationsEndpoints
                 throw ApiException.Validation("Input should be a valid dictionary or object", "model_type", "body", "agent", "llm");
             }
 
-            // Legacy: an inline LLM is stored as a profile (its key never reaches the conversation files).
-            llm = s.ReadLlm(llmElement, "body", "agent", "llm");
-            var reference = await s.Materializer.MaterializeAsync(llm, cancellationToken: s.Aborted).ConfigureAwait(false);
-            llm = llm with { SourceProfile = reference.Name };
-            notice = $"agent.llm was stored as LLM profile '{reference.Name}'; the conversation refers to it. Send llm_profile instead.";
-        }
-        else
-        {
-            try
-            {
-                llm = await s.Resolver.ResolveAsync((ProfileReference?)null, s.Aborted).ConfigureAwait(false);
-            }
-            catch (ProfileNotFoundException e) when (e.ProfileName is null)
-            {
-                throw ApiException.Validation(
-                    "No LLM for this conversation: send llm_profile or agent.llm, or create a profile with POST /api/profiles/{name} "
-                    + "and activate it with POST /api/profiles/{name}/activate. " + e.Message,
-                    "missing", "body", "llm_profile");
-            }
+            // Legacy: an inline LLM is materialized once into a profile (its key never reaches the conversation files).
+            inlineLlm = s.ReadLlm(llmElement, "body", "agent", "llm");
         }
 
         var tools = ImmutableArray<ToolSpec>.Empty;
@@ -113,7 +95,24 @@ internal static class ConversationsEndpoints
             workingDir = RequestJson.OptionalString(ws, "working_dir");
         }
 
-        var (entry, created) = await service.StartAsync(new Agent(llm, tools), id, maxIterations, workingDir, s.Aborted).ConfigureAwait(false);
+        ConversationService.Entry entry;
+        bool created;
+        try
+        {
+            (entry, created) = await service.StartAsync(profile, inlineLlm, tools, id, maxIterations, workingDir, s.Aborted).ConfigureAwait(false);
+        }
+        catch (ProfileNotFoundException e) when (e.ProfileName is null)
+        {
+            throw ApiException.Validation(
+                "No LLM for this conversation: send llm_profile or agent.llm, or create a profile with POST /api/profiles/{name} "
+                + "and activate it with POST /api/profiles/{name}/activate. " + e.Message,
+                "missing", "body", "llm_profile");
+        }
+
+        string? notice = inlineLlm is not null && created
+            ? $"agent.llm was stored as LLM profile '{entry.Conversation.State.LlmProfile?.Name}'; the conversation refers to it. Send llm_profile instead."
+            : null;
+
         if (RequestJson.Optional(body, "initial_message") is { ValueKind: JsonValueKind.Object } initial)
         {
             await entry.Conversation.SendMessageAsync(MessageText(initial, "initial_message"), s.Aborted).ConfigureAwait(false);
@@ -298,120 +297,5 @@ internal static class ConversationsEndpoints
         var found = entry.Conversation.Events.FirstOrDefault(e => e.Id == eventId)
             ?? throw ApiException.NotFound($"Event not found: {eventId}");
         return ApiResults.Json(EventJson(found));
-    }
-
-    private static List<ConversationEvent> FilterEvents(HttpRequest request, IReadOnlyList<ConversationEvent> events)
-    {
-        var query = request.Query;
-        var kind = query["kind"].FirstOrDefault();
-        var source = query["source"].FirstOrDefault();
-        var body = query["body"].FirstOrDefault();
-        var from = Timestamp(query["timestamp__gte"].FirstOrDefault(), "timestamp__gte");
-        var to = Timestamp(query["timestamp__lt"].FirstOrDefault(), "timestamp__lt");
-        return [.. events.Where(e => (kind is null || e.Kind == kind)
-            && (source is null || EventJsonCodec.SourceName(e.Source) == source)
-            && (from is null || e.Timestamp >= from)
-            && (to is null || e.Timestamp < to)
-            && (body is null || (EventText(e)?.Contains(body, StringComparison.OrdinalIgnoreCase) ?? false)))];
-    }
-
-    /// <summary>Parses an ISO-8601 query timestamp; one without an offset is UTC (Python naive datetimes are).</summary>
-    internal static DateTimeOffset? Timestamp(string? text, string field)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var value)
-            ? value
-            : throw ApiException.Validation($"{field} must be an ISO-8601 date and time, e.g. 2026-01-31T12:00:00Z", "datetime_parsing", "query", field);
-    }
-
-    /// <summary>The text the <c>body</c> filter searches: a message's text, an action's thought, an observation's output.</summary>
-    private static string? EventText(ConversationEvent e) => e switch
-    {
-        MessageEvent m => m.Text,
-        ActionEvent a => a.Thought,
-        ObservationEvent o => o.Text,
-        _ => null,
-    };
-
-    private static (int Offset, int Limit) Paging(HttpRequest request)
-    {
-        var limit = 100;
-        if (request.Query["limit"].FirstOrDefault() is { } l)
-        {
-            limit = int.TryParse(l, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v is > 0 and <= 100 ? v
-                : throw ApiException.Validation("limit must be an integer from 1 to 100", "int_parsing", "query", "limit");
-        }
-
-        var offset = 0;
-        if (request.Query["page_id"].FirstOrDefault() is { Length: > 0 } p)
-        {
-            offset = int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var o) && o >= 0 ? o
-                : throw ApiException.Validation("page_id is not a page id from this server", "value_error", "query", "page_id");
-        }
-
-        return (offset, limit);
-    }
-
-    private static JsonObject Page<T>(List<T> items, int offset, int limit)
-        where T : JsonNode
-    {
-        var page = new JsonArray([.. items.Skip(offset).Take(limit).Select(i => (JsonNode?)i)]);
-        var next = offset + limit < items.Count ? (offset + limit).ToString(CultureInfo.InvariantCulture) : null;
-        return new JsonObject { ["items"] = page, ["next_page_id"] = next };
-    }
-
-    internal static JsonNode EventJson(ConversationEvent e) => JsonNode.Parse(EventJsonCodec.ToBytes(e))!;
-
-    internal static string MessageText(JsonElement message, string? field)
-    {
-        string[] loc = field is null ? ["body", "content"] : ["body", field, "content"];
-        if (!message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array)
-        {
-            throw ApiException.Validation("content must be a list of {\"type\":\"text\",\"text\":...} parts", "list_type", loc);
-        }
-
-        var text = string.Join("\n", content.EnumerateArray()
-            .Where(p => p.ValueKind == JsonValueKind.Object && p.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
-            .Select(p => p.GetProperty("text").GetString()));
-        return text.Length > 0 ? text : throw ApiException.Validation("The message has no text part", "value_error", loc);
-    }
-
-    private static string StatusName(ConversationExecutionStatus status) => ConversationStateCodec.StatusName(status);
-
-    internal static JsonObject Info(ConversationService.Entry entry)
-    {
-        var c = entry.Conversation;
-        var state = c.State;
-        var llm = ProfilesEndpoints.LlmToJson(c.Agent.Llm, SecretExposure.Redacted, cipher: null);
-        llm["api_key"] = null;
-        var tags = new JsonObject();
-        foreach (var (k, v) in entry.Tags)
-        {
-            tags[k] = v;
-        }
-
-        return new JsonObject
-        {
-            ["id"] = c.Id.ToString(),
-            ["agent"] = new JsonObject
-            {
-                ["kind"] = "Agent",
-                ["llm"] = llm,
-                ["tools"] = new JsonArray([.. state.Tools.Select(t => (JsonNode?)new JsonObject { ["name"] = t.Name })]),
-            },
-            ["llm_profile"] = state.LlmProfile?.Name.Value,
-            ["workspace"] = new JsonObject { ["working_dir"] = state.WorkingDirectory },
-            ["max_iterations"] = state.MaxIterations,
-            ["execution_status"] = StatusName(state.ExecutionStatus),
-            ["title"] = entry.Title,
-            ["tags"] = tags,
-            ["created_at"] = entry.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
-            ["updated_at"] = entry.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
-            ["current_model_id"] = c.Agent.Llm.Model,
-        };
     }
 }

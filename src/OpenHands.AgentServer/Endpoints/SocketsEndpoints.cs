@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -60,7 +58,7 @@ internal static partial class SocketsEndpoints
             var (authenticated, pending) = await AuthenticateAsync(http, socket, keys, options).ConfigureAwait(false);
             if (!authenticated)
             {
-                await CloseAsync(socket, AuthenticationFailed, "Authentication failed", pending).ConfigureAwait(false);
+                await SocketSession.CloseAsync(socket, AuthenticationFailed, "Authentication failed", pending).ConfigureAwait(false);
                 return;
             }
 
@@ -69,26 +67,26 @@ internal static partial class SocketsEndpoints
                 : null;
             if (entry is null)
             {
-                await CloseAsync(socket, NotFound, "Conversation not found").ConfigureAwait(false);
+                await SocketSession.CloseAsync(socket, NotFound, "Conversation not found").ConfigureAwait(false);
                 return;
             }
 
             if (ResendStart(http.Request.Query, entry.Conversation.Events) is not { } from)
             {
-                await CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation,
+                await SocketSession.CloseAsync(socket, (int)WebSocketCloseStatus.PolicyViolation,
                     "resend_mode must be all or since; since needs after_timestamp (ISO-8601)").ConfigureAwait(false);
                 return;
             }
 
             if (!entry.TryAddSubscriber(options.MaxSocketSubscribers))
             {
-                await CloseAsync(socket, 1013, "Too many subscribers for this conversation").ConfigureAwait(false);
+                await SocketSession.CloseAsync(socket, 1013, "Too many subscribers for this conversation").ConfigureAwait(false);
                 return;
             }
 
             try
             {
-                using var session = new Session(socket, entry, conversations, options, logger, http.RequestAborted, stopping);
+                using var session = new SocketSession(socket, entry, conversations, options, logger, http.RequestAborted, stopping);
                 await StreamAsync(session, from).ConfigureAwait(false);
             }
             finally
@@ -123,7 +121,7 @@ internal static partial class SocketsEndpoints
 
         // Cancelling a websocket receive aborts the socket, so the timeout races the receive instead of cancelling it:
         // the client then still gets a proper 4001 close frame.
-        var first = ReadMessageAsync(socket, 64 * 1024, http.RequestAborted);
+        var first = SocketSession.ReadMessageAsync(socket, 64 * 1024, http.RequestAborted);
         if (await Task.WhenAny(first, Task.Delay(options.SocketAuthTimeout, http.RequestAborted)).ConfigureAwait(false) != first)
         {
             return (false, first);
@@ -170,7 +168,7 @@ internal static partial class SocketsEndpoints
                 DateTimeOffset after;
                 try
                 {
-                    after = ConversationsEndpoints.Timestamp(query["after_timestamp"].FirstOrDefault(), "after_timestamp") is { } a ? a : default;
+                    after = ConversationsWire.Timestamp(query["after_timestamp"].FirstOrDefault(), "after_timestamp") is { } a ? a : default;
                 }
                 catch (ApiException)
                 {
@@ -194,12 +192,12 @@ internal static partial class SocketsEndpoints
         }
     }
 
-    private static async Task StreamAsync(Session s, int from)
+    private static async Task StreamAsync(SocketSession s, int from)
     {
         var fullState = new ConversationStateUpdateEvent
         {
             Key = FullStateKey,
-            Value = JsonSerializer.SerializeToElement(ConversationsEndpoints.Info(s.Entry)),
+            Value = JsonSerializer.SerializeToElement(ConversationsWire.Info(s.Entry)),
             Source = EventSource.Environment,
             Timestamp = TimeProvider.System.GetUtcNow(),
         };
@@ -249,7 +247,7 @@ internal static partial class SocketsEndpoints
         finally
         {
             // The receive loop uses the session's gate and token source, so it must end before they are disposed.
-            await WaitQuietlyAsync(receiving).ConfigureAwait(false);
+            await SocketSession.WaitQuietlyAsync(receiving).ConfigureAwait(false);
             if (!receiving.IsCompleted)
             {
                 s.Socket.Abort();
@@ -259,13 +257,13 @@ internal static partial class SocketsEndpoints
     }
 
     /// <summary>Reads client frames: a repeated auth frame is ignored; anything else is a user message that starts a run.</summary>
-    private static async Task ReceiveLoopAsync(Session s)
+    private static async Task ReceiveLoopAsync(SocketSession s)
     {
         try
         {
             while (true)
             {
-                var (type, data) = await ReadMessageAsync(s.Socket, s.Options.MaxRequestBodyBytes, s.Aborted).ConfigureAwait(false);
+                var (type, data) = await SocketSession.ReadMessageAsync(s.Socket, s.Options.MaxRequestBodyBytes, s.Aborted).ConfigureAwait(false);
                 if (type == WebSocketMessageType.Close)
                 {
                     return;
@@ -290,7 +288,7 @@ internal static partial class SocketsEndpoints
         }
     }
 
-    private static async Task HandleClientMessageAsync(Session s, byte[] data)
+    private static async Task HandleClientMessageAsync(SocketSession s, byte[] data)
     {
         try
         {
@@ -311,7 +309,7 @@ internal static partial class SocketsEndpoints
                 throw ApiException.Validation("Only role 'user' messages can be sent", "literal_error", "body", "role");
             }
 
-            await s.Entry.Conversation.SendMessageAsync(ConversationsEndpoints.MessageText(root, null), s.Aborted).ConfigureAwait(false);
+            await s.Entry.Conversation.SendMessageAsync(ConversationsWire.MessageText(root, null), s.Aborted).ConfigureAwait(false);
             s.Conversations.TryStartRun(s.Entry);
         }
         catch (Exception e) when (ErrorMapping.Map(e) is { } mapped)
@@ -320,120 +318,6 @@ internal static partial class SocketsEndpoints
         }
     }
 
-    /// <summary>Reads one whole message; its bytes are null when it is longer than <paramref name="maxBytes"/> (the rest is skipped).</summary>
-    private static async Task<(WebSocketMessageType Type, byte[]? Data)> ReadMessageAsync(WebSocket socket, long maxBytes, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            using var message = new MemoryStream();
-            var tooBig = false;
-            while (true)
-            {
-                var result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return (WebSocketMessageType.Close, null);
-                }
-
-                if (!tooBig && message.Length + result.Count <= maxBytes)
-                {
-                    message.Write(buffer, 0, result.Count);
-                }
-                else
-                {
-                    tooBig = true;
-                }
-
-                if (result.EndOfMessage)
-                {
-                    return (result.MessageType, tooBig ? null : message.ToArray());
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Sends a close frame and waits briefly for the client's answer (or for <paramref name="pending"/>, a receive in flight).</summary>
-    private static async Task CloseAsync(WebSocket socket, int code, string reason, Task? pending = null)
-    {
-        await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None).ConfigureAwait(false);
-        await WaitQuietlyAsync(pending ?? ReadMessageAsync(socket, 0, CancellationToken.None)).ConfigureAwait(false);
-    }
-
-    /// <summary>Waits up to two seconds for a receive to finish; its failure (the client vanished) is expected here.</summary>
-    private static async Task WaitQuietlyAsync(Task task)
-    {
-        try
-        {
-            await task.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
-        {
-            // The socket is disposed right after; a client that never answers the close is simply dropped.
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Websocket ended by the connection")]
     private static partial void LogSocketEnded(ILogger logger, Exception exception);
-
-    /// <summary>One subscriber's socket and what its loops share; sends are serialized (a websocket allows one at a time).</summary>
-    private sealed class Session(WebSocket socket, ConversationService.Entry entry, ConversationService conversations, AgentServerOptions options, ILogger logger, CancellationToken aborted, CancellationToken stopping)
-        : IDisposable
-    {
-        public WebSocket Socket { get; } = socket;
-
-        public ConversationService.Entry Entry { get; } = entry;
-
-        public ConversationService Conversations { get; } = conversations;
-
-        public AgentServerOptions Options { get; } = options;
-
-        public ILogger Logger { get; } = logger;
-
-        public CancellationToken Aborted { get; } = aborted;
-
-        public CancellationToken Stopping { get; } = stopping;
-
-        public SemaphoreSlim SendGate { get; } = new(1, 1);
-
-        public CancellationTokenSource ClientGone { get; } = new();
-
-        public async Task SendAsync(byte[] frame)
-        {
-            await SendGate.WaitAsync(Aborted).ConfigureAwait(false);
-            try
-            {
-                await Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, Aborted).ConfigureAwait(false);
-            }
-            finally
-            {
-                SendGate.Release();
-            }
-        }
-
-        public void Dispose()
-        {
-            SendGate.Dispose();
-            ClientGone.Dispose();
-        }
-
-        /// <summary>Sends a <c>ServerErrorEvent</c> (not persisted) telling the client why its frame was refused.</summary>
-        public Task SendErrorAsync(string code, JsonNode detail)
-        {
-            var error = new JsonObject
-            {
-                ["kind"] = "ServerErrorEvent",
-                ["id"] = Guid.NewGuid().ToString(),
-                ["timestamp"] = TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", System.Globalization.CultureInfo.InvariantCulture),
-                ["source"] = "environment",
-                ["code"] = code,
-                ["detail"] = detail,
-            };
-            return SendAsync(Encoding.UTF8.GetBytes(error.ToJsonString()));
-        }
-    }
 }

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Conversations;
 using OpenHands.Sdk.Internal;
@@ -21,34 +20,26 @@ internal sealed partial class ConversationService : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
     private readonly SemaphoreSlim _loadGate = new(1, 1);
-    private readonly AgentServerOptions _options;
-    private readonly ILlmProfileStore _profiles;
-    private readonly LlmChatClientFactory _chatClients;
-    private readonly ILoggerFactory _loggerFactory;
+    private readonly ConversationFactory _factory;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private bool _loaded;
 
-    public ConversationService(IOptions<AgentServerOptions> options, ILlmProfileStore profiles, LlmChatClientFactory chatClients, ILoggerFactory loggerFactory)
+    public ConversationService(ConversationFactory factory, ILoggerFactory loggerFactory)
     {
-        _options = options.Value;
-        _profiles = profiles;
-        _chatClients = chatClients;
-        _loggerFactory = loggerFactory;
+        _factory = factory;
         _logger = loggerFactory.CreateLogger<ConversationService>();
     }
 
-    public string Folder => Path.GetFullPath(_options.ConversationsPath);
+    /// <summary>The conversations folder: the factory's (the server sets it to <see cref="AgentServerOptions.ConversationsPath"/>).</summary>
+    public string Folder => _factory.PersistenceDirectory ?? throw new InvalidOperationException(
+        "The agent server needs a persisted ConversationFactory. Fix: register it with AddOpenHandsAgentServer, which sets OpenHandsOptions.ConversationsDirectory.");
 
-    public ConversationOptions Options(Guid? id = null, int? maxIterations = null, string? workingDirectory = null) => new()
+    private static ConversationOptions Options(Guid? id, int? maxIterations, string? workingDirectory) => new()
     {
-        PersistenceDirectory = Folder,
         ConversationId = id,
         MaxIterations = maxIterations ?? 500,
         WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        ProfileStore = _profiles,
-        ChatClientFactory = _chatClients.CreateClient,
-        LoggerFactory = _loggerFactory,
     };
 
     public async Task<IReadOnlyCollection<Entry>> AllAsync(CancellationToken cancellationToken)
@@ -74,7 +65,13 @@ internal sealed partial class ConversationService : IAsyncDisposable
             ?? throw ApiException.NotFound($"Conversation not found: {guid}");
     }
 
-    public async Task<(Entry Entry, bool Created)> StartAsync(Agent agent, Guid? id, int? maxIterations, string? workingDirectory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a conversation by reference (<paramref name="profile"/>, or the active profile when it is null) without
+    /// writing any profile; or, for a legacy inline LLM, materializes <paramref name="inlineLlm"/> once and runs by that
+    /// reference.
+    /// </summary>
+    public async Task<(Entry Entry, bool Created)> StartAsync(
+        ProfileReference? profile, Llm? inlineLlm, ImmutableArray<ToolSpec> tools, Guid? id, int? maxIterations, string? workingDirectory, CancellationToken cancellationToken)
     {
         await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
         if (id is { } existing && _entries.TryGetValue(existing, out var found))
@@ -82,7 +79,10 @@ internal sealed partial class ConversationService : IAsyncDisposable
             return (found, false);
         }
 
-        var conversation = await Conversation.CreateAsync(agent, Options(id, maxIterations, workingDirectory), cancellationToken).ConfigureAwait(false);
+        var options = Options(id, maxIterations, workingDirectory);
+        var conversation = inlineLlm is not null
+            ? await _factory.StartAsync(new Agent(inlineLlm, tools), options, cancellationToken).ConfigureAwait(false)
+            : await _factory.StartWithProfileAsync(profile, llm => new Agent(llm, tools), options, cancellationToken).ConfigureAwait(false);
         var entry = new Entry(conversation, TimeProvider.System.GetUtcNow());
         entry.WriteMeta();
         _entries[conversation.Id] = entry;
@@ -186,7 +186,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
 
                     try
                     {
-                        var conversation = await Conversation.RestoreAsync(id, Options(id), cancellationToken).ConfigureAwait(false);
+                        var conversation = await _factory.RestoreAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
                         var entry = new Entry(conversation, File.GetCreationTimeUtc(Path.Combine(dir, "base_state.json")));
                         if (entry.ReadMeta() is { } problem)
                         {

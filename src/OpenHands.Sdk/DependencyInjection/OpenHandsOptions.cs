@@ -11,6 +11,10 @@ public sealed class OpenHandsOptions
     /// <value>The default is <see langword="null"/>: <c>OH_LLM_PROFILES_PATH</c>, else <c>&lt;persistence folder&gt;/profiles</c>.</value>
     public string? ProfilesDirectory { get; set; }
 
+    /// <summary>Gets or sets the folder under which the registered <see cref="Conversations.ConversationFactory"/> persists conversations.</summary>
+    /// <value>The default is <see langword="null"/>: conversations live in memory (the Python SDK's default, too).</value>
+    public string? ConversationsDirectory { get; set; }
+
     /// <summary>Gets or sets the key that encrypts secrets at rest (Fernet, compatible with the Python SDK).</summary>
     /// <value>
     /// The default is <see langword="null"/>: the <c>OH_SECRET_KEY</c> environment variable; when that is unset too,

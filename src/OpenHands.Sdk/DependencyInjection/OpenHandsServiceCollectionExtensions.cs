@@ -1,8 +1,11 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenHands.Sdk.Agents.Tools;
+using OpenHands.Sdk.Conversations;
 using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Internal;
+using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Settings;
@@ -13,8 +16,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class OpenHandsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the profile store, cipher, materializer, resolver and settings store as singletons that share one
-    /// store instance. Calling it again changes nothing but adds the further configuration.
+    /// Registers the profile store, cipher, materializer, resolver, settings store and <see cref="ConversationFactory"/>
+    /// as singletons that share one store instance. Calling it again changes nothing but adds the further configuration.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures <see cref="OpenHandsOptions"/>; options are validated when the host starts.</param>
@@ -62,6 +65,17 @@ public static class OpenHandsServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new ProfileResolver(sp.GetRequiredService<ILlmProfileStore>(), sp.GetRequiredService<SettingsStore>()));
         OpenHandsBuilderExtensions.AddLlmChatClients(services);
+        services.TryAddSingleton(sp => new ConversationFactory(new ConversationFactoryOptions
+        {
+            PersistenceDirectory = sp.GetRequiredService<IOptions<OpenHandsOptions>>().Value.ConversationsDirectory,
+            ProfileStore = sp.GetRequiredService<ILlmProfileStore>(),
+            Resolver = sp.GetRequiredService<ProfileResolver>(),
+            Materializer = sp.GetRequiredService<ProfileMaterializer>(),
+            ChatClientFactory = sp.GetRequiredService<LlmChatClientFactory>().CreateClient,
+            ToolRegistry = sp.GetService<ToolRegistry>(),
+            LoggerFactory = sp.GetService<ILoggerFactory>(),
+            TimeProvider = sp.GetService<TimeProvider>(),
+        }));
         return new OpenHandsBuilder(services);
     }
 

@@ -1,12 +1,17 @@
 using OpenHands.Sdk.Llms;
+using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Settings;
 
 namespace OpenHands.Sdk.Profiles;
 
-/// <summary>Turns a <see cref="ProfileReference"/> into a live <see cref="Llm"/>, reading the store each time.</summary>
+/// <summary>
+/// Turns a <see cref="ProfileReference"/> into a live <see cref="Llm"/>, reading the store each time: the one resolver
+/// that starting, switching and restoring a conversation go through.
+/// </summary>
 /// <remarks>
-/// Nothing is cached: an edited profile or a rotated key takes effect on the next resolve. A <see langword="null"/>
-/// reference means the active profile of the settings. Instances are thread-safe.
+/// Nothing is cached and nothing is written: an edited profile or a rotated key takes effect on the next resolve. A
+/// <see langword="null"/> reference means the active profile of the settings, except in
+/// <see cref="ResolveForRestoreAsync"/>. Instances are thread-safe.
 /// </remarks>
 public sealed class ProfileResolver
 {
@@ -24,19 +29,18 @@ public sealed class ProfileResolver
         _settings = settings;
     }
 
+    /// <summary>Gets the store this resolver reads (so that owners can check they share one instance).</summary>
+    internal ILlmProfileStore Store => _store;
+
     /// <summary>Resolves a reference, or the active profile when <paramref name="reference"/> is <see langword="null"/>.</summary>
     /// <param name="reference">The profile; <see langword="null"/> for the active one.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The profile's newest content, with <see cref="Llm.SourceProfile"/> set.</returns>
     /// <exception cref="ProfileNotFoundException">The profile does not exist, or none was named and none is active.</exception>
     /// <exception cref="InvalidProfileException">The stored profile is corrupt.</exception>
-    /// <exception cref="Security.SecretDecryptionException">The stored key cannot be decrypted.</exception>
-    public async Task<Llm> ResolveAsync(ProfileReference? reference, CancellationToken cancellationToken = default)
-    {
-        var name = reference?.Name ?? await GetActiveAsync(cancellationToken).ConfigureAwait(false)
-            ?? throw ProfileNotFoundException.NoActiveProfile(await _store.ListAsync(cancellationToken).ConfigureAwait(false));
-        return await _store.LoadAsync(name, cancellationToken).ConfigureAwait(false);
-    }
+    /// <exception cref="SecretDecryptionException">The stored key cannot be decrypted.</exception>
+    public async Task<Llm> ResolveAsync(ProfileReference? reference, CancellationToken cancellationToken = default) =>
+        (await ResolveProfileAsync(reference, cancellationToken).ConfigureAwait(false)).Llm;
 
     /// <summary>Resolves a profile by name.</summary>
     /// <param name="name">The profile's name; one trailing <c>.json</c> is stripped.</param>
@@ -46,6 +50,59 @@ public sealed class ProfileResolver
     /// <exception cref="ProfileNotFoundException">The profile does not exist.</exception>
     public Task<Llm> ResolveAsync(string name, CancellationToken cancellationToken = default) =>
         ResolveAsync(ProfileReference.Create(name), cancellationToken);
+
+    /// <summary>
+    /// Resolves a reference, or the active profile, and says which profile was read: what a conversation started from a
+    /// reference keeps in its state.
+    /// </summary>
+    /// <param name="reference">The profile; <see langword="null"/> for the active one.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The reference that was read (the active one, for <see langword="null"/>) and its newest content.</returns>
+    /// <exception cref="ProfileNotFoundException">The profile does not exist, or none was named and none is active.</exception>
+    /// <exception cref="InvalidProfileException">The stored profile is corrupt.</exception>
+    /// <exception cref="SecretDecryptionException">The stored key cannot be decrypted.</exception>
+    public async Task<ProfileResolution> ResolveProfileAsync(ProfileReference? reference, CancellationToken cancellationToken = default)
+    {
+        var name = reference?.Name ?? await GetActiveAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw ProfileNotFoundException.NoActiveProfile(await _store.ListAsync(cancellationToken).ConfigureAwait(false));
+        var llm = await _store.LoadAsync(name, cancellationToken).ConfigureAwait(false);
+        return new ProfileResolution(reference ?? new ProfileReference(name), llm, null);
+    }
+
+    /// <summary>
+    /// Resolves the reference a persisted conversation holds. A profile that is missing, corrupt or encrypted with another
+    /// key does not throw: <paramref name="snapshot"/> is returned with the reason.
+    /// </summary>
+    /// <param name="reference">The persisted reference; <see langword="null"/> when the conversation has none (never the active profile).</param>
+    /// <param name="snapshot">The secret-free snapshot persisted with the conversation.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The profile's newest content, or the snapshot and a secret-free reason.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="snapshot"/> is <see langword="null"/>.</exception>
+    public async Task<ProfileResolution> ResolveForRestoreAsync(ProfileReference? reference, Llm snapshot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (reference is null)
+        {
+            return new ProfileResolution(null, snapshot, "the conversation has no LLM profile reference; the secret-free snapshot is used");
+        }
+
+        try
+        {
+            return new ProfileResolution(reference, await _store.LoadAsync(reference.Name, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (ProfileNotFoundException)
+        {
+            return new ProfileResolution(reference, snapshot, $"LLM profile '{reference}' no longer exists");
+        }
+        catch (InvalidProfileException ex)
+        {
+            return new ProfileResolution(reference, snapshot, $"LLM profile '{reference}' cannot be read: {ex.Message}");
+        }
+        catch (SecretDecryptionException)
+        {
+            return new ProfileResolution(reference, snapshot, $"the key of LLM profile '{reference}' cannot be decrypted with the configured cipher key");
+        }
+    }
 
     private async Task<ProfileName?> GetActiveAsync(CancellationToken cancellationToken) =>
         _settings is null ? null : (await _settings.LoadAsync(cancellationToken).ConfigureAwait(false)).ActiveProfile;

@@ -78,6 +78,31 @@ public sealed class ConversationsIntegrationTests : ServerTestBase
     }
 
     [Test]
+    public async Task Start_ByNameAndByActiveProfile_KeepTheReferenceAndWriteNoProfile()
+    {
+        await SaveProfileAsync("fast", "openai/gpt-4o");
+        await SaveProfileAsync("slow", "openai/gpt-4o-mini");
+        await Server.PostAsync("/api/profiles/slow/activate");
+        var profiles = Path.Combine(Dir.Path, "profiles");
+        var before = Directory.GetFiles(profiles).ToDictionary(f => f, f => (File.ReadAllBytes(f), File.GetLastWriteTimeUtc(f)));
+
+        var byName = await StartAsync("{\"llm_profile\":\"fast\"}");
+        var byActive = await StartAsync();
+        _llm.Enqueue(FakeReply.Text("from fast"));
+        await SendAsync(byName, "hi", run: true);
+        await WaitForStatusAsync(byName, "finished", "idle");
+
+        (await (await Server.GetAsync($"/api/conversations/{byName}")).JsonAsync())["llm_profile"]!.GetValue<string>().Should().Be("fast");
+        (await (await Server.GetAsync($"/api/conversations/{byActive}")).JsonAsync())["llm_profile"]!.GetValue<string>().Should().Be("slow");
+        Directory.GetFiles(profiles).Should().BeEquivalentTo(before.Keys);
+        foreach (var (file, (bytes, written)) in before)
+        {
+            File.ReadAllBytes(file).Should().Equal(bytes, "{0} is not rewritten by a start", file);
+            File.GetLastWriteTimeUtc(file).Should().Be(written, "{0} is not rewritten by a start", file);
+        }
+    }
+
+    [Test]
     public async Task Start_NoProfileAtAll_Returns422SayingHowToCreateOne()
     {
         var response = await Server.PostAsync("/api/conversations", "{}");

@@ -24,7 +24,7 @@ public sealed class ConversationRestoreTests
     {
         await using var kit = await ConversationTestKit.StartAsync();
         kit.Server.Enqueue(FakeReply.Text("hi"));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm(key: Key)), kit.Options());
+        await using var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm(key: Key)), kit.Options());
         await conversation.SendMessageAsync("Hello");
         await conversation.RunAsync();
 
@@ -47,7 +47,7 @@ public sealed class ConversationRestoreTests
         kit.Server.Enqueue(FakeReply.ToolCall("think", """{"thought": "x"}"""), FakeReply.Text("first"), FakeReply.Text("second"));
         Guid id;
         IReadOnlyList<string> before;
-        await using (var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm(key: Key)), kit.Options()))
+        await using (var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm(key: Key)), kit.Options()))
         {
             await conversation.SendMessageAsync("One");
             await conversation.RunAsync();
@@ -55,7 +55,9 @@ public sealed class ConversationRestoreTests
             before = [.. conversation.Events.Select(e => e.Id)];
         }
 
-        await using var restored = await Conversation.RestoreAsync(id, kit.Options());
+        await using var restored = await kit.Factory().RestoreAsync(id, kit.Options());
+        restored.GetResult().Should().Be(new ConversationResult(ConversationExecutionStatus.Finished, "first", new ConversationUsage(20, 10, 0, 0, 0, 2)),
+            "the result is computed from the persisted state and events");
         restored.Events.Select(e => e.Id).Should().Equal(before);
         restored.State.ExecutionStatus.Should().Be(ConversationExecutionStatus.Finished);
         restored.Agent.Llm.ApiKey!.Reveal().Should().Be(Key, "the key is re-resolved from the profile");
@@ -78,14 +80,13 @@ public sealed class ConversationRestoreTests
         await using var kit = await ConversationTestKit.StartAsync(new Cipher("sk-test-restore-cipher"));
         await kit.Store.SaveAsync("work", kit.Llm("openai/gpt-work", Key));
         await kit.Store.SaveAsync("other", kit.Llm("openai/gpt-other", "sk-test-other-0001"));
-        var resolved = await kit.Store.LoadAsync("work");
         Guid id;
-        await using (var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(resolved), kit.Options()))
+        await using (var conversation = await kit.Factory().StartWithProfileAsync(ProfileReference.Create("work"), ConversationTestKit.Agent, kit.Options()))
         {
             id = conversation.Id;
         }
 
-        var options = kit.Options();
+        var store = kit.Store;
         var path = kit.Store.GetPath(ProfileName.Create("work"));
         switch (change)
         {
@@ -102,11 +103,11 @@ public sealed class ConversationRestoreTests
                 await File.WriteAllTextAsync(path, "{ broken");
                 break;
             case ProfileChange.WrongCipherKey:
-                options.ProfileStore = new LlmProfileStore(new LlmProfileStoreOptions { Directory = kit.Store.Directory }, new Cipher("sk-test-some-other-cipher"));
+                store = new LlmProfileStore(new LlmProfileStoreOptions { Directory = kit.Store.Directory }, new Cipher("sk-test-some-other-cipher"));
                 break;
         }
 
-        await using var restored = await Conversation.RestoreAsync(id, options);
+        await using var restored = await kit.Factory(store: store).RestoreAsync(id, kit.Options());
 
         var fallbacks = restored.Events.OfType<ConversationStateUpdateEvent>().Where(e => e.Key == "llm_profile").ToList();
         switch (change)
@@ -134,10 +135,9 @@ public sealed class ConversationRestoreTests
         }
 
         // Whatever happened, switching makes it runnable and the next run calls the new profile's model.
-        var switchStore = options.ProfileStore!;
         if (change == ProfileChange.WrongCipherKey)
         {
-            await switchStore.SaveAsync(ProfileName.Create("other"), kit.Llm("openai/gpt-other", "sk-test-other-0001"));
+            await store.SaveAsync(ProfileName.Create("other"), kit.Llm("openai/gpt-other", "sk-test-other-0001"));
         }
 
         await restored.SwitchProfileAsync("other");
@@ -154,7 +154,7 @@ public sealed class ConversationRestoreTests
         await using var kit = await ConversationTestKit.StartAsync();
         await kit.Store.SaveAsync("fast", kit.Llm("openai/gpt-fast"));
         Guid id;
-        await using (var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options()))
+        await using (var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options()))
         {
             id = conversation.Id;
             await conversation.SwitchProfileAsync("fast");
@@ -167,7 +167,7 @@ public sealed class ConversationRestoreTests
             update.Value.GetProperty("model").GetString().Should().Be("openai/gpt-fast-v2");
         }
 
-        await using var restored = await Conversation.RestoreAsync(id, kit.Options());
+        await using var restored = await kit.Factory().RestoreAsync(id, kit.Options());
         restored.State.LlmProfile!.Name.Value.Should().Be("fast");
         restored.Agent.Llm.Model.Should().Be("openai/gpt-fast-v2");
     }
@@ -176,7 +176,7 @@ public sealed class ConversationRestoreTests
     public async Task SwitchProfileAsync_UnknownProfile_ThrowsAndChangesNothing()
     {
         await using var kit = await ConversationTestKit.StartAsync();
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
+        await using var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
         var events = conversation.Events.Count;
 
         var act = () => conversation.SwitchProfileAsync("ghost");
@@ -197,7 +197,7 @@ public sealed class ConversationRestoreTests
         var seen = new List<ConversationEvent>();
         var options = kit.Options();
         options.Callbacks.Add(seen.Add);
-        await using (var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm(key: canary)), options))
+        await using (var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm(key: canary)), options))
         {
             id = conversation.Id;
             await conversation.SendMessageAsync("One");
@@ -210,7 +210,7 @@ public sealed class ConversationRestoreTests
             await conversation.RunAsync();
         }
 
-        await using (var restored = await Conversation.RestoreAsync(id, options))
+        await using (var restored = await kit.Factory().RestoreAsync(id, options))
         {
             await restored.SendMessageAsync("Three");
             await restored.RunAsync();
@@ -231,7 +231,7 @@ public sealed class ConversationRestoreTests
     {
         await using var kit = await ConversationTestKit.StartAsync();
         kit.Server.Enqueue(FakeReply.Text("hi"));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm(key: Key)), kit.Options(persisted: false));
+        await using var conversation = await kit.Factory(persisted: false).StartAsync(ConversationTestKit.Agent(kit.Llm(key: Key)), kit.Options());
         await conversation.SendMessageAsync("Hello");
         await conversation.RunAsync();
 
@@ -246,7 +246,7 @@ public sealed class ConversationRestoreTests
         await using var kit = await ConversationTestKit.StartAsync();
         var file = Path.Combine(kit.Workspace, "pending.txt");
         Guid id;
-        await using (var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options()))
+        await using (var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options()))
         {
             id = conversation.Id;
             await conversation.SendMessageAsync("Write a file.");
@@ -268,7 +268,7 @@ public sealed class ConversationRestoreTests
         }));
         kit.Server.Enqueue(FakeReply.ToolCall("finish", """{"message": "done"}"""));
 
-        await using var restored = await Conversation.RestoreAsync(id, kit.Options());
+        await using var restored = await kit.Factory().RestoreAsync(id, kit.Options());
         await restored.RunAsync();
 
         File.ReadAllText(file).Should().Be("recovered");
@@ -281,7 +281,7 @@ public sealed class ConversationRestoreTests
     {
         await using var kit = await ConversationTestKit.StartAsync();
 
-        var act = () => Conversation.RestoreAsync(Guid.NewGuid(), kit.Options());
+        var act = () => kit.Factory().RestoreAsync(Guid.NewGuid(), kit.Options());
 
         await act.Should().ThrowAsync<InvalidConversationException>().WithMessage("*not found*");
     }
@@ -296,7 +296,7 @@ public sealed class ConversationRestoreTests
         Directory.CreateDirectory(folder);
         File.Copy(source, Path.Combine(folder, "base_state.json"));
 
-        await using var restored = await Conversation.RestoreAsync(id, kit.Options());
+        await using var restored = await kit.Factory().RestoreAsync(id, kit.Options());
 
         restored.Id.Should().Be(id);
         restored.State.ExecutionStatus.Should().Be(ConversationExecutionStatus.Idle);

@@ -40,12 +40,14 @@ internal sealed class ConversationTestKit : IAsyncDisposable
     public Llm Llm(string model = "openai/gpt-test", string key = "sk-test-conversation-0001") =>
         new(model) { ApiKey = new SecretString(key), BaseUrl = model.StartsWith("anthropic/", StringComparison.Ordinal) ? Server.BaseUrl : Server.BaseUrl + "/v1", NumRetries = 1, Temperature = 0 };
 
-    public ConversationOptions Options(bool persisted = true) => new()
+    /// <summary>A factory over the kit's store: persisted under <see cref="Conversations"/>, or in memory.</summary>
+    public ConversationFactory Factory(bool persisted = true, ILlmProfileStore? store = null) => new(new ConversationFactoryOptions
     {
         PersistenceDirectory = persisted ? Conversations : null,
-        WorkingDirectory = Workspace,
-        ProfileStore = Store,
-    };
+        ProfileStore = store ?? Store,
+    });
+
+    public ConversationOptions Options() => new() { WorkingDirectory = Workspace };
 
     public static Agent Agent(Llm llm) => new(llm, [new ToolSpec("terminal"), new ToolSpec("file_editor")]);
 

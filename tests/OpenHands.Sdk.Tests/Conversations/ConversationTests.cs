@@ -21,7 +21,7 @@ public sealed class ConversationTests
             FakeReply.ToolCall("file_editor", JsonSerializer.Serialize(new { command = "create", path = file, file_text = "hello from the agent\n" })),
             FakeReply.ToolCall("terminal", """{"command": "cat hello.txt"}"""),
             FakeReply.ToolCall("finish", """{"message": "Created and checked hello.txt."}"""));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm(model)), kit.Options());
+        await using var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm(model)), kit.Options());
 
         await conversation.SendMessageAsync("Create hello.txt and show it.");
         await conversation.RunAsync();
@@ -42,7 +42,7 @@ public sealed class ConversationTests
     {
         await using var kit = await ConversationTestKit.StartAsync();
         kit.Server.Enqueue(FakeReply.Text("The answer is 4."));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options(persisted: false));
+        await using var conversation = await kit.Factory(persisted: false).StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
 
         await conversation.SendMessageAsync("What is 2 + 2?");
         await conversation.RunAsync();
@@ -52,11 +52,48 @@ public sealed class ConversationTests
     }
 
     [Test]
+    public async Task RunAsync_FinishTool_ReturnsTheFinishMessageStatusAndUsage()
+    {
+        await using var kit = await ConversationTestKit.StartAsync();
+        kit.Server.Enqueue(
+            FakeReply.ToolCall("think", """{"thought": "plan"}""").WithUsage(100, 10),
+            FakeReply.ToolCall("finish", """{"message": "All done: 42."}""").WithUsage(50, 5));
+        await using var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
+
+        await conversation.SendMessageAsync("Compute.");
+        var result = await conversation.RunAsync();
+
+        result.Status.Should().Be(ConversationExecutionStatus.Finished);
+        result.FinalAnswer.Should().Be("All done: 42.");
+        result.Usage.PromptTokens.Should().Be(150);
+        result.Usage.CompletionTokens.Should().Be(15);
+        result.Usage.TotalTokens.Should().Be(165);
+        result.Usage.Calls.Should().Be(2);
+        conversation.GetResult().Should().Be(result);
+    }
+
+    [Test]
+    public async Task RunAsync_TextReplyThenNewMessage_AnswerIsTheLastAssistantTextUntilTheNextMessage()
+    {
+        await using var kit = await ConversationTestKit.StartAsync();
+        kit.Server.Enqueue(FakeReply.Text("The answer is 4."));
+        await using var conversation = await kit.Factory(persisted: false).StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
+
+        await conversation.SendMessageAsync("What is 2 + 2?");
+        var result = await conversation.RunAsync();
+        await conversation.SendMessageAsync("And 3 + 3?");
+
+        result.FinalAnswer.Should().Be("The answer is 4.");
+        conversation.GetResult().FinalAnswer.Should().BeNull("the latest message has no answer yet");
+        conversation.GetResult().Status.Should().Be(ConversationExecutionStatus.Idle);
+    }
+
+    [Test]
     public async Task RunAsync_ReplyWithoutTextOrToolCall_IsNudgedAndTheLoopContinues()
     {
         await using var kit = await ConversationTestKit.StartAsync();
         kit.Server.Enqueue(FakeReply.Text(string.Empty).WithReasoning("Let me think about it."), FakeReply.ToolCall("finish", """{"message": "done"}"""));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm() with { NumRetries = 1 }), kit.Options(persisted: false));
+        await using var conversation = await kit.Factory(persisted: false).StartAsync(ConversationTestKit.Agent(kit.Llm() with { NumRetries = 1 }), kit.Options());
 
         await conversation.SendMessageAsync("Go.");
         await conversation.RunAsync();
@@ -71,9 +108,9 @@ public sealed class ConversationTests
     {
         await using var kit = await ConversationTestKit.StartAsync();
         kit.Server.Responder = _ => FakeReply.ToolCall("think", """{"thought": "still thinking"}""");
-        var options = kit.Options(persisted: false);
+        var options = kit.Options();
         options.MaxIterations = 3;
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), options);
+        await using var conversation = await kit.Factory(persisted: false).StartAsync(ConversationTestKit.Agent(kit.Llm()), options);
 
         await conversation.SendMessageAsync("Think forever.");
         await conversation.RunAsync();
@@ -93,7 +130,7 @@ public sealed class ConversationTests
             FakeReply.ToolCall("terminal", "{not json"),
             FakeReply.ToolCall("file_editor", """{"command": "view", "path": "/definitely/outside/the/workspace"}"""),
             FakeReply.ToolCall("finish", """{"message": "gave up"}"""));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options(persisted: false));
+        await using var conversation = await kit.Factory(persisted: false).StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
 
         await conversation.SendMessageAsync("Try things.");
         await conversation.RunAsync();
@@ -111,7 +148,7 @@ public sealed class ConversationTests
     {
         await using var kit = await ConversationTestKit.StartAsync();
         kit.Server.Enqueue(FakeReply.Error(401, """{"error": {"message": "invalid key sk-test-conversation-0001"}}"""));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
+        await using var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
 
         await conversation.SendMessageAsync("Hi.");
         var act = () => conversation.RunAsync();
@@ -132,7 +169,7 @@ public sealed class ConversationTests
         options.Callbacks.Add(_ => throw new InvalidOperationException("callback failure"));
         options.Callbacks.Add(e => seenOnDisk.Add(kit.ConversationFiles().Any(f => f.Path.Contains(e.Id, StringComparison.Ordinal))));
         kit.Server.Enqueue(FakeReply.Text("ok"));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), options);
+        await using var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm()), options);
 
         await conversation.SendMessageAsync("Hi.");
         await conversation.RunAsync();
@@ -146,7 +183,7 @@ public sealed class ConversationTests
     {
         await using var kit = await ConversationTestKit.StartAsync();
         kit.Server.Enqueue(FakeReply.ToolCall("think", """{"thought": "a"}"""), FakeReply.Text("done"));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options(persisted: false));
+        await using var conversation = await kit.Factory(persisted: false).StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
         await conversation.SendMessageAsync("Hi.");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var seen = new List<string>();
@@ -173,7 +210,7 @@ public sealed class ConversationTests
     {
         await using var kit = await ConversationTestKit.StartAsync();
         kit.Server.Enqueue(FakeReply.Delay(TimeSpan.FromMilliseconds(400), FakeReply.ToolCall("think", """{"thought": "slow"}""")), FakeReply.Text("finished after resume"));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
+        await using var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
         await conversation.SendMessageAsync("Hi.");
 
         var run = conversation.RunAsync();
@@ -192,7 +229,7 @@ public sealed class ConversationTests
     {
         await using var kit = await ConversationTestKit.StartAsync();
         kit.Server.Enqueue(FakeReply.Delay(TimeSpan.FromSeconds(5), FakeReply.Text("too late")), FakeReply.Text("resumed"));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
+        await using var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
         await conversation.SendMessageAsync("Hi.");
         using var cts = new CancellationTokenSource();
 
@@ -212,7 +249,7 @@ public sealed class ConversationTests
     {
         await using var kit = await ConversationTestKit.StartAsync();
         kit.Server.Enqueue(FakeReply.Delay(TimeSpan.FromMilliseconds(300), FakeReply.Text("ok")));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options(persisted: false));
+        await using var conversation = await kit.Factory(persisted: false).StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
         await conversation.SendMessageAsync("Hi.");
 
         var first = conversation.RunAsync();
@@ -228,7 +265,7 @@ public sealed class ConversationTests
         await using var kit = await ConversationTestKit.StartAsync();
         await kit.Store.SaveAsync("fast", kit.Llm("openai/gpt-fast"));
         kit.Server.Enqueue(FakeReply.Text("one").WithUsage(100, 10), FakeReply.Text("two").WithUsage(50, 5));
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
+        await using var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
 
         await conversation.SwitchProfileAsync("fast");
         await conversation.SendMessageAsync("Hi.");
@@ -241,7 +278,7 @@ public sealed class ConversationTests
         metrics.CompletionTokens.Should().Be(15);
         metrics.Calls.Should().Be(2);
         kit.Server.Requests.Select(r => r.Model).Should().OnlyContain(m => m == "gpt-fast");
-        var restored = await Conversation.RestoreAsync(conversation.Id, kit.Options());
+        var restored = await kit.Factory().RestoreAsync(conversation.Id, kit.Options());
         restored.State.Metrics["profile:fast"].PromptTokens.Should().Be(150);
     }
 }

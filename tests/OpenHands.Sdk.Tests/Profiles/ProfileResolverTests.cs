@@ -243,6 +243,63 @@ public sealed class ProfileResolverTests
     }
 
     /// <summary>A persistence folder: settings in it, profiles in its <c>profiles</c> subfolder.</summary>
+    [Test]
+    public async Task ResolveProfileAsync_NullWithActiveProfile_ReturnsTheActiveReferenceExplicitly()
+    {
+        using var dir = TempDirectory.Create();
+        var (store, settings, resolver) = Arrange(dir);
+        await store.SaveAsync("two", new Llm("anthropic/claude-sonnet-4-5"));
+        await settings.ActivateProfileAsync(ProfileName.Create("two"));
+
+        var resolution = await resolver.ResolveProfileAsync(null);
+
+        resolution.Reference.Should().Be(ProfileReference.Create("two"));
+        resolution.Llm.Model.Should().Be("anthropic/claude-sonnet-4-5");
+        resolution.IsFallback.Should().BeFalse();
+    }
+
+    public enum RestoreCase { Present, Missing, Corrupt, WrongCipher, NoReference }
+
+    [TestCase(RestoreCase.Present)]
+    [TestCase(RestoreCase.Missing)]
+    [TestCase(RestoreCase.Corrupt)]
+    [TestCase(RestoreCase.WrongCipher)]
+    [TestCase(RestoreCase.NoReference)]
+    public async Task ResolveForRestoreAsync_AnyProfileState_NeverThrowsAndSaysWhyItFellBack(RestoreCase restoreCase)
+    {
+        using var dir = TempDirectory.Create();
+        var (store, _, resolver) = Arrange(dir, encrypt: true);
+        await store.SaveAsync("work", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-restore-resolve") });
+        var snapshot = new Llm("openai/gpt-4o");
+        ProfileReference? reference = ProfileReference.Create(restoreCase == RestoreCase.Missing ? "gone" : "work");
+        switch (restoreCase)
+        {
+            case RestoreCase.Corrupt:
+                await File.WriteAllTextAsync(store.GetPath(ProfileName.Create("work")), "{ broken");
+                break;
+            case RestoreCase.WrongCipher:
+                resolver = new ProfileResolver(new LlmProfileStore(new() { Directory = store.Directory }, new Cipher("another-cipher-key")));
+                break;
+            case RestoreCase.NoReference:
+                reference = null;
+                break;
+        }
+
+        var resolution = await resolver.ResolveForRestoreAsync(reference, snapshot);
+
+        resolution.Reference.Should().Be(reference);
+        if (restoreCase == RestoreCase.Present)
+        {
+            resolution.IsFallback.Should().BeFalse();
+            resolution.Llm.ApiKey!.Reveal().Should().Be("sk-test-restore-resolve");
+        }
+        else
+        {
+            resolution.Llm.Should().BeSameAs(snapshot);
+            resolution.FallbackReason.Should().NotBeNullOrWhiteSpace().And.NotContain("sk-test-restore-resolve");
+        }
+    }
+
     private static (LlmProfileStore Store, SettingsStore Settings, ProfileResolver Resolver) Arrange(TempDirectory dir, bool encrypt = false)
     {
         var cipher = encrypt ? TestCipher : null;

@@ -1,0 +1,219 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenHands.Sdk.Agents;
+using OpenHands.Sdk.Agents.Tools;
+using OpenHands.Sdk.Conversations.Internal;
+using OpenHands.Sdk.Llms;
+using OpenHands.Sdk.Profiles;
+
+namespace OpenHands.Sdk.Conversations;
+
+/// <summary>
+/// Starts and restores conversations with the services they share: the profile store, the one
+/// <see cref="ProfileResolver"/>, the <see cref="ProfileMaterializer"/>, chat clients, tools, logging, the clock and the
+/// persistence folder. <c>AddOpenHands</c> registers one; take it from the container.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Starting from a profile (<see cref="StartWithProfileAsync"/>) reads it once through the resolver and keeps that
+/// reference in the state. Starting from an <see cref="Agent"/> with a raw LLM (<see cref="StartAsync"/>) materializes
+/// it once, when the conversation is persisted, and then runs by that reference. Switching and restoring resolve
+/// through the same resolver. Apart from that one materialization, no start, switch or restore writes a profile.
+/// </para>
+/// <para>Instances are immutable and thread-safe.</para>
+/// </remarks>
+public sealed class ConversationFactory
+{
+    private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
+    private static readonly Lazy<ConversationFactory> InMemoryFactory = new(() => new ConversationFactory(new ConversationFactoryOptions()));
+
+    /// <summary>Initializes a new instance of the <see cref="ConversationFactory"/> class.</summary>
+    /// <param name="options">The shared services; copied, so later changes to <paramref name="options"/> change nothing.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// A persistence folder is set without a profile store, the folder is blank, or the resolver reads another store
+    /// than <see cref="ConversationFactoryOptions.ProfileStore"/>.
+    /// </exception>
+    public ConversationFactory(ConversationFactoryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.PersistenceDirectory is { } folder)
+        {
+            if (string.IsNullOrWhiteSpace(folder))
+            {
+                throw new ArgumentException("ConversationFactoryOptions.PersistenceDirectory is blank. Fix: set a folder, or leave it null to keep conversations in memory.", nameof(options));
+            }
+
+            if (options.ProfileStore is null)
+            {
+                throw new ArgumentException(
+                    $"ConversationFactoryOptions.PersistenceDirectory is set ('{folder}') but ProfileStore is not: a persisted conversation keeps a "
+                    + "profile reference, so it needs the application's profile store. Fix: set ConversationFactoryOptions.ProfileStore to the "
+                    + "store the rest of the application uses (or take ConversationFactory from a container set up with AddOpenHands), or "
+                    + "leave PersistenceDirectory null to keep conversations in memory.",
+                    nameof(options));
+            }
+        }
+
+        if (options.Resolver is { } resolver && options.ProfileStore is { } store && !ReferenceEquals(resolver.Store, store))
+        {
+            throw new ArgumentException(
+                "ConversationFactoryOptions.Resolver reads a different profile store than ConversationFactoryOptions.ProfileStore. "
+                + "Fix: build both from the application's one store instance.",
+                nameof(options));
+        }
+
+        PersistenceDirectory = options.PersistenceDirectory is null ? null : Path.GetFullPath(options.PersistenceDirectory);
+        ProfileStore = options.ProfileStore;
+        LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        Time = options.TimeProvider ?? TimeProvider.System;
+        Resolver = options.Resolver ?? (options.ProfileStore is { } s ? new ProfileResolver(s) : null);
+        Materializer = options.Materializer ?? (options.ProfileStore is { } m ? new ProfileMaterializer(m, options.LoggerFactory) : null);
+        ToolRegistry = options.ToolRegistry ?? ToolRegistry.Default;
+        ChatClientFactory = options.ChatClientFactory
+            ?? new LlmChatClientFactory(SharedHttp.Value, timeProvider: Time, loggerFactory: options.LoggerFactory).CreateClient;
+    }
+
+    /// <summary>Gets the full path of the folder conversations are persisted under, or <see langword="null"/> when they live in memory.</summary>
+    public string? PersistenceDirectory { get; }
+
+    internal static ConversationFactory InMemory => InMemoryFactory.Value;
+
+    internal ILlmProfileStore? ProfileStore { get; }
+
+    internal ProfileResolver? Resolver { get; }
+
+    internal ProfileMaterializer? Materializer { get; }
+
+    internal Func<Llm, IChatClient> ChatClientFactory { get; }
+
+    internal ToolRegistry ToolRegistry { get; }
+
+    internal ILoggerFactory LoggerFactory { get; }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>
+    /// Starts a conversation from an agent built in code. When the conversation is persisted its raw LLM is materialized
+    /// once, through the <see cref="ProfileMaterializer"/>, and only the reference is kept; in memory nothing is written.
+    /// </summary>
+    /// <param name="agent">The agent.</param>
+    /// <param name="options">The id, working folder, iteration cap and callbacks; the defaults when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversation, with its initial state persisted.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="agent"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ConversationOptions.MaxIterations"/> is less than 1.</exception>
+    /// <exception cref="InvalidOperationException">A conversation with the requested id already exists in the folder.</exception>
+    public async Task<Conversation> StartAsync(Agent agent, ConversationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        var start = Prepare(options ?? new ConversationOptions());
+        ProfileReference? reference = agent.Llm.SourceProfile is { } source ? new ProfileReference(source) : null;
+        if (start.Directory is not null)
+        {
+            // Invariant: a raw LLM crossing a persistence boundary becomes a profile; only the reference is stored.
+            reference = await Materializer!.MaterializeAsync(agent.Llm, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        return Create(start, agent, reference);
+    }
+
+    /// <summary>
+    /// Starts a conversation from an LLM profile: the profile is read once through the resolver, and that reference is
+    /// kept in the state. Nothing is written to the profile store.
+    /// </summary>
+    /// <param name="profile">The profile; <see langword="null"/> for the active profile (whose name is then kept).</param>
+    /// <param name="createAgent">Builds the agent around the resolved LLM (tools, prompt options); <see langword="null"/> for a plain agent.</param>
+    /// <param name="options">The id, working folder, iteration cap and callbacks; the defaults when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversation, with its initial state persisted.</returns>
+    /// <exception cref="ProfileNotFoundException">The profile does not exist, or none was named and none is active.</exception>
+    /// <exception cref="InvalidProfileException">The profile cannot be read.</exception>
+    /// <exception cref="Security.SecretDecryptionException">The profile's key cannot be decrypted.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ConversationOptions.MaxIterations"/> is less than 1.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The factory has no profile store, the id already exists, or <paramref name="createAgent"/> returned an agent
+    /// with another LLM than the one it was given.
+    /// </exception>
+    public async Task<Conversation> StartWithProfileAsync(
+        ProfileReference? profile = null, Func<Llm, Agent>? createAgent = null, ConversationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var resolver = Resolver ?? throw new InvalidOperationException(
+            "This ConversationFactory has no profile store to start from a profile. Fix: set ConversationFactoryOptions.ProfileStore, "
+            + "or take ConversationFactory from a container set up with AddOpenHands.");
+        var start = Prepare(options ?? new ConversationOptions());
+        var resolution = await resolver.ResolveProfileAsync(profile, cancellationToken).ConfigureAwait(false);
+        var agent = createAgent is null ? new Agent(resolution.Llm) : createAgent(resolution.Llm);
+        if (agent is null || !ReferenceEquals(agent.Llm, resolution.Llm))
+        {
+            throw new InvalidOperationException(
+                "createAgent must return an agent around the LLM it is given, so that the conversation runs on the profile it keeps. "
+                + "Fix: change the profile instead, or start from an Agent with StartAsync.");
+        }
+
+        return Create(start, agent, resolution.Reference);
+    }
+
+    /// <summary>
+    /// Restores a persisted conversation: its state, its events, and its LLM re-resolved through the resolver. A profile
+    /// that is gone, corrupt or encrypted with another key does not throw: the conversation runs on its secret-free
+    /// snapshot, an event says why, and a switch makes it runnable. Nothing is written to the profile store.
+    /// </summary>
+    /// <param name="conversationId">The conversation's id.</param>
+    /// <param name="options">Only the callbacks apply; the working folder and iteration cap are the persisted ones.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The conversation.</returns>
+    /// <exception cref="InvalidOperationException">The factory has no persistence folder.</exception>
+    /// <exception cref="InvalidConversationException">The conversation does not exist, or its files cannot be read.</exception>
+    public async Task<Conversation> RestoreAsync(Guid conversationId, ConversationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var root = PersistenceDirectory ?? throw new InvalidOperationException(
+            "This ConversationFactory has no persistence folder, so there is nothing to restore. Fix: set "
+            + "ConversationFactoryOptions.PersistenceDirectory (OpenHandsOptions.ConversationsDirectory with AddOpenHands).");
+        var persistence = await ConversationPersistence.ReadAsync(root, conversationId, cancellationToken).ConfigureAwait(false);
+        var log = persistence.OpenEventLog();
+        var resolution = await Resolver!.ResolveForRestoreAsync(persistence.State.LlmProfile, persistence.State.LlmSnapshot, cancellationToken).ConfigureAwait(false);
+        var conversation = new Conversation(this, persistence, log, ConversationPersistence.AgentFrom(persistence.State, resolution.Llm), options?.Callbacks ?? []);
+        if (resolution.IsFallback)
+        {
+            conversation.AnnounceFallback(resolution);
+        }
+
+        return conversation;
+    }
+
+    private Start Prepare(ConversationOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxIterations, 1, nameof(options));
+        var id = options.ConversationId ?? Guid.NewGuid();
+        var directory = PersistenceDirectory is null ? null : ConversationPersistence.FolderFor(PersistenceDirectory, id);
+        if (PersistenceDirectory is not null && ConversationPersistence.Exists(PersistenceDirectory, id))
+        {
+            throw new InvalidOperationException($"Conversation {id} already exists in '{directory}'. Restore it with ConversationFactory.RestoreAsync.");
+        }
+
+        return new Start(id, directory, Path.GetFullPath(options.WorkingDirectory), options.MaxIterations, [.. options.Callbacks]);
+    }
+
+    private Conversation Create(Start start, Agent agent, ProfileReference? reference)
+    {
+        var state = new ConversationState
+        {
+            Id = start.Id,
+            LlmProfile = reference,
+            LlmSnapshot = ConversationStateCodec.Snapshot(agent.Llm),
+            Tools = agent.Tools,
+            WorkingDirectory = start.WorkingDirectory,
+            MaxIterations = start.MaxIterations,
+            AgentProperties = ConversationPersistence.AgentProperties(agent),
+        };
+        var persistence = new ConversationPersistence(start.Directory, state);
+        var conversation = new Conversation(this, persistence, persistence.OpenEventLog(), agent, start.Callbacks);
+        persistence.Save();
+        return conversation;
+    }
+
+    /// <summary>A start's per-conversation values, validated and copied before anything is read or written.</summary>
+    private sealed record Start(Guid Id, string? Directory, string WorkingDirectory, int MaxIterations, Action<Events.ConversationEvent>[] Callbacks);
+}

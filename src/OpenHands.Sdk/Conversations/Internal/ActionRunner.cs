@@ -1,0 +1,173 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using OpenHands.Sdk.Agents;
+using OpenHands.Sdk.Conversations.Events;
+
+namespace OpenHands.Sdk.Conversations.Internal;
+
+/// <summary>
+/// Tool calls of the model: each becomes an <see cref="ActionEvent"/> (or an <see cref="AgentErrorEvent"/> when the tool
+/// is unknown or the arguments do not parse), then runs, in order, and its result becomes an observation.
+/// </summary>
+internal sealed class ActionRunner
+{
+    private readonly AgentTools _tools;
+    private readonly EventStream _events;
+    private readonly ConversationPersistence _persistence;
+    private readonly LlmBinding _llm;
+    private readonly ToolContext _context;
+
+    public ActionRunner(AgentTools tools, EventStream events, ConversationPersistence persistence, LlmBinding llm, ToolContext context)
+    {
+        _tools = tools;
+        _events = events;
+        _persistence = persistence;
+        _llm = llm;
+        _context = context;
+    }
+
+    /// <summary>Records a tool call as an action; returns what to run, or <see langword="null"/> when it cannot run.</summary>
+    public PreparedAction? Prepare(FunctionCallContent call, string responseId, string thought, string? reasoning)
+    {
+        var tools = _tools.ByName;
+        var callId = string.IsNullOrEmpty(call.CallId) ? "call_" + Guid.NewGuid().ToString("N")[..12] : call.CallId;
+        var rawArguments = call.RawRepresentation as string ?? JsonSerializer.Serialize(
+            call.Arguments?.ToDictionary(kv => kv.Key, kv => kv.Value is JsonElement je ? je : JsonSerializer.SerializeToElement(kv.Value?.ToString(), ConversationJsonContext.Default.String))
+            ?? [], ConversationJsonContext.Default.DictionaryStringJsonElement);
+        var record = new ToolCallRecord(callId, call.Name, rawArguments);
+
+        JsonObject? arguments = null;
+        string? problem = null;
+        try
+        {
+            arguments = JsonNode.Parse(rawArguments) as JsonObject ?? new JsonObject();
+        }
+        catch (JsonException)
+        {
+            problem = $"Error validating tool '{call.Name}': Arguments: unparseable JSON";
+        }
+
+        if (!tools.TryGetValue(call.Name, out var tool))
+        {
+            problem = $"Tool '{call.Name}' not found. Available: [{string.Join(", ", tools.Keys.Order(StringComparer.Ordinal).Select(n => $"'{n}'"))}]";
+        }
+
+        string? summary = null;
+        var risk = "UNKNOWN";
+        if (arguments is not null)
+        {
+            if (arguments["summary"] is JsonValue s && s.TryGetValue<string>(out var sv))
+            {
+                summary = sv;
+            }
+
+            if (arguments["security_risk"] is JsonValue r && r.TryGetValue<string>(out var rv) && rv is "LOW" or "MEDIUM" or "HIGH")
+            {
+                risk = rv;
+            }
+
+            arguments.Remove("summary");
+            arguments.Remove("security_risk");
+            foreach (var key in arguments.Where(kv => kv.Value is null).Select(kv => kv.Key).ToList())
+            {
+                arguments.Remove(key);
+            }
+        }
+
+        JsonElement? action = null;
+        var argumentElement = default(JsonElement);
+        if (problem is null && tool is not null && arguments is not null)
+        {
+            argumentElement = JsonSerializer.SerializeToElement(arguments, ConversationJsonContext.Default.JsonNode);
+            var payload = (JsonObject)arguments.DeepClone();
+            payload["kind"] = tool.ObservationKind.EndsWith("Observation", StringComparison.Ordinal)
+                ? tool.ObservationKind[..^"Observation".Length] + "Action" : tool.Name + "_action";
+            action = JsonSerializer.SerializeToElement(payload, ConversationJsonContext.Default.JsonNode);
+        }
+
+        var actionEvent = (ActionEvent)_events.Emit(new ActionEvent
+        {
+            Source = EventSource.Agent,
+            Thought = thought,
+            ReasoningContent = reasoning,
+            Action = action,
+            ToolName = call.Name,
+            ToolCallId = callId,
+            ToolCall = record,
+            LlmResponseId = responseId,
+            SecurityRisk = risk,
+            Summary = summary ?? $"{call.Name}: {arguments?.ToJsonString() ?? "{}"}",
+        });
+
+        if (problem is not null || tool is null)
+        {
+            _events.Emit(new AgentErrorEvent
+            {
+                Source = EventSource.Agent,
+                ToolName = call.Name,
+                ToolCallId = callId,
+                Error = problem ?? $"Tool '{call.Name}' not found.",
+            });
+            return null;
+        }
+
+        return new PreparedAction(actionEvent, tool, argumentElement);
+    }
+
+    /// <summary>Runs a batch in order (nothing after the first <c>finish</c>); a successful <c>finish</c> ends the run.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled; the action that was running stays pending.</exception>
+    public async Task ExecuteAsync(List<PreparedAction> batch, CancellationToken cancellationToken)
+    {
+        var finishIndex = batch.FindIndex(a => a.Tool.Name == AgentTools.FinishToolName);
+        if (finishIndex >= 0 && finishIndex < batch.Count - 1)
+        {
+            batch = batch[..(finishIndex + 1)];
+        }
+
+        var results = new List<ConversationEvent>(batch.Count);
+        foreach (var (action, tool, arguments) in batch)
+        {
+            try
+            {
+                var result = await tool.ExecuteAsync(new ToolCall(action.ToolCallId, action.ToolName, arguments), _context, cancellationToken).ConfigureAwait(false);
+                results.Add(new ObservationEvent
+                {
+                    Source = EventSource.Environment,
+                    ToolName = action.ToolName,
+                    ToolCallId = action.ToolCallId,
+                    ActionId = action.Id,
+                    ObservationKind = tool.ObservationKind,
+                    Text = result.Text,
+                    IsError = result.IsError,
+                    ObservationFields = result.Fields,
+                });
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw; // the action stays pending and runs first on the next run
+            }
+            catch (Exception ex)
+            {
+                results.Add(new AgentErrorEvent
+                {
+                    Source = EventSource.Agent,
+                    ToolName = action.ToolName,
+                    ToolCallId = action.ToolCallId,
+                    Error = $"Error executing tool '{action.ToolName}': {_llm.Redact(ex.Message)}",
+                });
+            }
+        }
+
+        foreach (var e in results)
+        {
+            _events.Emit(e);
+        }
+
+        if (batch.Any(a => a.Tool.Name == AgentTools.FinishToolName)
+            && results.OfType<ObservationEvent>().Any(o => o.ToolName == AgentTools.FinishToolName && !o.IsError))
+        {
+            _persistence.SetStatus(ConversationExecutionStatus.Finished);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using Microsoft.Extensions.AI;
+using OpenHands.Sdk.Conversations.Events;
+using OpenHands.Sdk.Llms;
+
+namespace OpenHands.Sdk.Conversations.Internal;
+
+/// <summary>
+/// One agent step: pending actions first; else one LLM call and what it asks for (tool calls, or a reply that ends the
+/// run, or a nudge when the reply has neither text nor a tool call). Usage is counted after every call.
+/// </summary>
+/// <remarks>Called under the conversation's gate.</remarks>
+internal sealed class AgentStep
+{
+    private const string Nudge = "Your last response did not include a function call or a message. Please use a tool to proceed with the task.";
+
+    private readonly Guid _conversationId;
+    private readonly AgentTools _tools;
+    private readonly ActionRunner _actions;
+    private readonly EventStream _events;
+    private readonly ConversationPersistence _persistence;
+    private readonly LlmBinding _llm;
+
+    public AgentStep(Guid conversationId, AgentTools tools, ActionRunner actions, EventStream events, ConversationPersistence persistence, LlmBinding llm)
+    {
+        _conversationId = conversationId;
+        _tools = tools;
+        _actions = actions;
+        _events = events;
+        _persistence = persistence;
+        _llm = llm;
+    }
+
+    /// <summary>Emits the system prompt unless the conversation already has one.</summary>
+    public void EnsureInitialized()
+    {
+        if (_tools.SystemPromptIfMissing(_events.Logged, _persistence.State.WorkingDirectory) is { } prompt)
+        {
+            _events.Emit(prompt);
+        }
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var pending = _tools.Pending(_events.Logged);
+        if (pending.Count > 0)
+        {
+            await _actions.ExecuteAsync(pending, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var llm = _llm.Agent.Llm;
+        var chatOptions = new ChatOptions
+        {
+            Tools = _tools.Declarations,
+            AdditionalProperties = new AdditionalPropertiesDictionary { ["openhands.session_id"] = _conversationId.ToString() },
+        };
+        var response = await _llm.ClientFor(llm).GetResponseAsync(MessageBuilder.Build(_events.Logged), chatOptions, cancellationToken).ConfigureAwait(false);
+        RecordUsage(llm, response);
+
+        var responseId = response.ResponseId ?? "resp-" + Guid.NewGuid().ToString("N");
+        var contents = response.Messages.Where(m => m.Role == ChatRole.Assistant).SelectMany(m => m.Contents).ToList();
+        var text = string.Concat(contents.OfType<TextContent>().Select(t => t.Text));
+        var reasoning = contents.OfType<TextReasoningContent>().Select(r => r.Text).FirstOrDefault(r => !string.IsNullOrEmpty(r));
+        var calls = contents.OfType<FunctionCallContent>().ToList();
+
+        if (calls.Count > 0)
+        {
+            var actions = new List<PreparedAction>();
+            for (var i = 0; i < calls.Count; i++)
+            {
+                if (_actions.Prepare(calls[i], responseId, i == 0 ? text : string.Empty, i == 0 ? reasoning : null) is { } prepared)
+                {
+                    actions.Add(prepared);
+                }
+            }
+
+            if (actions.Count > 0)
+            {
+                await _actions.ExecuteAsync(actions, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        _events.Emit(new MessageEvent
+        {
+            Source = EventSource.Agent,
+            Role = "assistant",
+            Text = text,
+            ReasoningContent = reasoning,
+            LlmResponseId = responseId,
+        });
+
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            _persistence.SetStatus(ConversationExecutionStatus.Finished);
+        }
+        else
+        {
+            _events.Emit(new MessageEvent { Source = EventSource.Environment, Role = "user", Text = Nudge });
+        }
+    }
+
+    private void RecordUsage(Llm llm, ChatResponse response)
+    {
+        var state = _persistence.State;
+        var usageId = state.LlmProfile is { } p ? "profile:" + p.Name.Value : llm.UsageId;
+        var previous = state.Metrics.TryGetValue(usageId, out var m) ? m : LlmUsageMetrics.Empty(llm.Model);
+        var usage = response.Usage;
+        var input = usage?.InputTokenCount ?? 0;
+        var output = usage?.OutputTokenCount ?? 0;
+        var reasoning = usage?.AdditionalCounts is { } counts && counts.TryGetValue("reasoning_tokens", out var r) ? r : 0;
+        var cost = response.AdditionalProperties?.TryGetValue("cost", out var c) == true && c is double d ? d : 0;
+        _persistence.Update(state with
+        {
+            Metrics = state.Metrics.SetItem(usageId, previous with
+            {
+                ModelName = llm.Model,
+                AccumulatedCost = previous.AccumulatedCost + cost,
+                PromptTokens = previous.PromptTokens + input,
+                CompletionTokens = previous.CompletionTokens + output,
+                CacheReadTokens = previous.CacheReadTokens + (usage?.CachedInputTokenCount ?? 0),
+                ReasoningTokens = previous.ReasoningTokens + reasoning,
+                PerTurnToken = input + output,
+                Calls = previous.Calls + 1,
+            }),
+        });
+    }
+}

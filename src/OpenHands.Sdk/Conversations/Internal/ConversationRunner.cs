@@ -1,0 +1,182 @@
+using OpenHands.Sdk.Conversations.Events;
+
+namespace OpenHands.Sdk.Conversations.Internal;
+
+/// <summary>
+/// The run loop: steps until the agent finishes, a pause is requested, the iteration cap is reached (an error event,
+/// not an exception) or a step fails; cancellation leaves the conversation paused. One run at a time.
+/// </summary>
+internal sealed class ConversationRunner
+{
+    private readonly Guid _conversationId;
+    private readonly SemaphoreSlim _gate;
+    private readonly AgentStep _step;
+    private readonly EventStream _events;
+    private readonly ConversationPersistence _persistence;
+    private readonly LlmBinding _llm;
+    private int _running;
+    private volatile bool _pauseRequested;
+
+    public ConversationRunner(Guid conversationId, SemaphoreSlim gate, AgentStep step, EventStream events, ConversationPersistence persistence, LlmBinding llm)
+    {
+        _conversationId = conversationId;
+        _gate = gate;
+        _step = step;
+        _events = events;
+        _persistence = persistence;
+        _llm = llm;
+    }
+
+    /// <exception cref="InvalidOperationException">Another run is in progress.</exception>
+    /// <exception cref="ConversationRunException">A step failed.</exception>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            throw new InvalidOperationException($"Conversation {_conversationId} is already running.");
+        }
+
+        try
+        {
+            await RunCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    /// <summary>Stops a run after its current step, or marks an idle conversation paused.</summary>
+    public async Task PauseAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _running) == 1)
+        {
+            _pauseRequested = true;
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_persistence.State.ExecutionStatus is ConversationExecutionStatus.Idle or ConversationExecutionStatus.Running)
+            {
+                PauseLocked();
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task RunCoreAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _step.EnsureInitialized();
+            if (_persistence.State.ExecutionStatus == ConversationExecutionStatus.Finished)
+            {
+                return; // send a message first
+            }
+
+            _pauseRequested = false;
+            _persistence.SetStatus(ConversationExecutionStatus.Running);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        var iterations = 0;
+        try
+        {
+            while (true)
+            {
+                await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    if (_pauseRequested || cancellationToken.IsCancellationRequested)
+                    {
+                        _pauseRequested = false;
+                        PauseLocked();
+                        cancellationToken.ThrowIfCancellationRequested();
+                        return;
+                    }
+
+                    if (_persistence.State.ExecutionStatus is ConversationExecutionStatus.Paused or ConversationExecutionStatus.Stuck or ConversationExecutionStatus.Finished)
+                    {
+                        return;
+                    }
+
+                    await _step.RunAsync(cancellationToken).ConfigureAwait(false);
+                    iterations++;
+                    if (_persistence.State.ExecutionStatus == ConversationExecutionStatus.Finished)
+                    {
+                        return;
+                    }
+
+                    if (iterations >= _persistence.State.MaxIterations)
+                    {
+                        _persistence.SetStatus(ConversationExecutionStatus.Error);
+                        _events.Emit(new ConversationErrorEvent
+                        {
+                            Source = EventSource.Environment,
+                            Code = "MaxIterationsReached",
+                            Detail = $"Agent reached maximum iterations limit ({_persistence.State.MaxIterations}).",
+                        });
+                        return;
+                    }
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                if (_persistence.State.ExecutionStatus == ConversationExecutionStatus.Running)
+                {
+                    PauseLocked();
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Any failure other than the caller's own cancellation (handled above) ends the run in error.
+            await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                _persistence.SetStatus(ConversationExecutionStatus.Error);
+                _events.Emit(new ConversationErrorEvent
+                {
+                    Source = EventSource.Environment,
+                    Code = ex.GetType().Name,
+                    Detail = _llm.Redact(ex.Message),
+                });
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            throw new ConversationRunException(_conversationId, ex);
+        }
+    }
+
+    private void PauseLocked()
+    {
+        _persistence.SetStatus(ConversationExecutionStatus.Paused);
+        _events.Emit(new PauseEvent { Source = EventSource.User });
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using OpenHands.Sdk.Agents;
+using OpenHands.Sdk.Conversations.Events;
+using OpenHands.Sdk.Llms;
+using OpenHands.Sdk.Llms.Clients.Internal;
+using OpenHands.Sdk.Profiles;
+
+namespace OpenHands.Sdk.Conversations.Internal;
+
+/// <summary>
+/// Which LLM a conversation runs on: the live agent (its LLM with the key), the profile reference kept in the state,
+/// one chat client per LLM, and the switches between them, resolved through the factory's one
+/// <see cref="ProfileResolver"/>. Nothing here writes a profile, except the obsolete raw switch through the materializer.
+/// </summary>
+/// <remarks>Changes are made under the conversation's gate; <see cref="Agent"/> may be read from any thread.</remarks>
+internal sealed class LlmBinding : ILlmSwitcher, IDisposable
+{
+    private readonly Dictionary<Llm, IChatClient> _clients = new(ReferenceEqualityComparer.Instance);
+    private readonly ConversationFactory _services;
+    private readonly ConversationPersistence _persistence;
+    private readonly EventStream _events;
+    private Agent _agent;
+
+    public LlmBinding(Agent agent, ConversationFactory services, ConversationPersistence persistence, EventStream events)
+    {
+        _agent = agent;
+        _services = services;
+        _persistence = persistence;
+        _events = events;
+    }
+
+    /// <summary>Gets the agent as it runs now (its LLM is the live one, with its key).</summary>
+    public Agent Agent => Volatile.Read(ref _agent);
+
+    /// <summary>The chat client of <paramref name="llm"/>, created on first use and kept until disposal.</summary>
+    public IChatClient ClientFor(Llm llm)
+    {
+        if (!_clients.TryGetValue(llm, out var client))
+        {
+            client = _services.ChatClientFactory(llm);
+            _clients[llm] = client;
+        }
+
+        return client;
+    }
+
+    /// <summary>Switches to a profile read fresh through the resolver; persists the reference and announces it.</summary>
+    /// <remarks>The caller holds the gate (the <c>switch_llm</c> tool calls this during a run, which holds it).</remarks>
+    /// <exception cref="ProfileNotFoundException">The profile does not exist; nothing changed.</exception>
+    public async Task SwitchProfileAsync(ProfileName name, CancellationToken cancellationToken = default)
+    {
+        var resolver = _services.Resolver ?? throw new InvalidOperationException(
+            "This conversation has no profile store to switch profiles with. Fix: create it with a ConversationFactory that has one "
+            + "(set ConversationFactoryOptions.ProfileStore, or resolve ConversationFactory from a container set up with AddOpenHands).");
+        var reference = new ProfileReference(name);
+        var llm = await resolver.ResolveAsync(reference, cancellationToken).ConfigureAwait(false);
+        Apply(llm, reference);
+        _events.Emit(ProfileEvent(reference, llm.Model, null));
+    }
+
+    /// <summary>
+    /// The obsolete raw switch. A persisted conversation materializes <paramref name="llm"/> and returns the profile to
+    /// switch to; an in-memory one switches to it directly and returns <see langword="null"/>.
+    /// </summary>
+    public async Task<ProfileName?> SwitchRawAsync(Llm llm, CancellationToken cancellationToken)
+    {
+        if (_persistence.Directory is not null && _services.Materializer is { } materializer)
+        {
+            return (await materializer.MaterializeAsync(llm, cancellationToken: cancellationToken).ConfigureAwait(false)).Name;
+        }
+
+        var reference = llm.SourceProfile is { } source ? new ProfileReference(source) : null;
+        Apply(llm, reference);
+        _events.Emit(ProfileEvent(reference, llm.Model, null));
+        return null;
+    }
+
+    /// <summary>Records that a restore runs on the secret-free snapshot, and why.</summary>
+    public void AnnounceFallback(ProfileResolution resolution) =>
+        _events.Emit(ProfileEvent(resolution.Reference, resolution.Llm.Model, resolution.FallbackReason));
+
+    /// <summary>The profiles the <c>switch_llm</c> tool may switch to.</summary>
+    public async Task<IReadOnlyList<ProfileName>> ListProfilesAsync(CancellationToken cancellationToken = default) =>
+        _services.ProfileStore is { } store ? await store.ListAsync(cancellationToken).ConfigureAwait(false) : [];
+
+    /// <summary>Removes the live LLM's secrets from a text before it is logged or persisted.</summary>
+    public string Redact(string text) => new SecretRedactor(Agent.Llm).Redact(text);
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        _clients.Clear();
+    }
+
+    private void Apply(Llm llm, ProfileReference? reference)
+    {
+        Volatile.Write(ref _agent, Agent with { Llm = llm });
+        _persistence.Update(_persistence.State with { LlmProfile = reference, LlmSnapshot = ConversationStateCodec.Snapshot(llm) });
+    }
+
+    private static ConversationStateUpdateEvent ProfileEvent(ProfileReference? profile, string model, string? fallbackReason) => new()
+    {
+        Source = EventSource.Environment,
+        Key = ConversationStateUpdateEvent.LlmProfileKey,
+        Value = JsonSerializer.SerializeToElement(
+            new LlmProfileUpdate(profile?.Name.Value, model, fallbackReason is null ? null : true, fallbackReason),
+            ConversationJsonContext.Default.LlmProfileUpdate),
+    };
+}
