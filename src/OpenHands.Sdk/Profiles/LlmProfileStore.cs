@@ -179,7 +179,13 @@ public sealed class LlmProfileStore : ILlmProfileStore
 
         using (await LockAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (maxProfiles is { } limit && !File.Exists(path) && ListNames().Count >= limit)
+            var exists = File.Exists(path);
+            if (exists && options?.CreateOnly == true)
+            {
+                throw new ProfileAlreadyExistsException(name);
+            }
+
+            if (maxProfiles is { } limit && !exists && ListNames().Count >= limit)
             {
                 throw new ProfileLimitExceededException(name, limit);
             }

@@ -256,6 +256,11 @@ internal sealed class AgentServerClient : IDisposable
             message.Headers.TryAddWithoutValidation(ExposeSecretsHeader, "plaintext");
         }
 
+        if (request.CreateOnly)
+        {
+            message.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);   // create, never overwrite: 412 when it exists
+        }
+
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
         {
@@ -401,6 +406,9 @@ internal sealed record RemoteRequest(HttpMethod Method, string Path)
 
     /// <summary>Gets whether the request asks for plaintext secrets (<c>X-Expose-Secrets: plaintext</c>).</summary>
     public bool ExposeSecrets { get; init; }
+
+    /// <summary>Gets whether the request only creates (<c>If-None-Match: *</c>): the server answers 412 instead of overwriting.</summary>
+    public bool CreateOnly { get; init; }
 
     /// <summary>Gets the secrets the body carries, removed from any error message.</summary>
     public IReadOnlyList<SecretString?> Secrets { get; init; } = [];
