@@ -115,7 +115,8 @@ public sealed class SettingsStore
     /// <exception cref="StoreBusyException">A lock was not free in time.</exception>
     public async Task<LegacySettingsMigration?> MigrateLegacyAsync(CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(_path))
+        // The common case (nothing to move) reads the file once and takes no lock.
+        if ((await ReadAsync(cancellationToken).ConfigureAwait(false)).LegacyLlm is null)
         {
             return null;
         }
