@@ -235,16 +235,19 @@ public sealed class ProfilesCommandTests
     }
 
     [Test]
-    public async Task AnyProfileCommand_WithLegacySettings_ExitsTwoAndPointsToMigrate()
+    public async Task AnyProfileCommand_WithLegacySettings_MigratesFirstSaysWhereAndWorks()
     {
         using var home = TempHome.Create();
         home.Write("settings.json", """{"schema_version": 2, "agent_settings": {"schema_version": 5, "llm": {"model": "m", "api_key": "sk-test-legacy-1"}}}""");
 
         var result = await CliRunner.InProcessAsync(home, ["profiles", "list"]);
 
-        result.Exit.Should().Be(2);
-        result.Stderr.Should().Contain("openhands migrate").And.NotContain("sk-test-legacy-1");
-        File.ReadAllText(home.Combine("settings.json")).Should().Contain("sk-test-legacy-1");
+        result.Exit.Should().Be(0, result.ToString());
+        result.Stderr.Should().Contain("Moved the LLM (m)").And.Contain("'Default'").And.Contain("settings.json.bak").And.NotContain("sk-test-legacy-1");
+        result.Stdout.Should().Contain("Default");
+        File.ReadAllText(home.Combine("settings.json")).Should().NotContain("sk-test-legacy-1");
+        File.ReadAllText(home.Combine("settings.json.bak")).Should().Contain("sk-test-legacy-1");
+        (await CliRunner.InProcessAsync(home, ["profiles", "list"])).Stderr.Should().NotContain("Moved", "the migration runs once");
     }
 
     private static async Task<JsonElement> ListJsonAsync(TempHome home)
