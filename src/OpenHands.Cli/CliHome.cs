@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Security.Internal;
@@ -26,6 +27,9 @@ internal sealed class CliHome : IAsyncDisposable
         Cipher = secretKey is null ? null : new Cipher(secretKey);
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(new CliLoggerFactory(io));
+
+        // The cipher comes from this command's environment alone (CliIo), never from the process's behind its back.
+        services.AddSingleton(new CipherHolder(Cipher));
         _services = services
             .AddOpenHands(o =>
             {

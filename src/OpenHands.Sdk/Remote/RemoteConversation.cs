@@ -90,8 +90,7 @@ public sealed partial class RemoteConversation
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(agent);
         options ??= new RemoteConversationOptions();
-        var reference = await workspace.MaterializeAsync(
-            agent.Llm, new ProfileMaterializeOptions { Name = options.LlmProfileName, ReplaceExisting = options.ReplaceLlmProfile }, cancellationToken).ConfigureAwait(false);
+        var reference = await workspace.MaterializeAsync(agent.Llm, new ProfileMaterializeOptions { Name = options.LlmProfileName, ReplaceExisting = options.ReplaceLlmProfile }, cancellationToken).ConfigureAwait(false);
         return await StartCoreAsync(workspace, reference.Name, options, agent.Tools, cancellationToken).ConfigureAwait(false);
     }
 
