@@ -15,8 +15,9 @@ public sealed class AgentServerOptions
 
     /// <summary>Gets or sets the key that encrypts secrets at rest and in <c>X-Expose-Secrets: encrypted</c> responses.</summary>
     /// <value>
-    /// The default is <see langword="null"/>: <c>OH_SECRET_KEY</c>, else the first session API key (the Python
-    /// agent-server's fallback, so its files stay readable), else no cipher.
+    /// The default is <see langword="null"/>: <c>OH_SECRET_KEY</c>, else the first session API key (<c>SESSION_API_KEY</c>,
+    /// else <c>OH_SESSION_API_KEYS_0</c>, else the first of <see cref="SessionApiKeys"/>: the Python agent-server's fallback,
+    /// which the CLI shares, so their files stay readable), else no cipher: secrets are stored in plaintext and one warning is logged.
     /// </value>
     public string? SecretKey { get; set; }
 

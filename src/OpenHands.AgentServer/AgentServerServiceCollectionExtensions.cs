@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenHands.AgentServer;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.DependencyInjection;
+using OpenHands.Sdk.Security.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -28,6 +30,12 @@ public static class AgentServerServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        // The server's cipher comes from its options alone (which hold the environment's values), so a host that sets
+        // SecretKey = null really gets no cipher; registered before AddOpenHands, whose own default it replaces.
+        services.TryAddSingleton(sp => new CipherHolder(SecretKeySource.CreateCipher(
+            AgentServerConfiguration.EffectiveSecretKey(sp.GetRequiredService<IOptions<AgentServerOptions>>().Value),
+            static _ => null,
+            timeProvider: sp.GetService<TimeProvider>())));
         var builder = services.AddOpenHands();
         services.AddOptions<OpenHandsOptions>().Configure<IOptions<AgentServerOptions>>((o, server) =>
         {
@@ -35,6 +43,10 @@ public static class AgentServerServiceCollectionExtensions
             o.SecretKey ??= AgentServerConfiguration.EffectiveSecretKey(server.Value);
             o.ConversationsDirectory ??= Path.GetFullPath(server.Value.ConversationsPath);
         });
+
+        // Before the first request: a legacy settings.json's LLM moves into a profile (with a backup), so that the very
+        // first GET /api/profiles lists it.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LegacySettingsMigrationService>());
         services.TryAddSingleton<SessionKeyCheck>();
         services.TryAddSingleton<ConversationService>();
         services.AddOpenApi();

@@ -64,8 +64,8 @@ internal static class CliApp
         root.Add(home);
         root.Add(ProfilesCommands.Create(io, home));
 
-        var migrate = new Command("migrate", "Move the LLM (and key) from the Python CLI's agent_settings.json and a legacy settings.json into profile 'Default'; keeps *.bak backups. Safe to run twice.");
-        migrate.SetAction((parse, ct) => ProfilesCommands.WithHome(io, parse, home, h => new Migrator(h, io).RunAsync(ct)));
+        var migrate = new Command("migrate", "Move the LLM (and key) from the Python CLI's agent_settings.json and a legacy settings.json into profiles ('Default' when free; an equal profile is reused, none is replaced); keeps *.bak backups. Safe to run twice. Other commands move a legacy settings.json themselves.");
+        migrate.SetAction((parse, ct) => ProfilesCommands.WithHome(io, parse, home, h => new Migrator(h, io).RunAsync(ct), migrateFirst: false, cancellationToken: ct));
         root.Add(migrate);
         root.Add(RunCommand.Create(io, home));
         return root;

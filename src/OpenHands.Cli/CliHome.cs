@@ -1,27 +1,36 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Security.Internal;
 using OpenHands.Sdk.Settings;
 
 namespace OpenHands.Cli;
 
 /// <summary>
 /// The OpenHands folder a command works on (<c>--home</c>, else <c>OH_PERSISTENCE_DIR</c>, else <c>~/.openhands</c>)
-/// and the SDK services over it: one profile store instance shared by every operation.
+/// and the SDK services over it: one profile store instance shared by every operation. The cipher key follows the SDK's
+/// one rule (<c>OH_SECRET_KEY</c>, else the agent server's session key), so the CLI reads what the server writes.
 /// </summary>
 internal sealed class CliHome : IAsyncDisposable
 {
     public const string PersistenceDirVariable = "OH_PERSISTENCE_DIR";
-    public const string SecretKeyVariable = "OH_SECRET_KEY";
 
     private readonly ServiceProvider _services;
+    private readonly CliIo _io;
 
-    private CliHome(string directory, string? secretKey)
+    private CliHome(string directory, string? secretKey, CliIo io)
     {
         Directory = directory;
+        _io = io;
         Cipher = secretKey is null ? null : new Cipher(secretKey);
-        _services = new ServiceCollection()
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(new CliLoggerFactory(io));
+
+        // The cipher comes from this command's environment alone (CliIo), never from the process's behind its back.
+        services.AddSingleton(new CipherHolder(Cipher));
+        _services = services
             .AddOpenHands(o =>
             {
                 o.PersistenceDirectory = directory;
@@ -62,40 +71,24 @@ internal sealed class CliHome : IAsyncDisposable
             directory = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + directory[1..];
         }
 
-        return new CliHome(Path.GetFullPath(directory, io.CurrentDirectory), io.Env(SecretKeyVariable));
+        return new CliHome(Path.GetFullPath(directory, io.CurrentDirectory), SecretKeySource.Resolve(null, io.Env), io);
     }
 
     /// <summary>
-    /// Stops a command before the SDK would silently move a legacy embedded LLM out of <c>settings.json</c>:
-    /// <c>openhands migrate</c> does that move and keeps a backup.
+    /// Runs the SDK's one legacy-settings migration before a command: an LLM that a legacy <c>settings.json</c> embeds moves
+    /// into a profile (the original kept in <c>settings.json.bak</c>), and one line on stderr says what moved where.
     /// </summary>
-    public void EnsureNoLegacySettings()
+    public async Task MigrateLegacySettingsAsync(CancellationToken cancellationToken)
     {
-        var path = Settings.FilePath;
-        if (File.Exists(path) && LegacyFiles.SettingsHasEmbeddedLlm(TryParse(path)))
+        if (await Settings.MigrateLegacyAsync(cancellationToken) is { } migration)
         {
-            throw CliException.Usage($"{path} still holds an LLM (legacy format). Fix: run 'openhands migrate' first; it moves the LLM into a profile and keeps a backup.");
+            _io.Note(migration.ToString());
         }
     }
 
     /// <summary>Returns the active profile, or null when none is set.</summary>
-    public async Task<ProfileName?> GetActiveProfileAsync(CancellationToken cancellationToken)
-    {
-        EnsureNoLegacySettings();
-        return (await Settings.LoadAsync(cancellationToken)).ActiveProfile;
-    }
+    public async Task<ProfileName?> GetActiveProfileAsync(CancellationToken cancellationToken) =>
+        (await Settings.LoadAsync(cancellationToken)).ActiveProfile;
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
-
-    private static JsonNode? TryParse(string path)
-    {
-        try
-        {
-            return JsonNode.Parse(File.ReadAllBytes(path));
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null; // the settings store reports a corrupt file with its own typed error
-        }
-    }
 }

@@ -12,6 +12,8 @@ namespace OpenHands.Cli;
 /// <summary>
 /// <c>openhands migrate</c>: moves every LLM found in the Python CLI's files into profiles and rewrites the files
 /// with references only. Everything is read and checked before anything is written; each original is backed up once.
+/// Profile names come from the SDK's one policy (<see cref="ProfileMaterializer"/>) and a legacy <c>settings.json</c> goes
+/// through the SDK's one migration (<see cref="Sdk.Settings.SettingsStore.MigrateLegacyAsync"/>), as in every other command.
 /// </summary>
 internal sealed class Migrator(CliHome home, CliIo io)
 {
@@ -44,16 +46,10 @@ internal sealed class Migrator(CliHome home, CliIo io)
         }
 
         var activeBefore = await ExistingActiveProfileAsync(settings, cancellationToken);
-        var profilesBefore = await home.Profiles.ListAsync(cancellationToken);
 
         if (migrateAgent)
         {
             Backup(AgentPath);
-        }
-
-        if (migrateSettings)
-        {
-            Backup(SettingsPath);
         }
 
         ProfileName? agentTarget = null;
@@ -62,15 +58,10 @@ internal sealed class Migrator(CliHome home, CliIo io)
             agentTarget = await MigrateAgentAsync(agentObject!, agentLlm, condenserLlm, cancellationToken);
         }
 
-        if (migrateSettings)
+        if (migrateSettings && await home.Settings.MigrateLegacyAsync(cancellationToken) is { } migration)
         {
-            // The SDK's own migration: the embedded LLM becomes a profile (reusing an equal one) and leaves the file.
-            var after = await home.Settings.LoadAsync(cancellationToken);
-            var created = (await home.Profiles.ListAsync(cancellationToken)).Except(profilesBefore).Where(n => n != agentTarget).ToList();
-            io.Line(created.Count > 0
-                ? $"Moved agent_settings.llm from settings.json into profile '{string.Join("', '", created)}'."
-                : "Moved agent_settings.llm out of settings.json; an equal profile already existed, so no profile was written.");
-            io.Line($"Rewrote settings.json without any LLM (other settings kept; active profile: {after.ActiveProfile?.ToString() ?? "none"}).");
+            io.Line(migration.ToString());
+            io.Line($"Rewrote settings.json without any LLM (other settings kept; active profile: {migration.ActiveProfile}).");
         }
 
         if (agentTarget is { } target && activeBefore is null)
@@ -88,7 +79,7 @@ internal sealed class Migrator(CliHome home, CliIo io)
         ProfileName target = ProfileName.Default;
         if (llm is not null)
         {
-            target = await StoreAsync(llm, ProfileName.Default.Value, cancellationToken);
+            target = (await home.Materializer.MaterializeAsync(llm, cancellationToken: cancellationToken)).Name;
             io.Line($"Moved the LLM of {LegacyFiles.AgentSettingsFileName} ({llm.Model}) into profile '{target}'.");
             WarnIfRedacted((JsonObject)agent["llm"]!, target, llm.Model);
             var index = agent.IndexOf("llm");
@@ -98,7 +89,8 @@ internal sealed class Migrator(CliHome home, CliIo io)
 
         if (agent["condenser"] is JsonObject condenser && condenserLlm is not null)
         {
-            var name = llm is not null && condenserLlm.Equals(llm) ? target : await StoreAsync(condenserLlm, "condenser", cancellationToken);
+            // The same policy: a condenser LLM equal to the agent's lands in the same profile, another one in its own.
+            var name = (await home.Materializer.MaterializeAsync(condenserLlm, cancellationToken: cancellationToken)).Name;
             io.Line($"Moved the condenser's LLM ({condenserLlm.Model}) into profile '{name}'.");
             var index = condenser.IndexOf("llm");
             condenser.Remove("llm");
@@ -108,30 +100,6 @@ internal sealed class Migrator(CliHome home, CliIo io)
         AtomicFile.Write(AgentPath, Encoding.UTF8.GetBytes(agent.ToJsonString(Indented) + "\n"), flushToDisk: true);
         io.Line($"Rewrote {LegacyFiles.AgentSettingsFileName} without any LLM: it now names profile '{target}' (\"llm_profile\").");
         return target;
-    }
-
-    /// <summary>Stores the LLM under <paramref name="baseName"/>, or reuses an equal profile; a different one keeps its name (then -2, -3…).</summary>
-    private async Task<ProfileName> StoreAsync(Llm llm, string baseName, CancellationToken cancellationToken)
-    {
-        for (var i = 1; ; i++)
-        {
-            var candidate = ProfileName.Create(i == 1 ? baseName : $"{baseName}-{i}");
-            Llm? stored;
-            try
-            {
-                stored = await home.Profiles.TryLoadAsync(candidate, cancellationToken);
-            }
-            catch (OpenHands.Sdk.OpenHandsException)
-            {
-                continue; // unreadable: never overwritten
-            }
-
-            if (stored is null || stored.Equals(llm))
-            {
-                await home.Materializer.MaterializeAsync(llm, candidate.Value, cancellationToken);
-                return candidate;
-            }
-        }
     }
 
     private void WarnIfRedacted(JsonObject llm, ProfileName profile, string model)
@@ -169,29 +137,7 @@ internal sealed class Migrator(CliHome home, CliIo io)
 
     private void Backup(string path)
     {
-        var backup = path + ".bak";
-        for (var i = 2; File.Exists(backup); i++)
-        {
-            backup = $"{path}.{i}.bak";
-        }
-
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(backup, options))
-        {
-            stream.Write(File.ReadAllBytes(path));
-            stream.Flush(flushToDisk: true);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(backup, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
+        var backup = BackupFile.Create(path, File.ReadAllBytes(path));
         io.Line($"Backed up {Path.GetFileName(path)} to {backup} (mode 0600).");
     }
 

@@ -22,12 +22,12 @@ internal static class ProfilesCommands
         var profiles = new Command("profiles", "Manage LLM profiles: the one place where models, endpoints and API keys are kept.");
 
         var list = new Command("list", "List the profiles; the active one is marked with *.") { json };
-        list.SetAction((parse, ct) => WithHome(io, parse, home, h => ListAsync(h, io, parse.GetValue(json), ct)));
+        list.SetAction((parse, ct) => WithHome(io, parse, home, h => ListAsync(h, io, parse.GetValue(json), ct), cancellationToken: ct));
 
         var showName = new Argument<string>("NAME") { Description = "The profile." };
         var reveal = new Option<bool>("--reveal") { Description = "Print secrets (the API key) in plaintext. Without it they print as **********." };
         var show = new Command("show", "Show one profile. Secrets stay hidden unless --reveal is given.") { showName, json, reveal };
-        show.SetAction((parse, ct) => WithHome(io, parse, home, h => ShowAsync(h, io, parse.GetValue(showName)!, parse.GetValue(json), parse.GetValue(reveal), ct)));
+        show.SetAction((parse, ct) => WithHome(io, parse, home, h => ShowAsync(h, io, parse.GetValue(showName)!, parse.GetValue(json), parse.GetValue(reveal), ct), cancellationToken: ct));
 
         var addName = new Argument<string>("NAME") { Description = "The new profile's name (letters, digits, '.', '_', '-')." };
         var model = new Option<string>("--model") { Description = "The model with its provider prefix, e.g. openai/gpt-4o-mini.", Required = true };
@@ -36,20 +36,20 @@ internal static class ProfilesCommands
         var force = new Option<bool>("--force") { Description = "Replace a profile of the same name." };
         var add = new Command("add", "Create a profile. The key is prompted for without echo, or read with --api-key-stdin.") { addName, model, baseUrl, keyStdin, force };
         add.SetAction((parse, ct) => WithHome(io, parse, home, h => AddAsync(
-            h, io, parse.GetValue(addName)!, parse.GetValue(model)!, parse.GetValue(baseUrl), parse.GetValue(keyStdin), parse.GetValue(force), ct)));
+            h, io, parse.GetValue(addName)!, parse.GetValue(model)!, parse.GetValue(baseUrl), parse.GetValue(keyStdin), parse.GetValue(force), ct), cancellationToken: ct));
 
         var removeName = new Argument<string>("NAME") { Description = "The profile to delete." };
         var remove = new Command("remove", "Delete a profile (and clear it as the active profile).") { removeName };
-        remove.SetAction((parse, ct) => WithHome(io, parse, home, h => RemoveAsync(h, io, parse.GetValue(removeName)!, ct)));
+        remove.SetAction((parse, ct) => WithHome(io, parse, home, h => RemoveAsync(h, io, parse.GetValue(removeName)!, ct), cancellationToken: ct));
 
         var oldName = new Argument<string>("OLD") { Description = "The current name." };
         var newName = new Argument<string>("NEW") { Description = "The new name." };
         var rename = new Command("rename", "Rename a profile (the active pointer follows).") { oldName, newName };
-        rename.SetAction((parse, ct) => WithHome(io, parse, home, h => RenameAsync(h, io, parse.GetValue(oldName)!, parse.GetValue(newName)!, ct)));
+        rename.SetAction((parse, ct) => WithHome(io, parse, home, h => RenameAsync(h, io, parse.GetValue(oldName)!, parse.GetValue(newName)!, ct), cancellationToken: ct));
 
         var activateName = new Argument<string>("NAME") { Description = "The profile to make active." };
         var activate = new Command("activate", "Make a profile the active one (settings.json keeps only the name).") { activateName };
-        activate.SetAction((parse, ct) => WithHome(io, parse, home, h => ActivateAsync(h, io, parse.GetValue(activateName)!, ct)));
+        activate.SetAction((parse, ct) => WithHome(io, parse, home, h => ActivateAsync(h, io, parse.GetValue(activateName)!, ct), cancellationToken: ct));
 
         profiles.Add(list);
         profiles.Add(show);
@@ -60,9 +60,16 @@ internal static class ProfilesCommands
         return profiles;
     }
 
-    internal static async Task<int> WithHome(CliIo io, ParseResult parse, Option<string?> home, Func<CliHome, Task<int>> action)
+    /// <summary>Opens the home, runs the legacy-settings migration first (unless the command is that migration), then the action.</summary>
+    internal static async Task<int> WithHome(
+        CliIo io, ParseResult parse, Option<string?> home, Func<CliHome, Task<int>> action, bool migrateFirst = true, CancellationToken cancellationToken = default)
     {
         await using var h = CliHome.Open(parse.GetValue(home), io);
+        if (migrateFirst)
+        {
+            await h.MigrateLegacySettingsAsync(cancellationToken);
+        }
+
         return await action(h);
     }
 
@@ -177,7 +184,6 @@ internal static class ProfilesCommands
             throw CliException.Usage("--model must not be empty. Fix: --model openai/gpt-4o-mini (provider prefix, then the model).");
         }
 
-        home.EnsureNoLegacySettings();
         if (!force && await home.Profiles.ExistsAsync(name, ct))
         {
             throw new ProfileAlreadyExistsException(name);
@@ -213,7 +219,6 @@ internal static class ProfilesCommands
     private static async Task<int> RemoveAsync(CliHome home, CliIo io, string nameText, CancellationToken ct)
     {
         var name = ProfileName.Create(nameText);
-        home.EnsureNoLegacySettings();
         if (!await home.Profiles.DeleteAsync(name, ct))
         {
             throw new ProfileNotFoundException(name, await home.Profiles.ListAsync(ct));
@@ -233,7 +238,6 @@ internal static class ProfilesCommands
     {
         var from = ProfileName.Create(oldText);
         var to = ProfileName.Create(newText);
-        home.EnsureNoLegacySettings();
         await home.Profiles.RenameAsync(from, to, ct);
         io.Line($"Renamed profile '{from}' to '{to}'.");
         if (await home.GetActiveProfileAsync(ct) == from)
@@ -248,7 +252,6 @@ internal static class ProfilesCommands
     private static async Task<int> ActivateAsync(CliHome home, CliIo io, string nameText, CancellationToken ct)
     {
         var name = ProfileName.Create(nameText);
-        home.EnsureNoLegacySettings();
         await home.Settings.ActivateProfileAsync(name, ct);
         io.Line($"Active profile: {name}.");
         return ExitCodes.Ok;

@@ -11,8 +11,6 @@ namespace OpenHands.Cli;
 /// <summary><c>openhands run "TASK"</c>: a local, persisted conversation with the terminal and file-editor tools.</summary>
 internal static class RunCommand
 {
-    public const string EnvProfileName = "env";
-
     public static Command Create(CliIo io, Option<string?> home)
     {
         var task = new Argument<string?>("TASK") { Description = "What the agent should do. Optional with --resume.", Arity = ArgumentArity.ZeroOrOne };
@@ -20,12 +18,12 @@ internal static class RunCommand
         var resume = new Option<string?>("--resume") { Description = "Continue the conversation with this id (printed when a run stops)." };
         var envs = new Option<bool>("--override-with-envs")
         {
-            Description = "Store LLM_MODEL, LLM_API_KEY and LLM_BASE_URL as the profile 'env' and use it.",
+            Description = "Use LLM_MODEL, LLM_API_KEY and LLM_BASE_URL: stored as a profile (an equal one is reused, none is replaced) and used.",
         };
         var workspace = new Option<string?>("--workspace") { Description = "The folder the agent works in; default: the current folder." };
         var run = new Command("run", "Run an agent on a task. Ctrl+C pauses the conversation; --resume ID continues it.") { task, profile, resume, envs, workspace };
         run.SetAction((parse, ct) => ProfilesCommands.WithHome(io, parse, home, h => RunAsync(h, io, new Request(
-            parse.GetValue(task), parse.GetValue(profile), parse.GetValue(resume), parse.GetValue(envs), parse.GetValue(workspace)), ct)));
+            parse.GetValue(task), parse.GetValue(profile), parse.GetValue(resume), parse.GetValue(envs), parse.GetValue(workspace)), ct), cancellationToken: ct));
         return run;
     }
 
@@ -55,7 +53,6 @@ internal static class RunCommand
             throw CliException.Usage($"workspace '{workspace}' does not exist. Fix: create it, or pass an existing folder with --workspace.");
         }
 
-        home.EnsureNoLegacySettings();
         var named = await ChooseProfileAsync(home, io, request, ct);
 
         var printer = new EventPrinter(io);
@@ -137,7 +134,7 @@ internal static class RunCommand
                 ApiKey = SecretString.FromNullable(io.Env("LLM_API_KEY")),
                 BaseUrl = io.Env("LLM_BASE_URL"),
             };
-            var reference = await home.Materializer.MaterializeAsync(llm, EnvProfileName, ct);
+            var reference = await home.Materializer.MaterializeAsync(llm, cancellationToken: ct);
             io.Note($"Using LLM_MODEL/LLM_API_KEY/LLM_BASE_URL as profile '{reference}'.");
             return reference.Name;
         }

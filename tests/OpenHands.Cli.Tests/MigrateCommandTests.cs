@@ -70,8 +70,10 @@ public sealed class MigrateCommandTests
 
         result.Exit.Should().Be(0, result.ToString());
         var agent = JsonNode.Parse(File.ReadAllText(home.Combine("agent_settings.json")))!;
-        agent["condenser"]!["llm_profile"]!.GetValue<string>().Should().Be("condenser");
-        File.ReadAllText(home.Combine("profiles", "condenser.json")).Should().Contain("openai/gpt-4o-mini");
+        var condenser = agent["condenser"]!["llm_profile"]!.GetValue<string>();
+        condenser.Should().MatchRegex("^Default-[0-9a-f]{12}$", "Default holds the agent's LLM, so the condenser's gets its content name");
+        File.ReadAllText(home.Combine("profiles", condenser + ".json")).Should().Contain("openai/gpt-4o-mini");
+        File.ReadAllText(home.Combine("profiles", "Default.json")).Should().Contain("anthropic/claude-sonnet-4-5");
     }
 
     [Test]
@@ -91,7 +93,7 @@ public sealed class MigrateCommandTests
     }
 
     [Test]
-    public async Task Migrate_BothFiles_DifferentLlms_AgentLlmIsDefaultAndActiveSettingsLlmGetsDefault2()
+    public async Task Migrate_BothFiles_DifferentLlms_AgentLlmIsDefaultAndActiveSettingsLlmGetsItsContentName()
     {
         using var home = TempHome.Create();
         home.Write("agent_settings.json", PythonCliAgentSettings(Key));
@@ -100,10 +102,13 @@ public sealed class MigrateCommandTests
         var result = await CliRunner.InProcessAsync(home, ["migrate"]);
 
         result.Exit.Should().Be(0, result.ToString());
-        result.Stdout.Should().Contain("Backed up settings.json").And.Contain("profile 'Default-2'").And.Contain("Active profile: Default");
+        var moved = Directory.GetFiles(home.Combine("profiles"), "Default-*.json").Should().ContainSingle().Which;
+        var movedName = Path.GetFileNameWithoutExtension(moved);
+        movedName.Should().MatchRegex("^Default-[0-9a-f]{12}$");
+        result.Stdout.Should().Contain("settings.json.bak").And.Contain($"profile '{movedName}'").And.Contain("Active profile: Default");
         var settings = File.ReadAllText(home.Combine("settings.json"));
         settings.Should().NotContain("sk-test-migrate-0002").And.NotContain("gpt-settings").And.Contain("\"active_profile\": \"Default\"");
-        File.ReadAllText(home.Combine("profiles", "Default-2.json")).Should().Contain("sk-test-migrate-0002");
+        File.ReadAllText(moved).Should().Contain("sk-test-migrate-0002");
         File.ReadAllText(home.Combine("settings.json.bak")).Should().Contain("sk-test-migrate-0002");
         result.All.Should().NotContain("sk-test-migrate-0002");
     }

@@ -94,16 +94,19 @@ public sealed class ProcessTests
             await CliRunner.ProcessAsync(home, ["migrate"]),
             await CliRunner.ProcessAsync(home, ["run", "Write run.txt", "--override-with-envs"], env),
             await CliRunner.ProcessAsync(home, ["profiles", "show", "Default"]),
-            await CliRunner.ProcessAsync(home, ["profiles", "show", "env", "--json"]),
-            await CliRunner.ProcessAsync(home, ["profiles", "list", "--json"]),
-            await CliRunner.ProcessAsync(home, ["migrate"]),
         };
+
+        // Default holds the migrated agent LLM, so the env LLM (same key, other model) has a profile of its own.
+        var envProfile = Path.GetFileNameWithoutExtension(Directory.GetFiles(home.Combine("profiles"), "Default-*.json").Should().ContainSingle().Subject);
+        results.Add(await CliRunner.ProcessAsync(home, ["profiles", "show", envProfile, "--json"]));
+        results.Add(await CliRunner.ProcessAsync(home, ["profiles", "list", "--json"]));
+        results.Add(await CliRunner.ProcessAsync(home, ["migrate"]));
 
         results.Should().AllSatisfy(r => r.Exit.Should().Be(0, r.ToString()));
         results.Should().AllSatisfy(r => r.All.Should().NotContain(canary).And.NotContain("CANARY"));
         server.Requests.Should().HaveCount(2).And.AllSatisfy(r => r.Header("Authorization").Should().Be("Bearer " + canary));
         home.AllFiles().Where(f => f.Text.Contains(canary, StringComparison.Ordinal)).Select(f => f.Relative).Should().BeEquivalentTo(
-            Path.Combine("profiles", "Default.json"), Path.Combine("profiles", "env.json"), "agent_settings.json.bak");
+            Path.Combine("profiles", "Default.json"), Path.Combine("profiles", envProfile + ".json"), "agent_settings.json.bak");
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

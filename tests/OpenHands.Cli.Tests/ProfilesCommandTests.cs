@@ -222,6 +222,35 @@ public sealed class ProfilesCommandTests
     }
 
     [Test]
+    public async Task Show_ProfileTheServerEncryptedWithItsSessionKey_DecryptsWithSessionApiKeyAsTheServerDoes()
+    {
+        using var home = TempHome.Create();
+        var serverSide = new OpenHands.Sdk.Profiles.LlmProfileStore(new() { Directory = home.Combine("profiles") }, new OpenHands.Sdk.Security.Cipher("sk-test-session-key"));
+        await serverSide.SaveAsync(OpenHands.Sdk.Profiles.ProfileName.Create("shared"), new OpenHands.Sdk.Llms.Llm("openai/gpt-4o") { ApiKey = new OpenHands.Sdk.Security.SecretString(Key) });
+
+        var withSessionKey = await CliRunner.InProcessAsync(home, ["profiles", "show", "shared", "--reveal"], new() { ["SESSION_API_KEY"] = "sk-test-session-key" });
+        var ohSecretKeyWins = await CliRunner.InProcessAsync(home, ["profiles", "show", "shared"], new() { ["SESSION_API_KEY"] = "sk-test-session-key", ["OH_SECRET_KEY"] = "sk-test-other" });
+
+        withSessionKey.Exit.Should().Be(0, withSessionKey.ToString());
+        withSessionKey.Stdout.Should().Contain(Key);
+        ohSecretKeyWins.Exit.Should().Be(2, "OH_SECRET_KEY takes precedence over the session key");
+        ohSecretKeyWins.Stderr.Should().Contain("OH_SECRET_KEY");
+    }
+
+    [Test]
+    public async Task Add_WithKeyAndNoSecretKeyAnywhere_StoresPlaintextWithOneWarningLine()
+    {
+        using var home = TempHome.Create();
+
+        var result = await CliRunner.InProcessAsync(home, ["profiles", "add", "plain", "--model", "m", "--api-key-stdin"], stdin: Key);
+
+        result.Exit.Should().Be(0, result.ToString());
+        result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("warning:", StringComparison.Ordinal))
+            .Should().ContainSingle().Which.Should().Contain("plaintext").And.Contain("OH_SECRET_KEY");
+        File.ReadAllText(home.Combine("profiles", "plain.json")).Should().Contain(Key);
+    }
+
+    [Test]
     public async Task Home_Option_OverridesTheEnvironment()
     {
         using var home = TempHome.Create();
@@ -235,16 +264,19 @@ public sealed class ProfilesCommandTests
     }
 
     [Test]
-    public async Task AnyProfileCommand_WithLegacySettings_ExitsTwoAndPointsToMigrate()
+    public async Task AnyProfileCommand_WithLegacySettings_MigratesFirstSaysWhereAndWorks()
     {
         using var home = TempHome.Create();
         home.Write("settings.json", """{"schema_version": 2, "agent_settings": {"schema_version": 5, "llm": {"model": "m", "api_key": "sk-test-legacy-1"}}}""");
 
         var result = await CliRunner.InProcessAsync(home, ["profiles", "list"]);
 
-        result.Exit.Should().Be(2);
-        result.Stderr.Should().Contain("openhands migrate").And.NotContain("sk-test-legacy-1");
-        File.ReadAllText(home.Combine("settings.json")).Should().Contain("sk-test-legacy-1");
+        result.Exit.Should().Be(0, result.ToString());
+        result.Stderr.Should().Contain("Moved the LLM (m)").And.Contain("'Default'").And.Contain("settings.json.bak").And.NotContain("sk-test-legacy-1");
+        result.Stdout.Should().Contain("Default");
+        File.ReadAllText(home.Combine("settings.json")).Should().NotContain("sk-test-legacy-1");
+        File.ReadAllText(home.Combine("settings.json.bak")).Should().Contain("sk-test-legacy-1");
+        (await CliRunner.InProcessAsync(home, ["profiles", "list"])).Stderr.Should().NotContain("Moved", "the migration runs once");
     }
 
     private static async Task<JsonElement> ListJsonAsync(TempHome home)

@@ -82,7 +82,7 @@ public sealed partial class RunCommandTests
     }
 
     [Test]
-    public async Task Run_OverrideWithEnvs_MaterializesProfileEnvAndUsesIt()
+    public async Task Run_OverrideWithEnvs_MaterializesTheEnvLlmAndUsesIt()
     {
         using var home = TempHome.Create();
         await using var server = await FakeLlmServer.StartNewAsync();
@@ -92,9 +92,10 @@ public sealed partial class RunCommandTests
         var result = await CliRunner.InProcessAsync(home, ["run", "Go", "--override-with-envs"], env);
 
         result.Exit.Should().Be(0, result.ToString());
-        result.Stdout.Should().Contain("profile 'env'");
+        result.Stdout.Should().Contain("profile 'Default'");
+        result.Stderr.Should().Contain("as profile 'Default'");
         result.All.Should().NotContain(Key);
-        File.ReadAllText(home.Combine("profiles", "env.json")).Should().Contain(Key).And.Contain("openai/gpt-env");
+        File.ReadAllText(home.Combine("profiles", "Default.json")).Should().Contain(Key).And.Contain("openai/gpt-env");
         server.Requests.Single().Header("Authorization").Should().Be("Bearer " + Key);
     }
 
@@ -192,4 +193,7 @@ public sealed partial class RunCommandTests
 
     [GeneratedRegex(@"Conversation ([0-9a-f]{32})")]
     internal static partial Regex ConversationId();
+
+    [GeneratedRegex(@"\(profile '([^']+)'")]
+    internal static partial Regex ProfileInUse();
 }

@@ -26,31 +26,33 @@ public sealed class CanaryTests : RemoteTestBase
         // A raw Llm with the key: materialized once, then everything goes by reference.
         var agent = new Agent(FakeLlmConfig(ModelA, Canary), [new ToolSpec("terminal")]);
         var conversation = await RemoteConversation.StartAsync(Workspace, agent, new RemoteConversationOptions { InitialMessage = "first" });
+        var raw = (await conversation.GetStateAsync()).LlmProfile!.Value.Value;   // the raw LLM's content name (it has a key)
         await using var stream = new EventCollector(ct => conversation.StreamEventsAsync(cancellationToken: ct));
         await Workspace.SaveProfileAsync("smart", FakeLlmConfig(ModelB, apiKey: null));
         await conversation.RunAsync();
         await conversation.SwitchProfileAsync("smart");
         await conversation.SendMessageAsync("second");
         await conversation.RunAsync();
-        await conversation.SwitchProfileAsync("Default");
+        await conversation.SwitchProfileAsync(raw);
         await conversation.PauseAsync();
-        await Workspace.ActivateProfileAsync("Default");
+        await Workspace.ActivateProfileAsync(raw);
         await Workspace.UpdateSettingsAsync(new RemoteSettingsUpdate { ConversationSettingsDiff = new() { ["max_iterations"] = 9 } });
         var settings = await Workspace.GetSettingsAsync();
         var state = await conversation.GetStateAsync();
         var events = await conversation.GetEventsAsync();
-        var profile = await Workspace.GetProfileAsync("Default");
+        var profile = await Workspace.GetProfileAsync(raw);
         await stream.WaitForAsync(e => e.OfType<OpenHands.Sdk.Conversations.Events.ActionEvent>().Count() == 2);
-        var again = await RemoteConversation.StartAsync(Workspace, agent);   // the same raw Llm again: one more save, by design
+        var again = await RemoteConversation.StartAsync(Workspace, agent);   // the same raw Llm again: its profile is reused, no save
         await Record(errors, () => conversation.SwitchProfileAsync("ghost"));
         await Record(errors, () => Workspace.StartConversationAsync("ghost"));
-        await Record(errors, () => Workspace.RenameProfileAsync("Default", "smart"));
+        await Record(errors, () => Workspace.RenameProfileAsync(raw, "smart"));
         await Record(errors, () => Workspace.UpdateSettingsAsync(new RemoteSettingsUpdate { AgentSettingsDiff = new() { ["tools"] = "not-a-list" } }));
         await again.DeleteAsync();
         await conversation.DeleteAsync();
 
         var carriers = Recorder.Requests.Where(r => r.Text.Contains(Canary, StringComparison.Ordinal)).Select(r => $"{r.Method} {r.Path}").ToList();
-        carriers.Should().Equal(["POST /api/profiles/Default", "POST /api/profiles/Default"], "only profile saves carry the key: one per start from a raw Llm");
+        raw.Should().MatchRegex("^Default-[0-9a-f]{12}$");
+        carriers.Should().Equal([$"POST /api/profiles/{raw}"], "only the one profile save carries the key; the second start reuses it");
         Recorder.Requests.Where(r => r.Text.Contains(Canary, StringComparison.Ordinal))
             .Should().OnlyContain(r => r.Body.Contains(Canary, StringComparison.Ordinal) && !r.Uri.ToString().Contains(Canary, StringComparison.Ordinal)
                                        && r.Headers.All(h => !h.Contains(Canary, StringComparison.Ordinal)));
@@ -64,7 +66,7 @@ public sealed class CanaryTests : RemoteTestBase
         llm.Requests.Should().OnlyContain(r => r.Header("Authorization") == "Bearer " + Canary || r.Header("Authorization") == null,
             "the server resolved the key from its profile store for the provider call");
         Dir.AllFiles().Where(f => f.Text.Contains(Canary, StringComparison.Ordinal)).Select(f => Path.GetRelativePath(Dir.Path, f.Path))
-            .Should().Equal(Path.Combine("profiles", "Default.json"));
+            .Should().Equal(Path.Combine("profiles", raw + ".json"));
     }
 
     private static async Task Record(List<Exception> errors, Func<Task> act)

@@ -12,6 +12,8 @@ using OpenHands.Sdk.StressChild;
 //                                                prints "ready", waits for a line on stdin, runs <count> mixed
 //                                                operations, prints a JSON summary; exit 0, or 1 on any error
 //                                                other than StoreBusyException
+//   materialize <dir> <model> <api-key>          prints "ready", waits for a line on stdin, materializes the LLM with
+//                                                ProfileMaterializer and prints "name: <profile>"
 try
 {
     switch (args)
@@ -29,8 +31,15 @@ try
                 int.Parse(count, CultureInfo.InvariantCulture),
                 rest is [var mixedKey, ..] && mixedKey.Length > 0 ? mixedKey : null,
                 rest is [_, var ms, ..] ? TimeSpan.FromMilliseconds(int.Parse(ms, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(30));
+        case ["materialize", var dir, var model, var apiKey]:
+            Console.Out.WriteLine("ready");
+            _ = await Console.In.ReadLineAsync();
+            var materializer = new ProfileMaterializer(new LlmProfileStore(new() { Directory = dir }));
+            var reference = await materializer.MaterializeAsync(new OpenHands.Sdk.Llms.Llm(model) { ApiKey = new SecretString(apiKey) });
+            Console.Out.WriteLine("name: " + reference.Name);
+            return 0;
         default:
-            Console.Error.WriteLine("usage: save-loop <dir> <seed> [cipher-key] | save-once <dir> <name> <lock-timeout-ms> | mixed <dir> <seed> <count> [cipher-key] [lock-timeout-ms]");
+            Console.Error.WriteLine("usage: save-loop <dir> <seed> [cipher-key] | save-once <dir> <name> <lock-timeout-ms> | mixed <dir> <seed> <count> [cipher-key] [lock-timeout-ms] | materialize <dir> <model> <api-key>");
             return 2;
     }
 }

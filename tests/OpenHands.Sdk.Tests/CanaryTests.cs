@@ -44,12 +44,13 @@ public sealed class CanaryTests
         File.ReadAllText(settings.FilePath).Should().NotContain(key).And.NotContain("api_key");
         texts.Add(migrated.ToString());
 
-        // A raw Llm built in code crosses the boundary: equal → nothing written; changed → the same profile updated.
+        // A raw Llm built in code crosses the boundary: equal → nothing written; changed → a profile of its own (Default is kept).
         var raw = new Llm("openai/gpt-4o") { ApiKey = new SecretString(key), UsageId = "canary" };
         texts.Add(raw.ToString());
         var reference = await materializer.MaterializeAsync(raw);
         reference.Name.Should().Be(ProfileName.Default);
         reference = await materializer.MaterializeAsync(raw with { Temperature = 0.3 });
+        reference.Name.Should().NotBe(ProfileName.Default);
         texts.Add(reference.ToString());
 
         // Settings: save with the reference, activate (a pointer), update.
@@ -77,28 +78,32 @@ public sealed class CanaryTests
         texts.Add(renamed.ToString());
         texts.Add(JsonSerializer.Serialize(renamed.ApiKey));
         var summaries = await store.ListSummariesAsync();
-        summaries.Should().ContainSingle().Which.ApiKeySet.Should().BeTrue();
+        summaries.Select(s => s.Name).Should().BeEquivalentTo([ProfileName.Create("Canary"), reference.Name]);
+        summaries.Should().OnlyContain(s => s.ApiKeySet);
         texts.AddRange(summaries.Select(s => s.ToString()));
         texts.Add((await settings.LoadAsync()).ToString());
 
         // Failures near the key: their messages must not carry it (nor a token of it).
         texts.AddRange(await ProvokeErrorsAsync(root, store, key, loggerFactory));
 
-        // Where the key is at rest.
-        var holders = FilesContaining(root.Path, key);
-        var profilePath = store.GetPath(ProfileName.Create("Canary"));
+        // Where the key is at rest: the profiles, and the migration's backup of the legacy file (the untouched original, 0600).
+        var backup = settings.FilePath + ".bak";
+        FilesContaining(root.Path, legacyKey).Should().Contain(backup);
+        var holders = FilesContaining(root.Path, key).Where(f => f != backup).ToList();
+        var profilePaths = new[] { store.GetPath(ProfileName.Create("Canary")), store.GetPath(reference.Name) };
         if (cipher is null)
         {
-            holders.Should().Equal([profilePath], "the profile is the only file that holds the key");
+            holders.Should().BeEquivalentTo(profilePaths, "the profiles are the only files that hold the key");
         }
         else
         {
             holders.Should().BeEmpty("with a cipher the key is stored only as a token");
+            var profilePath = profilePaths[0];
             using var document = JsonDocument.Parse(File.ReadAllBytes(profilePath));
             var token = document.RootElement.GetProperty("api_key").GetString()!;
             token.Should().StartWith(Cipher.TokenPrefix);
             cipher.Decrypt(token).Should().Be(key);
-            FilesContaining(root.Path, token).Should().Equal([profilePath]);
+            FilesContaining(root.Path, token).Where(f => f != backup).Should().Equal([profilePath]);
             texts.Should().NotContain(t => t.Contains(token, StringComparison.Ordinal), "no message shows the stored token");
         }
 

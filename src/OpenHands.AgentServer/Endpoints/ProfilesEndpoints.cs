@@ -76,8 +76,21 @@ internal static class ProfilesEndpoints
         var body = await s.ReadBodyAsync().ConfigureAwait(false);
         var llm = s.ReadLlm(RequestJson.RequiredObject(body, "llm"), "body", "llm");
         var includeSecrets = RequestJson.OptionalBool(body, "include_secrets", fallback: true);
-        await s.Profiles.SaveAsync(profile, llm, new ProfileSaveOptions { IncludeSecrets = includeSecrets, MaxProfiles = s.Options.MaxProfiles }, s.Aborted)
-            .ConfigureAwait(false);
+
+        // An extension of the reference: "If-None-Match: *" only creates (checked under the store's lock), so a client that
+        // materializes an LLM never overwrites a profile another client created a moment earlier.
+        var createOnly = s.Http.Request.Headers.IfNoneMatch.Any(v => v?.Trim() == "*");
+        try
+        {
+            await s.Profiles.SaveAsync(
+                profile, llm, new ProfileSaveOptions { IncludeSecrets = includeSecrets, MaxProfiles = s.Options.MaxProfiles, CreateOnly = createOnly }, s.Aborted)
+                .ConfigureAwait(false);
+        }
+        catch (ProfileAlreadyExistsException) when (createOnly)
+        {
+            throw new ApiException(StatusCodes.Status412PreconditionFailed, $"Profile '{profile}' already exists (If-None-Match: *); it was left as it is");
+        }
+
         return ApiResults.Json(new JsonObject { ["name"] = profile.Value, ["message"] = $"Profile '{profile}' saved" }, StatusCodes.Status201Created);
     }
 

@@ -76,88 +76,95 @@ internal static class SettingsEndpoints
             agentProfileId = agentProfileElement.GetString();
         }
 
-        // Deprecated: an LLM in the diff is materialized into a profile and the settings keep only the pointer.
-        ProfileName? materialized = null;
+        // Deprecated: an LLM in the diff is applied to the active profile's content; the result is a raw LLM that goes
+        // through the materialization policy (the active profile itself is never changed) and becomes the active pointer.
+        Sdk.Llms.Llm? llmFromDiff = null;
         if (agentDiff?["llm"] is { } llmDiff)
         {
-            agentDiff.Remove("llm");
-            materialized = await MaterializeLlmDiffAsync(s, llmDiff, active).ConfigureAwait(false);
+            llmFromDiff = await LlmFromDiffAsync(s, llmDiff, active).ConfigureAwait(false);
+        }
+
+        agentDiff?.Remove("llm");
+
+        PersistedSettings Apply(PersistedSettings current, bool pointerSet, ProfileName? pointer)
+        {
+            var root = JsonNode.Parse(SettingsCodec.Write(current))!.AsObject();
+            if (agentDiff is not null)
+            {
+                root["agent_settings"] = Merge(root["agent_settings"], agentDiff);
+            }
+
+            if (conversationDiff is not null)
+            {
+                root["conversation_settings"] = Merge(root["conversation_settings"], conversationDiff);
+            }
+
+            if (miscDiff is not null)
+            {
+                root["misc_settings"] = Merge(root["misc_settings"], miscDiff);
+            }
+
+            PersistedSettings next;
+            try
+            {
+                next = SettingsCodec.Read(root).Settings;
+            }
+            catch (Exception e) when (e is LlmFormatException or ArgumentException or InvalidOperationException or FormatException or JsonException)
+            {
+                throw ApiException.Validation($"Settings validation failed: {e.Message}", "value_error", "body");
+            }
+
+            if (pointerSet)
+            {
+                next = next with { ActiveProfile = pointer };
+            }
+
+            if (setAgentProfile)
+            {
+                next = next with { ActiveAgentProfileId = agentProfileId };
+            }
+
+            return next;
+        }
+
+        ProfileName? materialized = null;
+        if (llmFromDiff is not null)
+        {
+            // Everything is validated before the first write: a 422 leaves profiles and settings as they were.
+            _ = Apply(await s.Settings.LoadAsync(s.Aborted).ConfigureAwait(false), setActive, active);
+            materialized = (await s.Materializer.MaterializeAsync(llmFromDiff, cancellationToken: s.Aborted).ConfigureAwait(false)).Name;
             setActive = true;
             active = materialized;
         }
-        else
-        {
-            agentDiff?.Remove("llm");
-        }
 
-        var updated = await s.Settings.UpdateAsync(
-            current =>
-            {
-                var root = JsonNode.Parse(SettingsCodec.Write(current))!.AsObject();
-                if (agentDiff is not null)
-                {
-                    root["agent_settings"] = Merge(root["agent_settings"], agentDiff);
-                }
-
-                if (conversationDiff is not null)
-                {
-                    root["conversation_settings"] = Merge(root["conversation_settings"], conversationDiff);
-                }
-
-                if (miscDiff is not null)
-                {
-                    root["misc_settings"] = Merge(root["misc_settings"], miscDiff);
-                }
-
-                PersistedSettings next;
-                try
-                {
-                    next = SettingsCodec.Read(root).Settings;
-                }
-                catch (Exception e) when (e is LlmFormatException or ArgumentException or InvalidOperationException or FormatException or JsonException)
-                {
-                    throw ApiException.Validation($"Settings validation failed: {e.Message}", "value_error", "body");
-                }
-
-                if (setActive)
-                {
-                    next = next with { ActiveProfile = active };
-                }
-
-                if (setAgentProfile)
-                {
-                    next = next with { ActiveAgentProfileId = agentProfileId };
-                }
-
-                return next;
-            },
-            s.Aborted).ConfigureAwait(false);
+        var updated = await s.Settings.UpdateAsync(current => Apply(current, setActive, active), s.Aborted).ConfigureAwait(false);
 
         if (materialized is { } profile)
         {
             s.Http.Response.Headers["Deprecation"] = "true";
             s.Http.Response.Headers[DeprecationNoticeHeader] =
-                $"agent_settings_diff.llm is deprecated: it was stored in LLM profile '{profile}', which is now active_profile; settings hold no LLM. Use POST /api/profiles/{{name}} and active_profile.";
+                $"agent_settings_diff.llm is deprecated: the resulting LLM is in LLM profile '{profile}', which is now active_profile (no other profile was changed); settings hold no LLM. Use POST /api/profiles/{{name}} and active_profile.";
         }
 
         return ApiResults.Json(await ResponseAsync(s, updated).ConfigureAwait(false));
     }
 
-    private static async Task<ProfileName> MaterializeLlmDiffAsync(ServerContext s, JsonNode llmDiff, ProfileName? requested)
+    /// <summary>The diff applied to the base profile's content (the named or active one, else nothing): a raw LLM, not yet stored.</summary>
+    private static async Task<Sdk.Llms.Llm> LlmFromDiffAsync(ServerContext s, JsonNode llmDiff, ProfileName? requested)
     {
         if (llmDiff is not JsonObject diff)
         {
             throw ApiException.Validation("Input should be a valid dictionary or object", "model_type", "body", "agent_settings_diff", "llm");
         }
 
-        var target = requested ?? (await s.Settings.LoadAsync(s.Aborted).ConfigureAwait(false)).ActiveProfile ?? ProfileName.Default;
-        var current = await s.Profiles.TryLoadAsync(target, s.Aborted).ConfigureAwait(false);
+        var baseName = requested ?? (await s.Settings.LoadAsync(s.Aborted).ConfigureAwait(false)).ActiveProfile;
+        var current = baseName is { } b ? await s.Profiles.TryLoadAsync(b, s.Aborted).ConfigureAwait(false) : null;
         var baseJson = current is null ? new JsonObject() : ProfilesEndpoints.LlmToJson(current, SecretExposure.Plaintext, cipher: null);
         var merged = Merge(baseJson, diff);
         using var document = JsonDocument.Parse(merged!.ToJsonString());
-        var llm = s.ReadLlm(document.RootElement, "body", "agent_settings_diff", "llm");
-        await s.Materializer.MaterializeAsync(llm, target.Value, s.Aborted).ConfigureAwait(false);
-        return target;
+
+        // The base profile is the LLM's provenance: the policy reuses it when the diff changes nothing, and never rewrites it.
+        return s.ReadLlm(document.RootElement, "body", "agent_settings_diff", "llm") with { SourceProfile = current?.SourceProfile };
     }
 
     private static async Task<JsonObject> ResponseAsync(ServerContext s, PersistedSettings settings)

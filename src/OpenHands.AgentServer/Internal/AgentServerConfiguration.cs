@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using OpenHands.Sdk.Security.Internal;
 
 namespace OpenHands.AgentServer.Internal;
 
@@ -28,15 +29,12 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
             options.MaxProfiles = profiles;
         }
 
-        foreach (var key in section.GetSection("SessionApiKeys").GetChildren())
-        {
-            AddKey(options, key.Value);
-        }
-
-        // The Python agent-server's environment variables win over appsettings.
+        // The Python agent-server's environment variables win over appsettings. Session keys from the environment come
+        // first, SESSION_API_KEY before OH_SESSION_API_KEYS_0: the first one is the fallback secret key, as there.
         options.PersistenceDirectory = NonEmpty(configuration["OH_PERSISTENCE_DIR"]) ?? options.PersistenceDirectory;
-        options.SecretKey = NonEmpty(configuration["OH_SECRET_KEY"]) ?? options.SecretKey;
+        options.SecretKey = NonEmpty(configuration[SecretKeySource.SecretKeyVariable]) ?? options.SecretKey;
         options.ConversationsPath = NonEmpty(configuration["OH_CONVERSATIONS_PATH"]) ?? options.ConversationsPath;
+        AddKey(options, configuration[SecretKeySource.SessionKeyVariable]);
         for (var i = 0; ; i++)
         {
             var value = configuration["OH_SESSION_API_KEYS_" + i.ToString(CultureInfo.InvariantCulture)];
@@ -48,12 +46,18 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
             AddKey(options, value);
         }
 
-        AddKey(options, configuration["SESSION_API_KEY"]);
+        foreach (var key in section.GetSection("SessionApiKeys").GetChildren())
+        {
+            AddKey(options, key.Value);
+        }
     }
 
-    /// <summary>The reference's rule: <c>OH_SECRET_KEY</c>, else the first session key, else none.</summary>
+    /// <summary>
+    /// The SDK's one rule (<see cref="SecretKeySource"/>) over the options, which already hold the environment's values:
+    /// <c>OH_SECRET_KEY</c> (or <see cref="AgentServerOptions.SecretKey"/>), else the first session key, else none.
+    /// </summary>
     public static string? EffectiveSecretKey(AgentServerOptions options) =>
-        NonEmpty(options.SecretKey) ?? options.SessionApiKeys.FirstOrDefault(k => !string.IsNullOrEmpty(k));
+        SecretKeySource.Resolve(options.SecretKey, static _ => null, options.SessionApiKeys);
 
     private static void AddKey(AgentServerOptions options, string? key)
     {

@@ -17,8 +17,10 @@ public sealed class OpenHandsOptions
 
     /// <summary>Gets or sets the key that encrypts secrets at rest (Fernet, compatible with the Python SDK).</summary>
     /// <value>
-    /// The default is <see langword="null"/>: the <c>OH_SECRET_KEY</c> environment variable; when that is unset too,
-    /// secrets are stored in plaintext (files are still mode 0600 on Unix).
+    /// The default is <see langword="null"/>: the <c>OH_SECRET_KEY</c> environment variable, else the agent server's session
+    /// key (<c>SESSION_API_KEY</c>, else <c>OH_SESSION_API_KEYS_0</c>), the rule of the Python agent-server that the CLI and
+    /// this SDK's server share. With none of them, secrets are stored in plaintext (files are still mode 0600 on Unix) and
+    /// the profile store logs one warning.
     /// </value>
     public string? SecretKey { get; set; }
 

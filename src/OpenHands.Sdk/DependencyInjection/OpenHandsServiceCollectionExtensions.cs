@@ -7,7 +7,7 @@ using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
-using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Security.Internal;
 using OpenHands.Sdk.Settings;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -37,8 +37,7 @@ public static class OpenHandsServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<OpenHandsOptions>>().Value;
-            var key = o.SecretKey ?? Environment.GetEnvironmentVariable(OpenHandsPaths.SecretKeyVariable);
-            return new CipherHolder(string.IsNullOrEmpty(key) ? null : new Cipher(key, sp.GetRequiredService<TimeProvider>()));
+            return new CipherHolder(SecretKeySource.CreateCipher(o.SecretKey, timeProvider: sp.GetRequiredService<TimeProvider>()));
         });
         services.TryAddSingleton<ILlmProfileStore>(sp =>
         {

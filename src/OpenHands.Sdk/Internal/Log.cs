@@ -20,9 +20,6 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Debug, "LLM profile '{ProfileName}' already holds this configuration; nothing written.")]
     public static partial void ProfileUnchanged(this ILogger logger, string profileName);
 
-    [LoggerMessage(6, LogLevel.Information, "Moved the LLM embedded in '{Path}' into profile '{ProfileName}' (active: {Active}).")]
-    public static partial void LegacyLlmMigrated(this ILogger logger, string path, string profileName, bool active);
-
     [LoggerMessage(7, LogLevel.Information, "Activated LLM profile '{ProfileName}'.")]
     public static partial void ProfileActivated(this ILogger logger, string profileName);
 

@@ -39,12 +39,17 @@ public interface ILlmProfileStore
     /// <exception cref="Security.SecretDecryptionException">A stored secret cannot be decrypted with the configured key.</exception>
     Task<Llm?> TryLoadAsync(ProfileName name, CancellationToken cancellationToken = default);
 
-    /// <summary>Creates or overwrites a profile.</summary>
+    /// <summary>Creates or overwrites a profile (only creates with <see cref="ProfileSaveOptions.CreateOnly"/>).</summary>
     /// <param name="name">The profile.</param>
     /// <param name="llm">The configuration to store.</param>
-    /// <param name="options">Whether secrets are kept and the most profiles allowed; <see langword="null"/> for the defaults.</param>
+    /// <param name="options">Whether secrets are kept, the most profiles allowed and whether only a new profile may be written; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the profile is durably stored.</returns>
+    /// <remarks>
+    /// Implementations check <see cref="ProfileSaveOptions.CreateOnly"/> and <see cref="ProfileSaveOptions.MaxProfiles"/>
+    /// atomically with the write (under the store's lock), so that concurrent creators of one name never both succeed.
+    /// </remarks>
+    /// <exception cref="ProfileAlreadyExistsException"><see cref="ProfileSaveOptions.CreateOnly"/> is set and the profile exists; it was left as it is.</exception>
     /// <exception cref="ProfileLimitExceededException">The profile is new and the store is full.</exception>
     /// <exception cref="StoreBusyException">The store lock was not free in time.</exception>
     Task SaveAsync(ProfileName name, Llm llm, ProfileSaveOptions? options = null, CancellationToken cancellationToken = default);

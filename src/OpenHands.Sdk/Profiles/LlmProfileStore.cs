@@ -168,10 +168,7 @@ public sealed class LlmProfileStore : ILlmProfileStore
         ArgumentNullException.ThrowIfNull(llm);
         var includeSecrets = options?.IncludeSecrets ?? true;
         var maxProfiles = options?.MaxProfiles;
-        if (maxProfiles is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), maxProfiles, "MaxProfiles must not be negative.");
-        }
+        ArgumentOutOfRangeException.ThrowIfNegative(maxProfiles ?? 0, nameof(options));
 
         var exposure = !includeSecrets ? SecretExposure.Redacted : _cipher is null ? SecretExposure.Plaintext : SecretExposure.Encrypted;
         var bytes = LlmJsonCodec.ToProfileBytes(llm, exposure, _cipher);
@@ -179,7 +176,13 @@ public sealed class LlmProfileStore : ILlmProfileStore
 
         using (await LockAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (maxProfiles is { } limit && !File.Exists(path) && ListNames().Count >= limit)
+            var exists = File.Exists(path);
+            if (exists && options?.CreateOnly == true)
+            {
+                throw new ProfileAlreadyExistsException(name);
+            }
+
+            if (maxProfiles is { } limit && !exists && ListNames().Count >= limit)
             {
                 throw new ProfileLimitExceededException(name, limit);
             }

@@ -1,6 +1,10 @@
 namespace OpenHands.Sdk.Profiles;
 
-/// <summary>A rename target already exists; nothing was changed.</summary>
+/// <summary>
+/// A profile name that had to be free, or to hold the given configuration, is taken: a rename target, a create-only save
+/// (<see cref="ProfileSaveOptions.CreateOnly"/>), or a profile named to <see cref="ProfileMaterializer"/> that holds a
+/// different configuration. Nothing was changed.
+/// </summary>
 public sealed class ProfileAlreadyExistsException : OpenHandsException
 {
     /// <summary>Initializes a new instance of the <see cref="ProfileAlreadyExistsException"/> class.</summary>
@@ -27,6 +31,15 @@ public sealed class ProfileAlreadyExistsException : OpenHandsException
     /// <param name="name">The name that is taken.</param>
     public ProfileAlreadyExistsException(ProfileName name)
         : base($"LLM profile '{name}' already exists. Delete it first or choose another name.")
+    {
+        ProfileName = name;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ProfileAlreadyExistsException"/> class for a taken name, with a message that says what to do.</summary>
+    /// <param name="name">The name that is taken.</param>
+    /// <param name="message">The problem and the fix; never a secret.</param>
+    public ProfileAlreadyExistsException(ProfileName name, string message)
+        : base(message)
     {
         ProfileName = name;
     }

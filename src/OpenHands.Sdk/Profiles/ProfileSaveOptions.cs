@@ -10,4 +10,12 @@ public sealed class ProfileSaveOptions
     /// <summary>Gets or sets the most profiles the store may hold; overwriting an existing profile is always allowed.</summary>
     /// <value>The default is <see langword="null"/>: no limit.</value>
     public int? MaxProfiles { get; set; }
+
+    /// <summary>Gets or sets whether the save only creates: a profile of that name that already exists is left as it is.</summary>
+    /// <value>
+    /// The default is <see langword="false"/>: an existing profile is overwritten. With <see langword="true"/> the store checks
+    /// and writes under its lock, so of two processes creating the same name at once exactly one succeeds and the other gets
+    /// <see cref="ProfileAlreadyExistsException"/>.
+    /// </value>
+    public bool CreateOnly { get; set; }
 }

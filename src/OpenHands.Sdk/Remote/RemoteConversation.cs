@@ -73,7 +73,7 @@ public sealed partial class RemoteConversation
 
     /// <summary>
     /// Starts a conversation for an agent built in code: its LLM is first made a profile on the server
-    /// (<see cref="RemoteWorkspace.MaterializeAsync"/>: at most one save, the only request that carries the key), then
+    /// (<see cref="RemoteWorkspace.MaterializeAsync(Llms.Llm, string?, CancellationToken)"/>: at most one save, the only request that carries the key), then
     /// the conversation starts with that profile's name.
     /// </summary>
     /// <param name="workspace">The server connection.</param>
@@ -90,7 +90,7 @@ public sealed partial class RemoteConversation
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(agent);
         options ??= new RemoteConversationOptions();
-        var reference = await workspace.MaterializeAsync(agent.Llm, options.LlmProfileName, cancellationToken).ConfigureAwait(false);
+        var reference = await workspace.MaterializeAsync(agent.Llm, new ProfileMaterializeOptions { Name = options.LlmProfileName, ReplaceExisting = options.ReplaceLlmProfile }, cancellationToken).ConfigureAwait(false);
         return await StartCoreAsync(workspace, reference.Name, options, agent.Tools, cancellationToken).ConfigureAwait(false);
     }
 

@@ -29,12 +29,18 @@ public sealed class RemoteConversationOptions
     public string? InitialMessage { get; set; }
 
     /// <summary>
-    /// Gets or sets the name of the LLM profile that a start from an <see cref="Agent"/> saves the agent's LLM under.
+    /// Gets or sets the name of the LLM profile that a start from an <see cref="Agent"/> stores the agent's LLM in.
     /// </summary>
     /// <value>
-    /// The default is <see langword="null"/>: the profile the LLM came from (<see cref="Llms.Llm.SourceProfile"/>), else
-    /// <c>Default</c> when that name is free or holds the same configuration, else <c>Default-</c> and 8 hex digits derived
-    /// from the secret-free configuration. Ignored for a start by profile name.
+    /// The default is <see langword="null"/>: the materialization policy chooses (<see cref="RemoteWorkspace.MaterializeAsync(Llms.Llm, string?, CancellationToken)"/>):
+    /// the profile the LLM came from when it provably still holds it, else <c>Default</c> for an LLM without secrets when
+    /// free or equal, else the LLM's content name <c>Default-</c> and 12 hex digits. A named profile that holds a different
+    /// configuration is left as it is and the start fails, unless <see cref="ReplaceLlmProfile"/> is set. Ignored for a start
+    /// by profile name.
     /// </value>
     public string? LlmProfileName { get; set; }
+
+    /// <summary>Gets or sets whether the profile named by <see cref="LlmProfileName"/> is replaced when it holds a different configuration.</summary>
+    /// <value>The default is <see langword="false"/>: a server profile is never overwritten by a start. Requires <see cref="LlmProfileName"/>.</value>
+    public bool ReplaceLlmProfile { get; set; }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -18,7 +17,7 @@ namespace OpenHands.Sdk.Remote;
 /// Unlike the Python SDK's remote workspace, this client never reads or writes an LLM through <c>/api/settings</c>:
 /// <see cref="GetLlmAsync"/> fetches a <em>profile</em>, conversations start with <c>llm_profile</c>, and an API key
 /// crosses the wire only in a profile save (<see cref="SaveProfileAsync"/>, or the one save
-/// <see cref="MaterializeAsync"/> makes for an <see cref="Llm"/> built in code).
+/// <see cref="MaterializeAsync(Llm, string?, CancellationToken)"/> makes for an <see cref="Llm"/> built in code).
 /// </para>
 /// <para>
 /// Idempotent requests (reads, profile save, delete and activate, settings updates, pause, and a conversation start
@@ -32,9 +31,8 @@ namespace OpenHands.Sdk.Remote;
 /// </remarks>
 public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
 {
-    private const string DefaultProfileName = "Default";
-
     private readonly ILogger _logger;
+    private readonly RemoteMaterializer _materializer;
 
     /// <summary>Initializes a new instance of the <see cref="RemoteWorkspace"/> class.</summary>
     /// <param name="options">Where the server is, its session key, retry and reconnect timing; copied, so later changes have no effect.</param>
@@ -69,6 +67,7 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
     {
         Client = new AgentServerClient(options, httpClientSource, loggerFactory, timeProvider);
         _logger = Client.LoggerFactory.CreateLogger<RemoteWorkspace>();
+        _materializer = new RemoteMaterializer(this, _logger);
     }
 
     /// <summary>Initializes a new instance of the <see cref="RemoteWorkspace"/> class with the default retry and reconnect timing.</summary>
@@ -156,6 +155,7 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
         var request = RemoteRequest.Get($"api/profiles/{profile}") with { NotFound = NotFoundMeaning.Profile, Profile = profile, ExposeSecrets = true };
         var root = Require(await Client.SendAsync(request, cancellationToken).ConfigureAwait(false), request.Path);
         var llm = ReadLlm(root, request.Path, "config") with { SourceProfile = profile, UsageId = "profile:" + profile.Value };
+        _materializer.Remember(profile, llm);
         _logger.LlmFetched(profile.Value);
         return llm;
     }
@@ -173,7 +173,7 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(llm);
         var profile = ProfileName.Create(name);
-        await SaveCoreAsync(profile, llm, cancellationToken).ConfigureAwait(false);
+        await SaveCoreAsync(profile, llm, createOnly: false, cancellationToken).ConfigureAwait(false);
         return new ProfileReference(profile);
     }
 
@@ -186,6 +186,7 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
     public async Task DeleteProfileAsync(string name, CancellationToken cancellationToken = default)
     {
         var profile = ProfileName.Create(name);
+        _materializer.Forget(profile);
         await Client.SendAsync(new RemoteRequest(HttpMethod.Delete, $"api/profiles/{profile}") { Idempotent = true, Profile = profile }, cancellationToken)
             .ConfigureAwait(false);
     }
@@ -205,6 +206,8 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
         var target = ProfileName.Create(newName);
         var request = RemoteRequest.Post($"api/profiles/{profile}/rename", new JsonObject { ["new_name"] = target.Value }, idempotent: false)
             with { NotFound = NotFoundMeaning.Profile, Profile = profile };
+        _materializer.Forget(profile);
+        _materializer.Forget(target);
         await Client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return new ProfileReference(target);
     }
@@ -224,54 +227,44 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Makes sure the server holds <paramref name="llm"/> as a profile and returns the reference, sending the key at most
-    /// once (in one profile save).
+    /// Makes sure the server holds <paramref name="llm"/> as a profile and returns the reference, under the materialization
+    /// policy of <see cref="ProfileMaterializer"/>: a provably equal profile is reused and nothing is sent; a differing one is
+    /// never overwritten; the key crosses the wire at most once, in one create-only save.
     /// </summary>
     /// <param name="llm">The configuration, typically built in code.</param>
     /// <param name="name">
-    /// The profile's name. <see langword="null"/> picks one: the profile <paramref name="llm"/> came from
-    /// (<see cref="Llm.SourceProfile"/>), else <c>Default</c> when that name is free or holds the same secret-free
-    /// configuration, else <c>Default-</c> followed by 8 hex digits of the SHA-256 of the secret-free configuration
-    /// (so the same configuration always lands in the same profile and never overwrites a different one).
+    /// The profile to use; <see langword="null"/> lets the policy choose: the profile <paramref name="llm"/> came from when
+    /// it provably still holds it, else, for an LLM without secrets, <c>Default</c> when free or equal, else (always, for an
+    /// LLM with a key) its content name <c>Default-</c> and 12 hex digits of a SHA-256 of the whole content, key included.
     /// </param>
     /// <param name="cancellationToken">Cancels the requests.</param>
     /// <returns>The reference to start conversations with.</returns>
     /// <remarks>
-    /// The server shows profiles without keys, so a key's equality cannot be checked over REST. Nothing is saved when the
-    /// server's copy provably matches: same secret-free configuration and no secret on either side, or — for an
-    /// <see cref="Llm"/> that came from that very profile — same secret-free configuration and a key on both sides or on
-    /// neither (a key rotated on such an <see cref="Llm"/> alone is therefore not pushed: call <see cref="SaveProfileAsync"/>).
-    /// Otherwise the profile is saved (overwritten), which is the one request that carries the key.
+    /// The server never shows keys, so equality is only taken as proven when the secret-free configuration is equal and
+    /// the key is vouched for: no key on either side, the content name (which no other key can claim), or this workspace
+    /// having fetched or saved this very content under that name. New profiles are created with <c>If-None-Match: *</c>,
+    /// so two clients never overwrite each other's profile (a server that ignores the header, such as the Python
+    /// agent-server, then only loses that race guarantee).
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="llm"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidProfileNameException"><paramref name="name"/> is not a valid profile name; nothing was sent.</exception>
+    /// <exception cref="ProfileAlreadyExistsException">The named profile holds a different (or an uncomparable) configuration; it was left as it is.</exception>
     /// <exception cref="AgentServerException">The server refused a request, failed, or could not be reached.</exception>
-    public async Task<ProfileReference> MaterializeAsync(Llm llm, string? name = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(llm);
-        var secretFree = WithoutSecrets(llm);
-        var hasSecrets = HasSecrets(llm);
-        var fromSource = name is null && llm.SourceProfile is not null;
-        var target = name is not null ? ProfileName.Create(name) : llm.SourceProfile ?? ProfileName.Create(DefaultProfileName);
-        var stored = await TryGetProfileAsync(target, cancellationToken).ConfigureAwait(false);
-        if (stored is not null && name is null && llm.SourceProfile is null && !(stored.Llm.Equals(secretFree) && (hasSecrets || !stored.ApiKeySet)))
-        {
-            // "Default" holds another configuration (or a key this one lacks): never overwrite it, use the name derived from this one.
-            target = ProfileName.Create($"{DefaultProfileName}-{Fingerprint(secretFree)}");
-            stored = await TryGetProfileAsync(target, cancellationToken).ConfigureAwait(false);
-        }
+    public Task<ProfileReference> MaterializeAsync(Llm llm, string? name = null, CancellationToken cancellationToken = default) =>
+        _materializer.MaterializeAsync(llm, new ProfileMaterializeOptions { Name = name }, cancellationToken);
 
-        if (stored is not null && stored.Llm.Equals(secretFree)
-            && ((!hasSecrets && !stored.ApiKeySet)
-                || (fromSource && stored.ApiKeySet == (llm.ApiKey is not null) && llm.AwsAccessKeyId is null && llm.AwsSecretAccessKey is null && llm.AwsSessionToken is null)))
-        {
-            _logger.ProfileUnchanged(target.Value);
-            return new ProfileReference(target);
-        }
-
-        await SaveCoreAsync(target, llm, cancellationToken).ConfigureAwait(false);
-        return new ProfileReference(target);
-    }
+    /// <summary>Makes sure the server holds <paramref name="llm"/> as a profile, optionally replacing a named one.</summary>
+    /// <param name="llm">The configuration, typically built in code.</param>
+    /// <param name="options">The profile to use and whether it may be replaced (see <see cref="MaterializeAsync(Llm, string?, CancellationToken)"/>).</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>The reference to start conversations with.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="llm"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><see cref="ProfileMaterializeOptions.ReplaceExisting"/> is set without a name.</exception>
+    /// <exception cref="InvalidProfileNameException">The name is not a valid profile name; nothing was sent.</exception>
+    /// <exception cref="ProfileAlreadyExistsException">The named profile holds a different configuration and replacing was not asked for.</exception>
+    /// <exception cref="AgentServerException">The server refused a request, failed, or could not be reached.</exception>
+    public Task<ProfileReference> MaterializeAsync(Llm llm, ProfileMaterializeOptions options, CancellationToken cancellationToken = default) =>
+        _materializer.MaterializeAsync(llm, options, cancellationToken);
 
     /// <summary>Reads the server's settings: no LLM, only the active profile's name and whether it holds a key.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -341,7 +334,7 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Starts a conversation for an agent built in code: its LLM is first made a profile on the server
-    /// (<see cref="MaterializeAsync"/>, at most one save carrying the key), then the conversation starts by reference.
+    /// (<see cref="MaterializeAsync(Llm, string?, CancellationToken)"/>, at most one save carrying the key), then the conversation starts by reference.
     /// </summary>
     /// <param name="agent">The agent; its LLM and tools are used.</param>
     /// <param name="options">The conversation's id, further tools, limits, first message and profile name; defaults when <see langword="null"/>.</param>
@@ -393,7 +386,7 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
         }
     }
 
-    private async Task<RemoteProfile?> TryGetProfileAsync(ProfileName profile, CancellationToken cancellationToken)
+    internal async Task<RemoteProfile?> TryGetProfileAsync(ProfileName profile, CancellationToken cancellationToken)
     {
         var request = RemoteRequest.Get($"api/profiles/{profile}") with { NotFound = NotFoundMeaning.Profile, Profile = profile };
         JsonElement root;
@@ -410,29 +403,25 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
         return new RemoteProfile(profile, llm, RemoteJson.Bool(root, "api_key_set"));
     }
 
-    private async Task SaveCoreAsync(ProfileName profile, Llm llm, CancellationToken cancellationToken)
+    /// <summary>Saves a profile, secrets included; with <paramref name="createOnly"/> the server refuses (412) to overwrite one.</summary>
+    internal async Task SaveCoreAsync(ProfileName profile, Llm llm, bool createOnly, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["llm"] = RemoteJson.LlmNode(llm, SecretExposure.Plaintext), ["include_secrets"] = true };
         var request = RemoteRequest.Post($"api/profiles/{profile}", body, idempotent: true) with
         {
             Profile = profile,
             Secrets = [llm.ApiKey, llm.AwsAccessKeyId, llm.AwsSecretAccessKey, llm.AwsSessionToken],
+            CreateOnly = createOnly,
         };
         await Client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        _materializer.Remember(profile, llm);
         _logger.ProfileSaved(profile.Value, llm.ApiKey is not null);
     }
 
-    private static bool HasSecrets(Llm llm) => llm.ApiKey is not null || llm.AwsAccessKeyId is not null || llm.AwsSecretAccessKey is not null || llm.AwsSessionToken is not null;
+    internal static bool HasSecrets(Llm llm) => llm.ApiKey is not null || llm.AwsAccessKeyId is not null || llm.AwsSecretAccessKey is not null || llm.AwsSessionToken is not null;
 
-    private static Llm WithoutSecrets(Llm llm) =>
+    internal static Llm WithoutSecrets(Llm llm) =>
         HasSecrets(llm) ? llm with { ApiKey = null, AwsAccessKeyId = null, AwsSecretAccessKey = null, AwsSessionToken = null } : llm;
-
-    /// <summary>8 hex digits of the SHA-256 of the secret-free JSON: a stable name for one configuration.</summary>
-    private static string Fingerprint(Llm secretFree)
-    {
-        var node = RemoteJson.LlmNode(secretFree with { SourceProfile = null }, SecretExposure.Redacted, includeUsageId: false);
-        return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(node.ToJsonString())))[..8];
-    }
 
     private static void AddDiff(JsonObject body, string field, JsonObject? diff)
     {

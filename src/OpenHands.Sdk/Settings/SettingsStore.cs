@@ -12,15 +12,17 @@ namespace OpenHands.Sdk.Settings;
 
 /// <summary>
 /// Keeps <c>settings.json</c> (agent and conversation settings, the active profile pointer) beside the
-/// <c>profiles/</c> folder, and moves the LLM that legacy files embed into a profile.
+/// <c>profiles/</c> folder, and owns the one migration of the LLM that legacy files embed.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every schema the Python SDK has written loads. A file whose <c>agent_settings</c> still embeds an <c>llm</c>
-/// (with its key) is migrated on first load: the LLM is stored as profile <c>Default</c> (or, when a different
-/// <c>Default</c> exists, <c>Default-2</c>, <c>Default-3</c>…), which becomes active unless <c>active_profile</c>
-/// already names an existing profile, and the file is rewritten without it. The profile is written before the
-/// settings, so a crash in between only repeats the move, which writes nothing the second time.
+/// Every schema the Python SDK has written loads. A file whose <c>agent_settings</c> still embeds an <c>llm</c> (with its
+/// key) is migrated by <see cref="MigrateLegacyAsync"/>, which the CLI and the agent server run at start, and otherwise by
+/// the first load: the original is kept in <c>settings.json.bak</c> (mode 0600), the LLM is stored as a profile under
+/// <see cref="ProfileMaterializer"/>'s policy (an equal profile is reused; no existing profile is replaced), its key
+/// encrypted with the profile store's cipher, and the file is rewritten without it. The profile becomes active unless
+/// <c>active_profile</c> already names an existing profile. The profile is written before the settings, so a crash in
+/// between only repeats the move, which writes nothing the second time.
 /// </para>
 /// <para>
 /// Writes take the lock <c>.settings.lock</c> and replace the file atomically. A file that cannot be read is an
@@ -89,7 +91,7 @@ public sealed class SettingsStore
             return cached.Settings;
         }
 
-        var (settings, legacy) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        var (settings, legacy, _) = await ReadAsync(cancellationToken).ConfigureAwait(false);
         if (legacy is null)
         {
             Volatile.Write(ref _cached, stamp is { } read && read.IsSettled(now) ? new CachedSettings(read, settings) : null);
@@ -98,7 +100,30 @@ public sealed class SettingsStore
 
         using (await LockAsync(cancellationToken).ConfigureAwait(false))
         {
-            return await ReadMigratedAsync(cancellationToken).ConfigureAwait(false);
+            return (await ReadMigratedAsync(cancellationToken).ConfigureAwait(false)).Settings;
+        }
+    }
+
+    /// <summary>
+    /// Moves the LLM a legacy <c>settings.json</c> embeds into a profile now, and says what moved where. The CLI runs it
+    /// before every command and the agent server at start, so that no later read finds a legacy file.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>What moved where, or <see langword="null"/> when the file embeds no LLM (or does not exist): nothing was written then.</returns>
+    /// <exception cref="InvalidSettingsException">The file cannot be read, or its LLM is invalid; nothing was changed.</exception>
+    /// <exception cref="SecretDecryptionException">The legacy LLM's key cannot be decrypted (set <c>OH_SECRET_KEY</c>); nothing was changed.</exception>
+    /// <exception cref="StoreBusyException">A lock was not free in time.</exception>
+    public async Task<LegacySettingsMigration?> MigrateLegacyAsync(CancellationToken cancellationToken = default)
+    {
+        // The common case (nothing to move) reads the file once and takes no lock.
+        if ((await ReadAsync(cancellationToken).ConfigureAwait(false)).LegacyLlm is null)
+        {
+            return null;
+        }
+
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return (await ReadMigratedAsync(cancellationToken).ConfigureAwait(false)).Migration;
         }
     }
 
@@ -127,7 +152,7 @@ public sealed class SettingsStore
         ArgumentNullException.ThrowIfNull(update);
         using (await LockAsync(cancellationToken).ConfigureAwait(false))
         {
-            var current = await ReadMigratedAsync(cancellationToken).ConfigureAwait(false);
+            var (current, _) = await ReadMigratedAsync(cancellationToken).ConfigureAwait(false);
             var next = update(current) ?? throw new InvalidOperationException("The update function returned null.");
             Write(next);
             return next;
@@ -166,62 +191,30 @@ public sealed class SettingsStore
         return summaries.Any(s => s.Name == active && s.ApiKeySet);
     }
 
-    private async Task<PersistedSettings> ReadMigratedAsync(CancellationToken cancellationToken)
+    /// <summary>The settings, after the one legacy migration when the file embeds an LLM. Called under the settings lock.</summary>
+    private async Task<(PersistedSettings Settings, LegacySettingsMigration? Migration)> ReadMigratedAsync(CancellationToken cancellationToken)
     {
-        var (settings, legacy) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        var (settings, legacy, original) = await ReadAsync(cancellationToken).ConfigureAwait(false);
         if (legacy is null)
         {
-            return settings;
+            return (settings, null);
         }
 
+        // Everything is checked before the first write: a bad key or a broken LLM changes nothing.
         var llm = DecodeLegacyLlm(legacy);
-        var (target, keepActive) = await ChooseTargetAsync(llm, settings.ActiveProfile, cancellationToken).ConfigureAwait(false);
-        await _materializer.MaterializeAsync(llm, target.Value, cancellationToken).ConfigureAwait(false);
-        var migrated = settings with { ActiveProfile = keepActive ? settings.ActiveProfile : target };
+        var active = settings.ActiveProfile is { } a && await _profiles.ExistsAsync(a, cancellationToken).ConfigureAwait(false) ? a : (ProfileName?)null;
+
+        var backup = BackupFile.Create(_path, original);
+
+        // Python's activate copied the active profile into the settings: that profile is the LLM's likely origin, so the
+        // policy reuses it when equal (provenance only: it is never overwritten).
+        var materialized = await _materializer.MaterializeCoreAsync(
+            active is { } origin ? llm with { SourceProfile = origin } : llm, new ProfileMaterializeOptions(), cancellationToken).ConfigureAwait(false);
+        var migrated = settings with { ActiveProfile = active ?? materialized.Name };
         Write(migrated);
-        _logger.LegacyLlmMigrated(_path, target.Value, !keepActive);
-        return migrated;
-    }
-
-    private async Task<(ProfileName Target, bool KeepActive)> ChooseTargetAsync(Llm llm, ProfileName? active, CancellationToken cancellationToken)
-    {
-        if (active is { } name && await _profiles.ExistsAsync(name, cancellationToken).ConfigureAwait(false))
-        {
-            // The legacy LLM usually is a copy of the active profile (Python's activate copied it): then nothing moves.
-            var stored = await TryLoadQuietlyAsync(name, cancellationToken).ConfigureAwait(false);
-            if (stored is not null && stored.Equals(llm))
-            {
-                return (name, true);
-            }
-        }
-
-        var keepActive = active is { } a && await _profiles.ExistsAsync(a, cancellationToken).ConfigureAwait(false);
-        for (var i = 1; ; i++)
-        {
-            var candidate = i == 1 ? ProfileName.Default : ProfileName.Create($"{ProfileName.Default.Value}-{i}");
-            if (!await _profiles.ExistsAsync(candidate, cancellationToken).ConfigureAwait(false))
-            {
-                return (candidate, keepActive);
-            }
-
-            var stored = await TryLoadQuietlyAsync(candidate, cancellationToken).ConfigureAwait(false);
-            if (stored is not null && stored.Equals(llm))
-            {
-                return (candidate, keepActive);
-            }
-        }
-    }
-
-    private async Task<Llm?> TryLoadQuietlyAsync(ProfileName name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _profiles.TryLoadAsync(name, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OpenHandsException)
-        {
-            return null; // unreadable: never compared equal, never overwritten
-        }
+        var migration = new LegacySettingsMigration(_path, backup, llm.Model, materialized.Name, materialized.Written, migrated.ActiveProfile!.Value);
+        _logger.LegacySettingsMigrated(migration.ToString());
+        return (migrated, migration);
     }
 
     private Llm DecodeLegacyLlm(JsonObject legacy)
@@ -238,7 +231,7 @@ public sealed class SettingsStore
         }
     }
 
-    private async Task<(PersistedSettings, JsonObject?)> ReadAsync(CancellationToken cancellationToken)
+    private async Task<(PersistedSettings Settings, JsonObject? LegacyLlm, byte[] Bytes)> ReadAsync(CancellationToken cancellationToken)
     {
         byte[] bytes;
         try
@@ -247,12 +240,13 @@ public sealed class SettingsStore
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return (new PersistedSettings(), null);
+            return (new PersistedSettings(), null, []);
         }
 
         try
         {
-            return Internal.SettingsCodec.Read(JsonNode.Parse(bytes));
+            var (settings, legacy) = Internal.SettingsCodec.Read(JsonNode.Parse(bytes));
+            return (settings, legacy, bytes);
         }
         catch (JsonException ex)
         {

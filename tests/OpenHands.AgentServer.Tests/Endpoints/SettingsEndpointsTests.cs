@@ -93,16 +93,20 @@ public sealed class SettingsEndpointsTests : ServerTestBase
     }
 
     [Test]
-    public async Task Patch_LegacyLlmDiffWithActiveProfile_UpdatesThatProfile()
+    public async Task Patch_LegacyLlmDiffWithActiveProfile_StoresTheResultAsTheNewActiveProfileAndLeavesTheOldOne()
     {
         await Server.PostAsync("/api/profiles/fast", "{\"llm\":{\"model\":\"openai/gpt-4o\",\"api_key\":\"" + Key + "\"}}");
         await Server.PostAsync("/api/profiles/fast/activate");
+        var fast = File.ReadAllBytes(Path.Combine(Dir.Path, "profiles", "fast.json"));
 
-        await Server.PatchAsync("/api/settings", "{\"agent_settings_diff\":{\"llm\":{\"model\":\"openai/gpt-4o-mini\"}}}");
+        var response = await Server.PatchAsync("/api/settings", "{\"agent_settings_diff\":{\"llm\":{\"model\":\"openai/gpt-4o-mini\"}}}");
 
-        var profile = await (await Server.GetAsync("/api/profiles/fast", ("X-Expose-Secrets", "plaintext"))).JsonAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var active = (await response.JsonAsync())["active_profile"]!.GetValue<string>();
+        active.Should().Be("Default", "the diff applied to 'fast' is a new LLM, stored under the policy (Default is free)");
+        File.ReadAllBytes(Path.Combine(Dir.Path, "profiles", "fast.json")).Should().Equal(fast, "the old active profile is never rewritten");
+        var profile = await (await Server.GetAsync("/api/profiles/Default", ("X-Expose-Secrets", "plaintext"))).JsonAsync();
         profile["config"]!["model"]!.GetValue<string>().Should().Be("openai/gpt-4o-mini");
-        profile["config"]!["api_key"]!.GetValue<string>().Should().Be(Key);
-        File.Exists(Path.Combine(Dir.Path, "profiles", "Default.json")).Should().BeFalse();
+        profile["config"]!["api_key"]!.GetValue<string>().Should().Be(Key, "the rest of the active profile's content is kept");
     }
 }

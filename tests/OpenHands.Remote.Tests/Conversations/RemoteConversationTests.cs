@@ -83,11 +83,13 @@ public sealed class RemoteConversationTests : RemoteTestBase
 
         var conversation = await RemoteConversation.StartAsync(Workspace, agent);
 
+        var profile = (await conversation.GetStateAsync()).LlmProfile!.Value.Value;
+        profile.Should().MatchRegex("^Default-[0-9a-f]{12}$", "an LLM with a key goes to its content name, which proves the key over REST");
         var writes = Recorder.Requests.Where(r => r.Method != "GET").Select(r => $"{r.Method} {r.Path}").ToList();
-        writes.Should().Equal("POST /api/profiles/Default", "POST /api/conversations");
-        Recorder.Requests.Where(r => r.Text.Contains("sk-test-agent-4", StringComparison.Ordinal)).Select(r => r.Path).Should().Equal("/api/profiles/Default");
+        writes.Should().Equal($"POST /api/profiles/{profile}", "POST /api/conversations");
+        Recorder.Requests.Where(r => r.Text.Contains("sk-test-agent-4", StringComparison.Ordinal)).Select(r => r.Path).Should().Equal($"/api/profiles/{profile}");
         var start = Sent("POST", "/api/conversations").Single().Body;
-        start.Should().Contain("\"llm_profile\":\"Default\"").And.Contain("file_editor");
+        start.Should().Contain($"\"llm_profile\":\"{profile}\"").And.Contain("file_editor");
         (await conversation.GetStateAsync()).Llm!.Model.Should().Be(ModelB);
     }
 

@@ -398,7 +398,7 @@ public sealed class LlmProfileStoreDurabilityTests
     private sealed record CrashLaneResult(int Kills, int IterationsThatChangedFiles, int TempFilesLeft, int EncryptedIterations);
 
     /// <summary>A child process with its standard output read line by line and its standard error collected.</summary>
-    private sealed class Child : IDisposable
+    internal sealed class Child : IDisposable
     {
         private readonly Process _process;
         private readonly StringBuilder _errors = new();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
@@ -49,19 +50,22 @@ public sealed class ProfileMaterializerTests
     }
 
     [Test]
-    public async Task MaterializeAsync_LlmResolvedFromAProfile_GoesBackToThatProfile()
+    public async Task MaterializeAsync_EditedLlmResolvedFromAProfile_StoresANewProfileAndLeavesTheSourceAlone()
     {
         using var dir = TempDirectory.Create();
         var store = Store(dir);
         await store.SaveAsync("work", new Llm("openai/gpt-4o"));
+        File.SetLastWriteTimeUtc(dir.Combine("work.json"), LongAgo);
+        var before = File.ReadAllBytes(dir.Combine("work.json"));
         var resolved = await new ProfileResolver(store).ResolveAsync("work");
         var edited = resolved with { Temperature = 0.7 };
 
         var reference = await new ProfileMaterializer(store).MaterializeAsync(edited);
 
-        reference.Name.Should().Be(ProfileName.Create("work"));
-        (await store.ListAsync()).Select(n => n.Value).Should().Equal("work");
-        (await store.LoadAsync("work")).Temperature.Should().Be(0.7);
+        reference.Name.Should().Be(ProfileName.Default, "the source profile is provenance only, never a target");
+        File.ReadAllBytes(dir.Combine("work.json")).Should().Equal(before);
+        File.GetLastWriteTimeUtc(dir.Combine("work.json")).Should().Be(LongAgo);
+        (await store.LoadAsync("Default")).Temperature.Should().Be(0.7);
     }
 
     [Test]
@@ -126,43 +130,52 @@ public sealed class ProfileMaterializerTests
     }
 
     [TestCaseSource(nameof(Stores))]
-    public async Task MaterializeAsync_DifferentKey_RewritesTheProfile(bool encrypt)
+    public async Task MaterializeAsync_DefaultHoldsAnotherKey_StoresAContentNamedProfileAndLeavesDefault(bool encrypt)
     {
         using var dir = TempDirectory.Create();
         var store = Store(dir, encrypt);
         await store.SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-old-0001") });
         File.SetLastWriteTimeUtc(dir.Combine("Default.json"), LongAgo);
+        var before = FolderSnapshot.Take(dir.Path);
 
-        await new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-new-0001") });
+        var reference = await new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-new-0001") });
 
-        File.GetLastWriteTimeUtc(dir.Combine("Default.json")).Should().NotBe(LongAgo);
-        (await store.LoadAsync("Default")).ApiKey!.Reveal().Should().Be("sk-test-new-0001");
+        reference.Name.Value.Should().MatchRegex("^Default-[0-9a-f]{12}$");
+        File.ReadAllBytes(dir.Combine("Default.json")).Should().Equal(before.Files["Default.json"].Bytes);
+        File.GetLastWriteTimeUtc(dir.Combine("Default.json")).Should().Be(LongAgo);
+        (await store.LoadAsync("Default")).ApiKey!.Reveal().Should().Be("sk-test-old-0001");
+        (await store.LoadAsync(reference.Name)).ApiKey!.Reveal().Should().Be("sk-test-new-0001");
         Directory.GetFiles(dir.Path, "*.tmp").Should().BeEmpty();
     }
 
     [Test]
-    public async Task MaterializeAsync_KeyAddedToKeylessProfile_RewritesTheProfile()
+    public async Task MaterializeAsync_KeyAddedToKeylessDefault_StoresANewProfileAndLeavesDefault()
     {
         using var dir = TempDirectory.Create();
         var store = Store(dir);
         await store.SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-redacted-0001") }, new() { IncludeSecrets = false });
+        var before = File.ReadAllBytes(dir.Combine("Default.json"));
 
-        await new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-redacted-0001") });
+        var reference = await new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-redacted-0001") });
 
-        (await store.LoadAsync("Default")).ApiKey!.Reveal().Should().Be("sk-test-redacted-0001");
+        reference.Name.Should().NotBe(ProfileName.Default);
+        File.ReadAllBytes(dir.Combine("Default.json")).Should().Equal(before);
+        (await store.LoadAsync(reference.Name)).ApiKey!.Reveal().Should().Be("sk-test-redacted-0001");
     }
 
     [Test]
-    public async Task MaterializeAsync_KeyRemoved_RewritesTheProfileWithoutKey()
+    public async Task MaterializeAsync_KeylessLlmWhileDefaultHasAKey_StoresANewProfileAndKeepsTheKey()
     {
         using var dir = TempDirectory.Create();
         var store = Store(dir);
         await store.SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-remove-0001") });
+        var before = File.ReadAllBytes(dir.Combine("Default.json"));
 
-        await new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o"));
+        var reference = await new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o"));
 
-        (await store.LoadAsync("Default")).ApiKey.Should().BeNull();
-        File.ReadAllText(dir.Combine("Default.json")).Should().NotContain("sk-test-remove-0001");
+        File.ReadAllBytes(dir.Combine("Default.json")).Should().Equal(before);
+        (await store.LoadAsync(reference.Name)).ApiKey.Should().BeNull();
+        File.ReadAllText(dir.Combine(reference.Name.FileName)).Should().NotContain("sk-test-remove-0001");
     }
 
     [TestCase("{ invalid json }")]
@@ -247,6 +260,6 @@ public sealed class ProfileMaterializerTests
         act.Should().Throw<ArgumentNullException>();
     }
 
-    private static LlmProfileStore Store(TempDirectory dir, bool encrypt = false) =>
-        new(new() { Directory = dir.Path }, encrypt ? TestCipher : null);
+    private static LlmProfileStore Store(TempDirectory dir, bool encrypt = false, ILoggerFactory? loggerFactory = null) =>
+        new(new() { Directory = dir.Path }, encrypt ? TestCipher : null, loggerFactory);
 }

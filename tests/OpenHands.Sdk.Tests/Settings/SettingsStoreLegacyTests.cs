@@ -168,7 +168,7 @@ public sealed class SettingsStoreLegacyTests
     }
 
     [Test]
-    public async Task LoadAsync_LegacyLlmDiffersFromExistingDefault_KeepsDefaultAndUsesNextName()
+    public async Task LoadAsync_LegacyLlmDiffersFromExistingDefault_KeepsDefaultAndUsesTheContentName()
     {
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir);
@@ -181,7 +181,9 @@ public sealed class SettingsStoreLegacyTests
 
         settings.ActiveProfile.Should().Be(ProfileName.Default, "active_profile names an existing profile");
         (await File.ReadAllBytesAsync(profiles.GetPath(ProfileName.Default))).Should().Equal(defaultBytes);
-        (await profiles.LoadAsync("Default-2")).ApiKey!.Reveal().Should().Be("sk-test-other-0001");
+        var moved = (await profiles.ListAsync()).Should().HaveCount(2).And.ContainSingle(n => n != ProfileName.Default).Which;
+        moved.Value.Should().MatchRegex("^Default-[0-9a-f]{12}$");
+        (await profiles.LoadAsync(moved)).ApiKey!.Reveal().Should().Be("sk-test-other-0001");
     }
 
     [Test]

@@ -256,6 +256,11 @@ internal sealed class AgentServerClient : IDisposable
             message.Headers.TryAddWithoutValidation(ExposeSecretsHeader, "plaintext");
         }
 
+        if (request.CreateOnly)
+        {
+            message.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);   // create, never overwrite: 412 when it exists
+        }
+
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
         {
@@ -370,46 +375,4 @@ internal sealed class AgentServerClient : IDisposable
     }
 
     private static string Shorten(string text) => text.Length <= 500 ? text : text[..500] + " …";
-}
-
-/// <summary>What an HTTP 404 on a route means.</summary>
-internal enum NotFoundMeaning
-{
-    Other = 0,
-    Profile = 1,
-    Conversation = 2,
-    ProfileOrConversation = 3,
-}
-
-/// <summary>One request of the remote client.</summary>
-internal sealed record RemoteRequest(HttpMethod Method, string Path)
-{
-    /// <summary>Gets the JSON body, or <see langword="null"/> for none.</summary>
-    public JsonNode? Body { get; init; }
-
-    /// <summary>Gets whether repeating the request leaves the server as one request would: only those are retried.</summary>
-    public bool Idempotent { get; init; }
-
-    /// <summary>Gets what a 404 means on this route.</summary>
-    public NotFoundMeaning NotFound { get; init; }
-
-    /// <summary>Gets the profile the request names, for a 404's message.</summary>
-    public ProfileName? Profile { get; init; }
-
-    /// <summary>Gets the conversation the request names.</summary>
-    public Guid? Conversation { get; init; }
-
-    /// <summary>Gets whether the request asks for plaintext secrets (<c>X-Expose-Secrets: plaintext</c>).</summary>
-    public bool ExposeSecrets { get; init; }
-
-    /// <summary>Gets the secrets the body carries, removed from any error message.</summary>
-    public IReadOnlyList<SecretString?> Secrets { get; init; } = [];
-
-    public static RemoteRequest Get(string path) => new(HttpMethod.Get, path) { Idempotent = true };
-
-    public static RemoteRequest Post(string path, JsonNode? body, bool idempotent) => new(HttpMethod.Post, path) { Body = body ?? new JsonObject(), Idempotent = idempotent };
-
-    /// <summary>Returns the method and path only: the body may hold a key (a profile save), so a record's member dump must never be printed.</summary>
-    /// <returns>For example <c>POST api/profiles/fast</c>.</returns>
-    public override string ToString() => $"{Method} {Path}";
 }

@@ -17,7 +17,7 @@ internal static partial class RemoteLog
     [LoggerMessage(104, LogLevel.Information, "Fetched LLM profile '{ProfileName}' with its key from the agent server for local use.")]
     public static partial void LlmFetched(this ILogger logger, string profileName);
 
-    [LoggerMessage(105, LogLevel.Debug, "LLM profile '{ProfileName}' on the agent server already holds this secret-free configuration; nothing sent.")]
+    [LoggerMessage(105, LogLevel.Information, "LLM profile '{ProfileName}' on the agent server provably holds this LLM: reused it, nothing sent.")]
     public static partial void ProfileUnchanged(this ILogger logger, string profileName);
 
     [LoggerMessage(106, LogLevel.Information, "Started conversation {ConversationId} on the agent server with LLM profile '{ProfileName}'.")]

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenHands.Sdk;
+using OpenHands.Sdk.Internal;
+using OpenHands.Sdk.Settings;
+
+namespace OpenHands.AgentServer.Internal;
+
+/// <summary>
+/// Runs the SDK's one legacy-settings migration when the host starts, before the server accepts a request. A migration
+/// that cannot run (a key that does not decrypt, a corrupt file) is logged and leaves everything as it was; the requests
+/// that read the settings then answer with the same typed error.
+/// </summary>
+internal sealed class LegacySettingsMigrationService(SettingsStore settings, ILogger<LegacySettingsMigrationService> logger) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await settings.MigrateLegacyAsync(cancellationToken).ConfigureAwait(false);   // the SDK logs what moved where
+        }
+        catch (OpenHandsException e)
+        {
+            logger.LegacySettingsMigrationFailed(settings.FilePath, e.Message);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
