@@ -78,9 +78,7 @@ public sealed class MaterializationPathTests
 
     private static async Task<ProfileName> CreateAsync(ConversationTestKit kit, ILlmProfileStore store, Llm llm)
     {
-        var options = kit.Options();
-        options.ProfileStore = store;
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(llm), options);
+        await using var conversation = await kit.Factory(store: store).StartAsync(ConversationTestKit.Agent(llm), kit.Options());
         return conversation.State.LlmProfile!.Name;
     }
 
@@ -91,9 +89,8 @@ public sealed class MaterializationPathTests
             await kit.Store.SaveAsync("start", kit.Llm("openai/gpt-start", "sk-test-start-key"));
         }
 
-        var options = kit.Options();
-        options.ProfileStore = store;
-        await using var conversation = await Conversation.CreateAsync(ConversationTestKit.Agent(await kit.Store.LoadAsync("start")), options);
+        await using var conversation = await kit.Factory(store: store)
+            .StartWithProfileAsync(ProfileReference.Create("start"), ConversationTestKit.Agent, kit.Options());
 #pragma warning disable CS0618 // the obsolete raw switch is the path under test
         await conversation.SwitchLlmAsync(llm);
 #pragma warning restore CS0618
