@@ -39,7 +39,20 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(LlmDocument))]
 
 // --- settings ---
+[JsonSerializable(typeof(SettingsDocument))]
+[JsonSerializable(typeof(AgentContextDocument))]
 
 // --- conversations, events ---
+[JsonSerializable(typeof(ConversationStateDocument))]
+[JsonSerializable(typeof(EventDocument))]
+[JsonSerializable(typeof(EventKindDocument))]
+[JsonSerializable(typeof(SystemPromptEventDocument))]
+[JsonSerializable(typeof(MessageEventDocument))]
+[JsonSerializable(typeof(ActionEventDocument))]
+[JsonSerializable(typeof(ObservationEventDocument))]
+[JsonSerializable(typeof(AgentErrorEventDocument))]
+[JsonSerializable(typeof(ConversationErrorEventDocument))]
+[JsonSerializable(typeof(ConversationStateUpdateEventDocument))]
+[JsonSerializable(typeof(PauseEventDocument))]
 
 internal sealed partial class OpenHandsJsonContext : JsonSerializerContext;

@@ -1,14 +1,9 @@
-using System.Text.Json.Serialization;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Conversations.Internal;
 
-/// <summary>Source-generated JSON metadata for small values the conversation writes.</summary>
-[JsonSerializable(typeof(Dictionary<string, string>))]
-[JsonSerializable(typeof(Dictionary<string, object>))]
-[JsonSerializable(typeof(Dictionary<string, System.Text.Json.JsonElement>))]
-[JsonSerializable(typeof(string))]
-[JsonSerializable(typeof(int))]
-[JsonSerializable(typeof(bool))]
-[JsonSerializable(typeof(double))]
-[JsonSerializable(typeof(long))]
-internal sealed partial class ConversationJsonContext : JsonSerializerContext;
+/// <summary>Kept for callers not yet moved: forwards to the one context, <see cref="OpenHandsJsonContext"/>.</summary>
+internal static class ConversationJsonContext
+{
+    public static OpenHandsJsonContext Default => OpenHandsJsonContext.Default;
+}
