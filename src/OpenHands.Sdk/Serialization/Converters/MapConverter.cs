@@ -42,6 +42,38 @@ internal sealed class OrdinalMapConverter : JsonConverter<ImmutableDictionary<st
     }
 }
 
+/// <summary>A list of raw values where one is expected; anything else reads as <see langword="null"/> (the Python SDK's lenient read).</summary>
+internal sealed class ListOrNothingConverter : JsonConverter<List<JsonElement>>
+{
+    public override List<JsonElement>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        var items = new List<JsonElement>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(JsonElement.ParseValue(ref reader));
+        }
+
+        return items;
+    }
+
+    public override void Write(Utf8JsonWriter writer, List<JsonElement> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var item in value)
+        {
+            item.WriteTo(writer);
+        }
+
+        writer.WriteEndArray();
+    }
+}
+
 /// <summary>
 /// A Python list the SDK models as always empty (<c>thinking_blocks</c>, <c>activated_skills</c>, <c>extended_content</c>):
 /// read and dropped, written as <c>[]</c>.

@@ -53,6 +53,7 @@ internal sealed class SystemPromptEventDocument : EventDocument
     [JsonConverter(typeof(TextPartConverter))]
     public string? SystemPrompt { get; set; }
 
+    [JsonConverter(typeof(ListOrNothingConverter))]
     public List<JsonElement>? Tools { get; set; }
 
     [JsonConverter(typeof(TextPartConverter))]

@@ -22,7 +22,15 @@ namespace OpenHands.Sdk.Serialization.Documents;
 /// </remarks>
 internal sealed class LlmDocument
 {
-    public string Model { get; set { ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(Model)); field = value; } } = null!;
+    public string Model
+    {
+        get;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(Model));
+            field = !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("Model must be a non-empty string.", nameof(Model));
+        }
+    } = null!;
 
     public SecretString? ApiKey { get; set; }
 
