@@ -105,6 +105,23 @@ public sealed class EventJsonCodecTests
         message.Timestamp.Should().Be(default);
     }
 
+    [TestCase("""{"kind":"ConversationErrorEvent","id":"k1","code":"C","detail":"d","extra":[1]}""")]
+    [TestCase("""{"id": "k1", "code": "C", "detail": "d", "extra": [1], "kind": "ConversationErrorEvent"}""" + "\n")]
+    [TestCase("""{"id":"k1","code":"C","kind":"ConversationErrorEvent","detail":"d","extra":[1]}""")]
+    [TestCase("""{"id":"k1","code":"C","detail":"d","extra":[1],"note":"\"kind\":\"PauseEvent","kind":"ConversationErrorEvent"}""")]
+    public void FromBytes_KindAnywhereAndAnySpacing_ReadsTheSameEvent(string json)
+    {
+        var e = EventJsonCodec.FromBytes(Encoding.UTF8.GetBytes(json));
+
+        var error = e.Should().BeOfType<ConversationErrorEvent>().Subject;
+        error.Id.Should().Be("k1");
+        error.Code.Should().Be("C");
+        error.Detail.Should().Be("d");
+        error.AdditionalProperties.Should().ContainKey("extra").And.NotContainKey("kind");
+        using var document = JsonDocument.Parse(json);
+        EventJsonCodec.ToBytes(EventJsonCodec.Read(document.RootElement)).Should().Equal(EventJsonCodec.ToBytes(e));
+    }
+
     [TestCase("""{"id":"x"}""", "kind")]
     [TestCase("""{"kind":"PauseEvent"}""", "id")]
     [TestCase("""{"id":"x","kind":"MessageEvent"}""", "llm_message")]

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using OpenHands.Sdk.Conversations.Events;
 using OpenHands.Sdk.Llms.Internal;
@@ -15,6 +16,9 @@ namespace OpenHands.Sdk.Conversations.Internal;
 internal static class EventJsonCodec
 {
     private static readonly JsonSerializerOptions Options = OpenHandsJson.Redacted;
+
+    private static readonly Dictionary<string, Type> Kinds = Options.Contract<EventDocument>().PolymorphismOptions!.DerivedTypes
+        .ToDictionary(d => (string)d.TypeDiscriminator!, d => d.DerivedType, StringComparer.Ordinal);
 
     public static byte[] ToBytes(ConversationEvent e) => e is UnknownEvent unknown
         ? JsonSerializer.SerializeToUtf8Bytes(unknown.Json, Options.Contract<JsonElement>())
@@ -35,57 +39,94 @@ internal static class EventJsonCodec
     /// <exception cref="LlmFormatException">The JSON is not a valid event.</exception>
     public static ConversationEvent Read(JsonElement root)
     {
-        EventDocument? document;
-        try
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            document = root.Deserialize(Options.Contract<EventDocument>());
-        }
-        catch (JsonException ex)
-        {
-            throw new LlmFormatException(JsonErrors.Describe(ex), ex);
+            throw new LlmFormatException("the event is not a JSON object");
         }
 
-        return FromDocument(document, () => root.Clone());
+        var document = Parse(JsonMarshal.GetRawUtf8Value(root));
+        return document.GetType() == typeof(EventDocument) ? Unknown(document, root.Clone()) : FromDocument(document);
     }
 
     /// <summary>Reads one event file's bytes (no intermediate <see cref="JsonDocument"/>).</summary>
     /// <exception cref="LlmFormatException">The text is not JSON or not a valid event.</exception>
     public static ConversationEvent FromBytes(ReadOnlySpan<byte> utf8)
     {
-        EventDocument? document;
+        var document = Parse(utf8);
+        return document.GetType() == typeof(EventDocument)
+            ? Unknown(document, JsonSerializer.Deserialize(utf8, Options.Contract<JsonElement>())) // a kind this version does not model (rare)
+            : FromDocument(document);
+    }
+
+    private static EventDocument Parse(ReadOnlySpan<byte> utf8)
+    {
         try
         {
-            document = JsonSerializer.Deserialize(utf8, Options.Contract<EventDocument>());
+            return ReadKnownKind(utf8) ?? JsonSerializer.Deserialize(utf8, Options.Contract<EventDocument>())
+                ?? throw new LlmFormatException("the event is not a JSON object");
         }
         catch (JsonException ex)
         {
             throw new LlmFormatException(JsonErrors.Describe(ex), ex);
         }
+    }
 
-        if (document is null || document.GetType() != typeof(EventDocument))
+    /// <summary>
+    /// The fast path for the files this SDK and the Python SDK write: <c>kind</c> is the last field, so its value can be seen
+    /// at the end of the text and the event read with its kind's contract in one pass, without the look-ahead the
+    /// polymorphic contract needs for a <c>kind</c> that is not first (about a third of a replay's time). The kind read
+    /// is checked; anything unexpected takes the polymorphic path.
+    /// </summary>
+    private static EventDocument? ReadKnownKind(ReadOnlySpan<byte> utf8)
+    {
+        if (KindAtEnd(utf8) is not { } type)
         {
-            return FromDocument(document, static () => default);
+            return null;
         }
 
-        // A kind this version does not model (rare): keep the whole event as it is.
-        var whole = JsonSerializer.Deserialize(utf8, Options.Contract<JsonElement>());
-        return FromDocument(document, () => whole);
+        try
+        {
+            var document = (EventDocument?)JsonSerializer.Deserialize(utf8, Options.GetTypeInfo(type));
+            return document is not null && UnknownFields.RemoveString(document.Unknown, "kind") is { } kind && KindType(kind) == type ? document : null;
+        }
+        catch (JsonException)
+        {
+            return null; // the polymorphic path reads it again and reports what is wrong
+        }
     }
+
+    /// <summary>The document type named by a trailing <c>"kind": "…"}</c>, or <see langword="null"/>.</summary>
+    private static Type? KindAtEnd(ReadOnlySpan<byte> utf8)
+    {
+        var text = utf8.TrimEnd(" \t\r\n"u8);
+        if (!text.EndsWith("\"}"u8))
+        {
+            return null;
+        }
+
+        text = text[..^2];
+        var open = text.LastIndexOf((byte)'"');
+        if (open < 0)
+        {
+            return null;
+        }
+
+        var head = text[..open].TrimEnd(" \t\r\n"u8);
+        if (!head.EndsWith(":"u8) || !head[..^1].TrimEnd(" \t\r\n"u8).EndsWith("\"kind\""u8))
+        {
+            return null;
+        }
+
+        return KindType(System.Text.Encoding.UTF8.GetString(text[(open + 1)..]));
+    }
+
+    /// <summary>The document type of a kind, from the <c>[JsonDerivedType]</c> list of <see cref="EventDocument"/> (the one list of kinds).</summary>
+    private static Type? KindType(string kind) => Kinds.GetValueOrDefault(kind);
 
     public static string SourceName(EventSource source) => EventSourceConverter.Instance.NameOf(source);
 
-    private static Type DocumentType(ConversationEvent e) => e switch
-    {
-        SystemPromptEvent => typeof(SystemPromptEventDocument),
-        MessageEvent => typeof(MessageEventDocument),
-        ActionEvent => typeof(ActionEventDocument),
-        ObservationEvent => typeof(ObservationEventDocument),
-        AgentErrorEvent => typeof(AgentErrorEventDocument),
-        ConversationErrorEvent => typeof(ConversationErrorEventDocument),
-        ConversationStateUpdateEvent => typeof(ConversationStateUpdateEventDocument),
-        PauseEvent => typeof(PauseEventDocument),
-        _ => throw new NotSupportedException($"Event type {e.GetType().Name} cannot be persisted."),
-    };
+    private static Type DocumentType(ConversationEvent e) =>
+        KindType(e.Kind) ?? throw new NotSupportedException($"Event type {e.GetType().Name} cannot be persisted.");
 
     private static EventDocument ToDocument(ConversationEvent e)
     {
@@ -137,13 +178,8 @@ internal static class EventJsonCodec
         return document;
     }
 
-    private static ConversationEvent FromDocument(EventDocument? document, Func<JsonElement> whole)
+    private static ConversationEvent FromDocument(EventDocument document)
     {
-        if (document is null)
-        {
-            throw new LlmFormatException("the event is not a JSON object");
-        }
-
         var id = document.Id ?? throw new LlmFormatException("the event has no 'id'");
         var time = document.Timestamp;
         var source = document.Source;
@@ -220,10 +256,16 @@ internal static class EventJsonCodec
             case PauseEventDocument:
                 return new PauseEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others };
             default:
-                var json = whole();
-                var kind = json.Deserialize(Options.Contract<EventKindDocument>())?.Kind ?? throw new LlmFormatException("the event has no 'kind'");
-                return new UnknownEvent(kind, json) { Id = id, Timestamp = time, Source = source, ParentId = parent };
+                throw new NotSupportedException($"Event document {document.GetType().Name} has no event type.");
         }
+    }
+
+    /// <summary>An event of a kind this version does not model, kept whole (<paramref name="json"/>) with its common fields.</summary>
+    private static UnknownEvent Unknown(EventDocument document, JsonElement json)
+    {
+        var id = document.Id ?? throw new LlmFormatException("the event has no 'id'");
+        var kind = json.Deserialize(Options.Contract<EventKindDocument>())?.Kind ?? throw new LlmFormatException("the event has no 'kind'");
+        return new UnknownEvent(kind, json) { Id = id, Timestamp = document.Timestamp, Source = document.Source, ParentId = document.ParentId };
     }
 
     private static string Required(string? value, string name) =>
