@@ -19,15 +19,25 @@ internal sealed class SecretRedactor
 
     private readonly string[] _secrets;
 
+    /// <summary>A redactor for the secrets of <paramref name="llm"/>: its secret fields and credential headers.</summary>
     public SecretRedactor(Llm llm)
+        : this(SecretFields.ValuesOf(llm ?? throw new ArgumentNullException(nameof(llm))).Select(s => s.Value))
     {
-        ArgumentNullException.ThrowIfNull(llm);
+    }
+
+    /// <summary>A redactor for any secrets (for example those of a request and a session key); <see langword="null"/>s are skipped.</summary>
+    public SecretRedactor(IEnumerable<SecretString?> secrets)
+        : this(secrets.OfType<SecretString>().Select(s => s.Reveal()))
+    {
+    }
+
+    private SecretRedactor(IEnumerable<string> values)
+    {
         var secrets = new List<string>();
-        foreach (var (field, value) in SecretFields.ValuesOf(llm))
+        foreach (var value in values)
         {
-            var text = field.StartsWith("extra_headers.", StringComparison.Ordinal) && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                ? value[7..]
-                : value;
+            // A credential header carries its scheme ("Bearer sk-..."): the token alone is the secret.
+            var text = value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..] : value;
             if (!string.IsNullOrWhiteSpace(text) && text.Trim().Length >= 4)
             {
                 secrets.Add(text.Trim());

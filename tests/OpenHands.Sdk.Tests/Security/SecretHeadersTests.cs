@@ -148,6 +148,14 @@ public sealed class SecretHeadersTests
         text.Should().NotContain(Bearer).And.NotContain(AzureKey).And.Contain("team blue");
     }
 
+    [Test]
+    public void SecretRedactor_AnySecrets_AreRemovedAndNullsSkipped()
+    {
+        var redactor = new SecretRedactor([new SecretString("sk-test-hdr-session-0005"), null]);
+
+        redactor.Redact("session sk-test-hdr-session-0005 failed").Should().Be("session ********** failed");
+    }
+
     [TestCase("Authorization", true)]
     [TestCase("api-key", true)]
     [TestCase("x-api-key", true)]
