@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenHands.Sdk.Internal;
@@ -254,34 +253,14 @@ public sealed class LlmProfileStore : ILlmProfileStore
     /// <summary>Decodes a profile file's bytes; shared by loads and by tools that read profile files directly.</summary>
     internal Llm Decode(ProfileName name, string path, ReadOnlySpan<byte> bytes)
     {
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes.ToArray());
+            return LlmJsonCodec.Read(
+                bytes, _cipher, isProfileFile: true, (field, reason) => new SecretDecryptionException(name.Value, field, reason), sourceProfile: name);
         }
-        catch (JsonException ex)
+        catch (LlmFormatException ex)
         {
-            throw new InvalidProfileException(name, path, $"the file is not valid JSON ({ex.Message})", ex);
-        }
-
-        using (document)
-        {
-            try
-            {
-                var llm = LlmJsonCodec.Read(
-                    document.RootElement, _cipher, isProfileFile: true,
-                    (field, reason) => new SecretDecryptionException(name.Value, field, reason));
-                return llm with { SourceProfile = name };
-            }
-            catch (LlmFormatException ex)
-            {
-                throw new InvalidProfileException(name, path, ex.Message, ex);
-            }
-            catch (InvalidOperationException ex)
-            {
-                // JsonElement.GetString on text that is not valid UTF-8 (or holds a lone escaped surrogate).
-                throw new InvalidProfileException(name, path, "the file holds text that is not valid Unicode", ex);
-            }
+            throw new InvalidProfileException(name, path, ex.Message, ex);
         }
     }
 
@@ -298,47 +277,17 @@ public sealed class LlmProfileStore : ILlmProfileStore
     }
 
     /// <summary>A profile file's summary, or <see langword="null"/> (logged) when the file is not a readable profile.</summary>
+    /// <remarks>Nothing is decrypted: a file whose key the configured cipher does not fit is listed, so the user can see and fix it.</remarks>
     private LlmProfileSummary? Summarize(ProfileName name, string path, byte[] bytes)
     {
         try
         {
-            Decode(name, path, bytes);
+            var (model, baseUrl, providerConnectionId, apiKeySet) = LlmJsonCodec.ReadSummary(bytes);
+            return new LlmProfileSummary(name, model, baseUrl, providerConnectionId, apiKeySet);
         }
-        catch (SecretDecryptionException)
-        {
-            // The file is fine; only the configured key does not fit it. List it so the user can see it.
-        }
-        catch (InvalidProfileException ex)
+        catch (LlmFormatException ex)
         {
             _logger.ProfileSkipped(path, ex.Message);
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(bytes);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                _logger.ProfileSkipped(path, "the top-level JSON value is not an object");
-                return null;
-            }
-
-            var model = JsonRead.StringProperty(root, "model");
-            var baseUrl = JsonRead.StringProperty(root, "base_url");
-            if (model is not null)
-            {
-                var (canonical, dropBaseUrl) = OpenHandsProxy.Canonicalize(model, baseUrl);
-                model = canonical;
-                baseUrl = dropBaseUrl ? null : baseUrl;
-            }
-
-            return new LlmProfileSummary(
-                name, model, baseUrl, JsonRead.StringProperty(root, "provider_connection_id"), LlmJsonCodec.IsSecretSet(root, "api_key"));
-        }
-        catch (JsonException ex)
-        {
-            _logger.ProfileSkipped(path, "it is not valid JSON: " + ex.Message);
             return null;
         }
     }

@@ -70,7 +70,7 @@ public sealed class SecretString : IEquatable<SecretString>
     public override int GetHashCode() => _value.Length;
 
     /// <summary>Writes the sentinel instead of the value; reads blank text and the sentinel as "no secret".</summary>
-    private sealed class RedactingConverter : JsonConverter<SecretString>
+    internal sealed class RedactingConverter : JsonConverter<SecretString>
     {
         public override SecretString? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.TokenType == JsonTokenType.Null ? null : FromNullable(reader.GetString());

@@ -1,5 +1,8 @@
+using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using OpenHands.Sdk.Serialization.Documents;
 
 namespace OpenHands.Sdk.Serialization;
 
@@ -11,18 +14,45 @@ namespace OpenHands.Sdk.Serialization;
 /// Unknown fields survive a round trip through <c>[JsonExtensionData]</c> on each contract. Python writes the event
 /// discriminator <c>kind</c> last, hence <see cref="JsonSourceGenerationOptionsAttribute.AllowOutOfOrderMetadataProperties"/>.
 /// Policies that depend on the caller (how secrets are written) live in converters added to the options, not in
-/// attributes on public types.
+/// attributes on public types: codecs use <see cref="OpenHandsJson"/>'s options, not this context's own.
 /// </remarks>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     AllowOutOfOrderMetadataProperties = true)]
 
-// --- LLM, profiles, security ---
+// --- values shared by every part ---
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(int?))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(double))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(Dictionary<string, object>))]
+[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(ImmutableDictionary<string, JsonElement>))]
+
+// --- LLM, profiles, security ---
+[JsonSerializable(typeof(LlmDocument))]
 
 // --- settings ---
+[JsonSerializable(typeof(SettingsDocument))]
+[JsonSerializable(typeof(AgentContextDocument))]
 
 // --- conversations, events ---
+[JsonSerializable(typeof(ConversationStateDocument))]
+[JsonSerializable(typeof(EventDocument))]
+[JsonSerializable(typeof(EventKindDocument))]
+[JsonSerializable(typeof(SystemPromptEventDocument))]
+[JsonSerializable(typeof(MessageEventDocument))]
+[JsonSerializable(typeof(ActionEventDocument))]
+[JsonSerializable(typeof(ObservationEventDocument))]
+[JsonSerializable(typeof(AgentErrorEventDocument))]
+[JsonSerializable(typeof(ConversationErrorEventDocument))]
+[JsonSerializable(typeof(ConversationStateUpdateEventDocument))]
+[JsonSerializable(typeof(PauseEventDocument))]
 
 internal sealed partial class OpenHandsJsonContext : JsonSerializerContext;

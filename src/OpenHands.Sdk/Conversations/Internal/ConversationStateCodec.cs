@@ -1,226 +1,155 @@
-using System.Buffers;
 using System.Collections.Immutable;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Llms.Internal;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Serialization;
+using OpenHands.Sdk.Serialization.Converters;
+using OpenHands.Sdk.Serialization.Documents;
 
 namespace OpenHands.Sdk.Conversations.Internal;
 
-/// <summary>Reads and writes <c>base_state.json</c> in the Python SDK's shape; the LLM is written without secrets.</summary>
+/// <summary>
+/// Reads and writes <c>base_state.json</c> in the Python SDK's shape through <see cref="ConversationStateDocument"/>. The
+/// LLM is written as a secret-free snapshot (<see cref="SecretFields.Without"/>), whatever the state holds.
+/// </summary>
 internal static class ConversationStateCodec
 {
-    private static readonly string[] RootKnown =
-        ["id", "agent", "workspace", "persistence_dir", "max_iterations", "execution_status", "stats", "agent_state"];
-
-    private static readonly string[] AgentKnown = ["llm", "tools", "kind"];
+    private static readonly JsonSerializerOptions Options = OpenHandsJson.Redacted;
 
     public static byte[] Write(ConversationState state, string? persistenceDirectory)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer))
+        var metrics = new SortedDictionary<string, MetricsDocument>(StringComparer.Ordinal);
+        foreach (var (usageId, m) in state.Metrics)
         {
-            w.WriteStartObject();
-            w.WriteString("id", state.Id.ToString());
-            w.WriteStartObject("agent");
-            w.WritePropertyName("llm");
-            LlmJsonCodec.Write(w, state.LlmSnapshot, SecretExposure.Redacted, cipher: null, isProfileFile: false);
-            w.WriteStartArray("tools");
-            foreach (var tool in state.Tools)
+            metrics[usageId] = new MetricsDocument
             {
-                w.WriteStartObject();
-                w.WriteString("name", tool.Name);
-                w.WriteStartObject("params");
-                JsonRead.WriteProperties(w, tool.Params);
-
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            JsonRead.WriteProperties(w, state.AgentProperties);
-            w.WriteString("kind", "Agent");
-            w.WriteEndObject();
-            w.WriteStartObject("workspace");
-            w.WriteString("working_dir", state.WorkingDirectory);
-            w.WriteString("kind", "LocalWorkspace");
-            w.WriteEndObject();
-            if (persistenceDirectory is not null)
-            {
-                w.WriteString("persistence_dir", persistenceDirectory);
-            }
-
-            w.WriteNumber("max_iterations", state.MaxIterations);
-            w.WriteString("execution_status", StatusName(state.ExecutionStatus));
-            w.WriteStartObject("stats");
-            w.WriteStartObject("usage_to_metrics");
-            foreach (var (usageId, m) in state.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
-            {
-                w.WriteStartObject(usageId);
-                w.WriteString("model_name", m.ModelName);
-                w.WriteNumber("accumulated_cost", m.AccumulatedCost);
-                w.WriteStartObject("accumulated_token_usage");
-                w.WriteString("model", m.ModelName);
-                w.WriteNumber("prompt_tokens", m.PromptTokens);
-                w.WriteNumber("completion_tokens", m.CompletionTokens);
-                w.WriteNumber("cache_read_tokens", m.CacheReadTokens);
-                w.WriteNumber("cache_write_tokens", 0);
-                w.WriteNumber("reasoning_tokens", m.ReasoningTokens);
-                w.WriteNumber("context_window", 0);
-                w.WriteNumber("per_turn_token", m.PerTurnToken);
-                w.WriteString("response_id", string.Empty);
-                w.WriteEndObject();
-                w.WriteNumber("calls", m.Calls);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteStartObject("agent_state");
-            if (state.LlmProfile is { } profile)
-            {
-                w.WriteString("llm_profile", profile.Name.Value);
-            }
-
-            JsonRead.WriteProperties(w, state.AgentState);
-            w.WriteEndObject();
-            JsonRead.WriteProperties(w, state.AdditionalProperties);
-            w.WriteEndObject();
+                ModelName = m.ModelName,
+                AccumulatedCost = m.AccumulatedCost,
+                AccumulatedTokenUsage = new TokenUsageDocument
+                {
+                    Model = m.ModelName,
+                    PromptTokens = m.PromptTokens,
+                    CompletionTokens = m.CompletionTokens,
+                    CacheReadTokens = m.CacheReadTokens,
+                    ReasoningTokens = m.ReasoningTokens,
+                    PerTurnToken = m.PerTurnToken,
+                    ResponseId = string.Empty,
+                },
+                Calls = m.Calls,
+            };
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var document = new ConversationStateDocument
+        {
+            Id = state.Id.ToString(),
+            Agent = new AgentDocument
+            {
+                Llm = LlmJsonCodec.WriteView(SecretFields.Without(state.LlmSnapshot), isProfileFile: false, includeUsageId: true),
+                Tools = [.. state.Tools.Select(t => new ToolDocument { Name = t.Name, Params = t.Params })],
+                Unknown = UnknownFields.ForWrite(state.AgentProperties, "kind", UnknownFields.Element("Agent")),
+            },
+            Workspace = new WorkspaceDocument { WorkingDir = state.WorkingDirectory, Kind = "LocalWorkspace" },
+            PersistenceDir = persistenceDirectory,
+            MaxIterations = state.MaxIterations,
+            ExecutionStatus = state.ExecutionStatus,
+            Stats = new StatsDocument { UsageToMetrics = metrics },
+            AgentState = new AgentStateDocument { LlmProfile = state.LlmProfile?.Name.Value, Unknown = UnknownFields.ForWrite(state.AgentState) },
+            Unknown = UnknownFields.ForWrite(state.AdditionalProperties),
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(document, Options.Contract<ConversationStateDocument>());
     }
 
     /// <exception cref="LlmFormatException">The document is not a valid conversation state.</exception>
     public static ConversationState Read(JsonElement root)
     {
-        if (root.ValueKind != JsonValueKind.Object)
+        try
+        {
+            return FromDocument(root.Deserialize(Options.Contract<ConversationStateDocument>()));
+        }
+        catch (JsonException ex)
+        {
+            throw new LlmFormatException(JsonErrors.Describe(ex), ex);
+        }
+    }
+
+    /// <summary>Reads <c>base_state.json</c>'s bytes.</summary>
+    /// <exception cref="LlmFormatException">The text is not JSON or not a valid conversation state.</exception>
+    public static ConversationState Read(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return FromDocument(JsonSerializer.Deserialize(utf8, Options.Contract<ConversationStateDocument>()));
+        }
+        catch (JsonException ex)
+        {
+            throw new LlmFormatException(JsonErrors.Describe(ex), ex);
+        }
+    }
+
+    /// <summary>Reads an LLM snapshot, dropping every secret whatever its form (plaintext, sentinel, token).</summary>
+    public static Llm ReadSnapshot(JsonElement llm) => LlmJsonCodec.ReadSecretFree(llm);
+
+    /// <summary>The secret-free copy of an LLM that conversation state keeps.</summary>
+    public static Llm Snapshot(Llm llm) => SecretFields.Without(llm);
+
+    public static string StatusName(ConversationExecutionStatus status) => ExecutionStatusConverter.Instance.NameOf(status);
+
+    /// <summary>Reads a Python <c>execution_status</c> name; an unknown or missing one is <see langword="null"/>.</summary>
+    public static ConversationExecutionStatus? TryParseStatus(string? status) => ExecutionStatusConverter.Instance.Parse(status);
+
+    private static ConversationState FromDocument(ConversationStateDocument? document)
+    {
+        if (document is null)
         {
             throw new LlmFormatException("the state is not a JSON object");
         }
 
-        var id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String && Guid.TryParse(idElement.GetString(), out var g)
-            ? g : throw new LlmFormatException("field 'id' must be a UUID string");
-        var agent = root.TryGetProperty("agent", out var a) && a.ValueKind == JsonValueKind.Object
-            ? a : throw new LlmFormatException("field 'agent' must be an object");
-        var llm = agent.TryGetProperty("llm", out var l) && l.ValueKind == JsonValueKind.Object
-            ? ReadSnapshot(l) : throw new LlmFormatException("field 'agent.llm' must be an object");
-
+        var id = Guid.TryParse(document.Id, out var g) ? g : throw new LlmFormatException("field 'id' must be a UUID string");
+        var agent = document.Agent ?? throw new LlmFormatException("field 'agent' must be an object");
+        var llm = LlmJsonCodec.FinishSecretFree(agent.Llm ?? throw new LlmFormatException("field 'agent.llm' must be an object"));
         var tools = ImmutableArray.CreateBuilder<ToolSpec>();
-        if (agent.TryGetProperty("tools", out var toolArray) && toolArray.ValueKind == JsonValueKind.Array)
+        foreach (var tool in agent.Tools ?? [])
         {
-            foreach (var t in toolArray.EnumerateArray())
-            {
-                var name = t.ValueKind == JsonValueKind.Object && t.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String
-                    ? n.GetString()! : throw new LlmFormatException("each entry of 'agent.tools' must have a 'name'");
-                tools.Add(new ToolSpec(name, t.TryGetProperty("params", out var p) ? JsonRead.ObjectMap(p, "params") ?? ImmutableDictionary<string, JsonElement>.Empty : ImmutableDictionary<string, JsonElement>.Empty));
-            }
+            var name = tool?.Name ?? throw new LlmFormatException("each entry of 'agent.tools' must have a 'name'");
+            tools.Add(new ToolSpec(name, tool.Params ?? ImmutableDictionary<string, JsonElement>.Empty));
         }
 
-        ProfileReference? profile = null;
-        var agentState = ImmutableDictionary<string, JsonElement>.Empty;
-        if (root.TryGetProperty("agent_state", out var s) && s.ValueKind == JsonValueKind.Object)
-        {
-            var reference = s.TryGetProperty("llm_profile", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-            profile = reference is not null && ProfileName.TryCreate(reference, out var pn) ? new ProfileReference(pn) : null;
-            agentState = JsonRead.Others(s, ["llm_profile"]);
-        }
-
+        var reference = document.AgentState?.LlmProfile;
         return new ConversationState
         {
             Id = id,
-            ExecutionStatus = TryParseStatus(root.TryGetProperty("execution_status", out var st) && st.ValueKind == JsonValueKind.String ? st.GetString() : null)
-                ?? ConversationExecutionStatus.Idle,
-            LlmProfile = profile,
+            ExecutionStatus = document.ExecutionStatus,
+            LlmProfile = reference is not null && ProfileName.TryCreate(reference, out var profile) ? new ProfileReference(profile) : null,
             LlmSnapshot = llm,
             Tools = tools.ToImmutable(),
-            WorkingDirectory = root.TryGetProperty("workspace", out var ws) && ws.ValueKind == JsonValueKind.Object
-                && ws.TryGetProperty("working_dir", out var wd) && wd.ValueKind == JsonValueKind.String ? wd.GetString()! : Environment.CurrentDirectory,
-            MaxIterations = root.TryGetProperty("max_iterations", out var mi) ? JsonRead.Int(mi, "max_iterations") ?? 500 : 500,
-            Metrics = ReadMetrics(root),
-            AgentProperties = JsonRead.Others(agent, AgentKnown),
-            AgentState = agentState,
-            AdditionalProperties = JsonRead.Others(root, RootKnown),
+            WorkingDirectory = document.Workspace?.WorkingDir ?? Environment.CurrentDirectory,
+            MaxIterations = document.MaxIterations ?? 500,
+            Metrics = Metrics(document.Stats),
+            AgentProperties = UnknownFields.Take(agent.Unknown, "kind"),
+            AgentState = UnknownFields.Take(document.AgentState?.Unknown),
+            AdditionalProperties = UnknownFields.Take(document.Unknown),
         };
     }
 
-    /// <summary>Reads an LLM snapshot, dropping every secret field whatever its form (plaintext, sentinel, token).</summary>
-    public static Llm ReadSnapshot(JsonElement llm)
-    {
-        var node = JsonObject.Create(llm)!.DeepClone().AsObject();
-        foreach (var field in LlmJsonCodec.SecretFieldNames)
-        {
-            node.Remove(field);
-        }
-
-        var element = JsonSerializer.SerializeToElement(node, Settings.Internal.SettingsJsonContext.Default.JsonNode);
-        return LlmJsonCodec.Read(element, cipher: null, isProfileFile: false, (f, r) => new LlmFormatException($"{f}: {r}"));
-    }
-
-    /// <summary>The secret-free copy of an LLM that conversation state keeps.</summary>
-    public static Llm Snapshot(Llm llm) =>
-        llm with { ApiKey = null, AwsAccessKeyId = null, AwsSecretAccessKey = null, AwsSessionToken = null, SourceProfile = null };
-
-    public static string StatusName(ConversationExecutionStatus status) => status switch
-    {
-        ConversationExecutionStatus.Running => "running",
-        ConversationExecutionStatus.Paused => "paused",
-        ConversationExecutionStatus.WaitingForConfirmation => "waiting_for_confirmation",
-        ConversationExecutionStatus.Finished => "finished",
-        ConversationExecutionStatus.Error => "error",
-        ConversationExecutionStatus.Stuck => "stuck",
-        ConversationExecutionStatus.Deleting => "deleting",
-        _ => "idle",
-    };
-
-    /// <summary>Reads a Python <c>execution_status</c> name; an unknown or missing one is <see langword="null"/>.</summary>
-    public static ConversationExecutionStatus? TryParseStatus(string? status) => status switch
-    {
-        "idle" => ConversationExecutionStatus.Idle,
-        "running" => ConversationExecutionStatus.Running,
-        "paused" => ConversationExecutionStatus.Paused,
-        "waiting_for_confirmation" => ConversationExecutionStatus.WaitingForConfirmation,
-        "finished" => ConversationExecutionStatus.Finished,
-        "error" => ConversationExecutionStatus.Error,
-        "stuck" => ConversationExecutionStatus.Stuck,
-        "deleting" => ConversationExecutionStatus.Deleting,
-        _ => null,
-    };
-
-    private static ImmutableDictionary<string, LlmUsageMetrics> ReadMetrics(JsonElement root)
+    private static ImmutableDictionary<string, LlmUsageMetrics> Metrics(StatsDocument? stats)
     {
         var builder = ImmutableDictionary.CreateBuilder<string, LlmUsageMetrics>(StringComparer.Ordinal);
-        if (root.TryGetProperty("stats", out var stats) && stats.ValueKind == JsonValueKind.Object
-            && stats.TryGetProperty("usage_to_metrics", out var map) && map.ValueKind == JsonValueKind.Object)
+        foreach (var (usageId, m) in stats?.UsageToMetrics ?? [])
         {
-            foreach (var entry in map.EnumerateObject())
+            if (m is null)
             {
-                var m = entry.Value;
-                if (m.ValueKind != JsonValueKind.Object)
-                {
-                    continue;
-                }
-
-                var usage = m.TryGetProperty("accumulated_token_usage", out var u) && u.ValueKind == JsonValueKind.Object ? u : default;
-                builder[entry.Name] = new LlmUsageMetrics(
-                    JsonRead.StringProperty(m, "model_name") ?? string.Empty,
-                    Num(m, "accumulated_cost"),
-                    (long)Num(usage, "prompt_tokens"),
-                    (long)Num(usage, "completion_tokens"),
-                    (long)Num(usage, "cache_read_tokens"),
-                    (long)Num(usage, "reasoning_tokens"),
-                    (long)Num(usage, "per_turn_token"),
-                    (int)Num(m, "calls"));
+                continue;
             }
+
+            var usage = m.AccumulatedTokenUsage ?? new TokenUsageDocument();
+            builder[usageId] = new LlmUsageMetrics(
+                m.ModelName ?? string.Empty, m.AccumulatedCost, usage.PromptTokens, usage.CompletionTokens,
+                usage.CacheReadTokens, usage.ReasoningTokens, usage.PerTurnToken, m.Calls);
         }
 
         return builder.ToImmutable();
     }
-
-    private static double Num(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
-
 }

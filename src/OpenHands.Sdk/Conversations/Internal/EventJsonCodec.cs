@@ -1,168 +1,39 @@
-using System.Buffers;
-using System.Collections.Immutable;
-using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using OpenHands.Sdk.Conversations.Events;
 using OpenHands.Sdk.Llms.Internal;
+using OpenHands.Sdk.Serialization;
+using OpenHands.Sdk.Serialization.Converters;
+using OpenHands.Sdk.Serialization.Documents;
 
 namespace OpenHands.Sdk.Conversations.Internal;
 
-/// <summary>Reads and writes events in the Python SDK's JSON shape (compact, nulls omitted, <c>kind</c> last).</summary>
+/// <summary>
+/// Reads and writes events in the Python SDK's JSON shape (compact, nulls omitted, <c>kind</c> last) through the
+/// contracts in <see cref="EventDocument"/>. An event of a kind this version does not model is kept whole as an
+/// <see cref="UnknownEvent"/> and written back as it was read.
+/// </summary>
 internal static class EventJsonCodec
 {
-    private static readonly string[] Common = ["id", "timestamp", "source", "parent_id", "kind"];
+    private static readonly JsonSerializerOptions Options = OpenHandsJson.Redacted;
 
-    public static byte[] ToBytes(ConversationEvent e)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, e);
-        }
+    private static readonly Dictionary<string, Type> Kinds = Options.Contract<EventDocument>().PolymorphismOptions!.DerivedTypes
+        .ToDictionary(d => (string)d.TypeDiscriminator!, d => d.DerivedType, StringComparer.Ordinal);
 
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] ToBytes(ConversationEvent e) => e is UnknownEvent unknown
+        ? JsonSerializer.SerializeToUtf8Bytes(unknown.Json, Options.Contract<JsonElement>())
+        : JsonSerializer.SerializeToUtf8Bytes(ToDocument(e), Options.GetTypeInfo(DocumentType(e)));
 
-    public static void Write(Utf8JsonWriter w, ConversationEvent e)
+    public static void Write(Utf8JsonWriter writer, ConversationEvent e)
     {
         if (e is UnknownEvent unknown)
         {
-            unknown.Json.WriteTo(w);
-            return;
+            JsonSerializer.Serialize(writer, unknown.Json, Options.Contract<JsonElement>());
         }
-
-        w.WriteStartObject();
-        w.WriteString("id", e.Id);
-        w.WriteString("timestamp", e.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture));
-        w.WriteString("source", SourceName(e.Source));
-        if (e.ParentId is not null)
+        else
         {
-            w.WriteString("parent_id", e.ParentId);
+            JsonSerializer.Serialize(writer, ToDocument(e), Options.GetTypeInfo(DocumentType(e)));
         }
-
-        switch (e)
-        {
-            case SystemPromptEvent s:
-                WriteText(w, "system_prompt", s.SystemPrompt);
-                w.WriteStartArray("tools");
-                foreach (var tool in s.Tools)
-                {
-                    tool.WriteTo(w);
-                }
-
-                w.WriteEndArray();
-                if (s.DynamicContext is not null)
-                {
-                    WriteText(w, "dynamic_context", s.DynamicContext);
-                }
-
-                break;
-            case MessageEvent m:
-                w.WriteStartObject("llm_message");
-                w.WriteString("role", m.Role);
-                w.WriteStartArray("content");
-                WriteTextPart(w, m.Text);
-                w.WriteEndArray();
-                if (m.ReasoningContent is not null)
-                {
-                    w.WriteString("reasoning_content", m.ReasoningContent);
-                }
-
-                w.WriteStartArray("thinking_blocks");
-                w.WriteEndArray();
-                w.WriteEndObject();
-                if (m.LlmResponseId is not null)
-                {
-                    w.WriteString("llm_response_id", m.LlmResponseId);
-                }
-
-                w.WriteStartArray("activated_skills");
-                w.WriteEndArray();
-                w.WriteStartArray("extended_content");
-                w.WriteEndArray();
-                if (m.Sender is not null)
-                {
-                    w.WriteString("sender", m.Sender);
-                }
-
-                break;
-            case ActionEvent a:
-                w.WriteStartArray("thought");
-                if (a.Thought.Length > 0)
-                {
-                    WriteTextPart(w, a.Thought);
-                }
-
-                w.WriteEndArray();
-                if (a.ReasoningContent is not null)
-                {
-                    w.WriteString("reasoning_content", a.ReasoningContent);
-                }
-
-                w.WriteStartArray("thinking_blocks");
-                w.WriteEndArray();
-                if (a.Action is { } action)
-                {
-                    w.WritePropertyName("action");
-                    action.WriteTo(w);
-                }
-
-                w.WriteString("tool_name", a.ToolName);
-                w.WriteString("tool_call_id", a.ToolCallId);
-                w.WriteStartObject("tool_call");
-                w.WriteString("id", a.ToolCall.Id);
-                w.WriteString("name", a.ToolCall.Name);
-                w.WriteString("arguments", a.ToolCall.Arguments);
-                w.WriteString("origin", a.ToolCall.Origin);
-                w.WriteEndObject();
-                w.WriteString("llm_response_id", a.LlmResponseId);
-                w.WriteString("security_risk", a.SecurityRisk);
-                if (a.Summary is not null)
-                {
-                    w.WriteString("summary", a.Summary);
-                }
-
-                break;
-            case ObservationEvent o:
-                w.WriteString("tool_name", o.ToolName);
-                w.WriteString("tool_call_id", o.ToolCallId);
-                w.WriteStartObject("observation");
-                w.WriteStartArray("content");
-                WriteTextPart(w, o.Text);
-                w.WriteEndArray();
-                w.WriteBoolean("is_error", o.IsError);
-                JsonRead.WriteProperties(w, o.ObservationFields);
-
-                w.WriteString("kind", o.ObservationKind);
-                w.WriteEndObject();
-                w.WriteString("action_id", o.ActionId);
-                w.WriteStartArray("extended_content");
-                w.WriteEndArray();
-                break;
-            case AgentErrorEvent ae:
-                w.WriteString("tool_name", ae.ToolName);
-                w.WriteString("tool_call_id", ae.ToolCallId);
-                w.WriteString("error", ae.Error);
-                break;
-            case ConversationErrorEvent ce:
-                w.WriteString("code", ce.Code);
-                w.WriteString("detail", ce.Detail);
-                break;
-            case ConversationStateUpdateEvent su:
-                w.WriteString("key", su.Key);
-                w.WritePropertyName("value");
-                su.Value.WriteTo(w);
-                break;
-            case PauseEvent:
-                break;
-            default:
-                throw new NotSupportedException($"Event type {e.GetType().Name} cannot be persisted.");
-        }
-
-        JsonRead.WriteProperties(w, e.AdditionalProperties);
-
-        w.WriteString("kind", e.Kind);
-        w.WriteEndObject();
     }
 
     /// <exception cref="LlmFormatException">The JSON is not a valid event.</exception>
@@ -173,134 +44,230 @@ internal static class EventJsonCodec
             throw new LlmFormatException("the event is not a JSON object");
         }
 
-        var kind = JsonRead.StringProperty(root, "kind") ?? throw new LlmFormatException("the event has no 'kind'");
-        var timestamp = JsonRead.StringProperty(root, "timestamp");
-        var id = JsonRead.StringProperty(root, "id") ?? throw new LlmFormatException("the event has no 'id'");
-        var time = timestamp is not null && DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var t) ? t : default;
-        var source = ParseSource(JsonRead.StringProperty(root, "source"));
-        var parent = JsonRead.StringProperty(root, "parent_id");
-        switch (kind)
+        var document = Parse(JsonMarshal.GetRawUtf8Value(root));
+        return document.GetType() == typeof(EventDocument) ? Unknown(document, root.Clone()) : FromDocument(document);
+    }
+
+    /// <summary>Reads one event file's bytes (no intermediate <see cref="JsonDocument"/>).</summary>
+    /// <exception cref="LlmFormatException">The text is not JSON or not a valid event.</exception>
+    public static ConversationEvent FromBytes(ReadOnlySpan<byte> utf8)
+    {
+        var document = Parse(utf8);
+        return document.GetType() == typeof(EventDocument)
+            ? Unknown(document, JsonSerializer.Deserialize(utf8, Options.Contract<JsonElement>())) // a kind this version does not model (rare)
+            : FromDocument(document);
+    }
+
+    private static EventDocument Parse(ReadOnlySpan<byte> utf8)
+    {
+        try
         {
-            case "SystemPromptEvent":
-                return new SystemPromptEvent
-                {
-                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "system_prompt", "tools", "dynamic_context"]),
-                    SystemPrompt = Text(root, "system_prompt") ?? string.Empty,
-                    DynamicContext = Text(root, "dynamic_context"),
-                    Tools = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array
-                        ? [.. tools.EnumerateArray().Select(t => t.Clone())] : [],
-                };
-            case "MessageEvent":
-                var message = root.TryGetProperty("llm_message", out var lm) && lm.ValueKind == JsonValueKind.Object
-                    ? lm : throw new LlmFormatException("MessageEvent has no 'llm_message' object");
-                return new MessageEvent
-                {
-                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "llm_message", "llm_response_id", "activated_skills", "extended_content", "sender"]),
-                    Role = JsonRead.StringProperty(message, "role") ?? "user",
-                    Text = Text(message, "content") ?? string.Empty,
-                    ReasoningContent = JsonRead.StringProperty(message, "reasoning_content"),
-                    LlmResponseId = JsonRead.StringProperty(root, "llm_response_id"),
-                    Sender = JsonRead.StringProperty(root, "sender"),
-                };
-            case "ActionEvent":
-                var call = root.TryGetProperty("tool_call", out var tc) && tc.ValueKind == JsonValueKind.Object
-                    ? tc : throw new LlmFormatException("ActionEvent has no 'tool_call' object");
-                return new ActionEvent
-                {
-                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "thought", "reasoning_content", "thinking_blocks", "action", "tool_name", "tool_call_id", "tool_call", "llm_response_id", "security_risk", "summary"]),
-                    Thought = Text(root, "thought") ?? string.Empty,
-                    ReasoningContent = JsonRead.StringProperty(root, "reasoning_content"),
-                    Action = root.TryGetProperty("action", out var action) && action.ValueKind == JsonValueKind.Object ? action.Clone() : null,
-                    ToolName = Required(root, "tool_name"),
-                    ToolCallId = Required(root, "tool_call_id"),
-                    ToolCall = new ToolCallRecord(Required(call, "id"), Required(call, "name"), JsonRead.StringProperty(call, "arguments") ?? "{}", JsonRead.StringProperty(call, "origin") ?? "completion"),
-                    LlmResponseId = JsonRead.StringProperty(root, "llm_response_id") ?? string.Empty,
-                    SecurityRisk = JsonRead.StringProperty(root, "security_risk") ?? "UNKNOWN",
-                    Summary = JsonRead.StringProperty(root, "summary"),
-                };
-            case "ObservationEvent":
-                var observation = root.TryGetProperty("observation", out var ob) && ob.ValueKind == JsonValueKind.Object
-                    ? ob : throw new LlmFormatException("ObservationEvent has no 'observation' object");
-                return new ObservationEvent
-                {
-                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "tool_name", "tool_call_id", "observation", "action_id", "extended_content"]),
-                    ToolName = Required(root, "tool_name"),
-                    ToolCallId = Required(root, "tool_call_id"),
-                    ActionId = Required(root, "action_id"),
-                    ObservationKind = JsonRead.StringProperty(observation, "kind") ?? "Observation",
-                    Text = Text(observation, "content") ?? string.Empty,
-                    IsError = observation.TryGetProperty("is_error", out var isError) && isError.ValueKind == JsonValueKind.True,
-                    ObservationFields = JsonRead.Others(observation, ["content", "is_error", "kind"]),
-                };
-            case "AgentErrorEvent":
-                return new AgentErrorEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "tool_name", "tool_call_id", "error"]), ToolName = JsonRead.StringProperty(root, "tool_name") ?? string.Empty, ToolCallId = JsonRead.StringProperty(root, "tool_call_id") ?? string.Empty, Error = JsonRead.StringProperty(root, "error") ?? string.Empty };
-            case "ConversationErrorEvent":
-                return new ConversationErrorEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "code", "detail"]), Code = JsonRead.StringProperty(root, "code") ?? string.Empty, Detail = JsonRead.StringProperty(root, "detail") ?? string.Empty };
-            case "ConversationStateUpdateEvent":
-                return new ConversationStateUpdateEvent
-                {
-                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common, "key", "value"]),
-                    Key = Required(root, "key"),
-                    Value = root.TryGetProperty("value", out var value) ? value.Clone() : default,
-                };
-            case "PauseEvent":
-                return new PauseEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = JsonRead.Others(root, [.. Common]) };
-            default:
-                return new UnknownEvent(kind, root.Clone()) { Id = id, Timestamp = time, Source = source, ParentId = parent };
+            return ReadKnownKind(utf8) ?? JsonSerializer.Deserialize(utf8, Options.Contract<EventDocument>())
+                ?? throw new LlmFormatException("the event is not a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new LlmFormatException(JsonErrors.Describe(ex), ex);
         }
     }
 
-    public static string SourceName(EventSource source) => source switch
+    /// <summary>
+    /// The fast path for the files this SDK and the Python SDK write: <c>kind</c> is the last field, so its value can be seen
+    /// at the end of the text and the event read with its kind's contract in one pass, without the look-ahead the
+    /// polymorphic contract needs for a <c>kind</c> that is not first (about a third of a replay's time). The kind read
+    /// is checked; anything unexpected takes the polymorphic path.
+    /// </summary>
+    private static EventDocument? ReadKnownKind(ReadOnlySpan<byte> utf8)
     {
-        EventSource.Agent => "agent",
-        EventSource.User => "user",
-        EventSource.Hook => "hook",
-        _ => "environment",
-    };
-
-    private static EventSource ParseSource(string? source) => source switch
-    {
-        "agent" => EventSource.Agent,
-        "user" => EventSource.User,
-        "hook" => EventSource.Hook,
-        _ => EventSource.Environment,
-    };
-
-    private static void WriteText(Utf8JsonWriter w, string name, string text)
-    {
-        w.WritePropertyName(name);
-        WriteTextPart(w, text);
-    }
-
-    private static void WriteTextPart(Utf8JsonWriter w, string text)
-    {
-        w.WriteStartObject();
-        w.WriteBoolean("cache_prompt", false);
-        w.WriteString("type", "text");
-        w.WriteString("text", text);
-        w.WriteEndObject();
-    }
-
-    /// <summary>Reads a text value: a string, a text part object, or an array of parts (text parts joined).</summary>
-    private static string? Text(JsonElement parent, string name)
-    {
-        if (!parent.TryGetProperty(name, out var value))
+        if (KindAtEnd(utf8) is not { } type)
         {
             return null;
         }
 
-        return value.ValueKind switch
+        try
         {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Object => JsonRead.StringProperty(value, "text"),
-            JsonValueKind.Array => string.Join("\n", value.EnumerateArray()
-                .Select(p => p.ValueKind == JsonValueKind.String ? p.GetString() : p.ValueKind == JsonValueKind.Object ? JsonRead.StringProperty(p, "text") : null)
-                .Where(t => t is not null)),
-            _ => null,
-        };
+            var document = (EventDocument?)JsonSerializer.Deserialize(utf8, Options.GetTypeInfo(type));
+            return document is not null && UnknownFields.RemoveString(document.Unknown, "kind") is { } kind && KindType(kind) == type ? document : null;
+        }
+        catch (JsonException)
+        {
+            return null; // the polymorphic path reads it again and reports what is wrong
+        }
     }
 
-    private static string Required(JsonElement parent, string name) =>
-        JsonRead.StringProperty(parent, name) ?? throw new LlmFormatException($"the event has no '{name}' string");
+    /// <summary>The document type named by a trailing <c>"kind": "…"}</c>, or <see langword="null"/>.</summary>
+    private static Type? KindAtEnd(ReadOnlySpan<byte> utf8)
+    {
+        var text = utf8.TrimEnd(" \t\r\n"u8);
+        if (!text.EndsWith("\"}"u8))
+        {
+            return null;
+        }
 
+        text = text[..^2];
+        var open = text.LastIndexOf((byte)'"');
+        if (open < 0)
+        {
+            return null;
+        }
+
+        var head = text[..open].TrimEnd(" \t\r\n"u8);
+        if (!head.EndsWith(":"u8) || !head[..^1].TrimEnd(" \t\r\n"u8).EndsWith("\"kind\""u8))
+        {
+            return null;
+        }
+
+        return KindType(System.Text.Encoding.UTF8.GetString(text[(open + 1)..]));
+    }
+
+    /// <summary>The document type of a kind, from the <c>[JsonDerivedType]</c> list of <see cref="EventDocument"/> (the one list of kinds).</summary>
+    private static Type? KindType(string kind) => Kinds.GetValueOrDefault(kind);
+
+    public static string SourceName(EventSource source) => EventSourceConverter.Instance.NameOf(source);
+
+    private static Type DocumentType(ConversationEvent e) =>
+        KindType(e.Kind) ?? throw new NotSupportedException($"Event type {e.GetType().Name} cannot be persisted.");
+
+    private static EventDocument ToDocument(ConversationEvent e)
+    {
+        EventDocument document = e switch
+        {
+            SystemPromptEvent s => new SystemPromptEventDocument { SystemPrompt = s.SystemPrompt, Tools = [.. s.Tools], DynamicContext = s.DynamicContext },
+            MessageEvent m => new MessageEventDocument
+            {
+                LlmMessage = new LlmMessageDocument { Role = m.Role, Content = m.Text, ReasoningContent = m.ReasoningContent },
+                LlmResponseId = m.LlmResponseId,
+                Sender = m.Sender,
+            },
+            ActionEvent a => new ActionEventDocument
+            {
+                Thought = a.Thought,
+                ReasoningContent = a.ReasoningContent,
+                Action = a.Action,
+                ToolName = a.ToolName,
+                ToolCallId = a.ToolCallId,
+                ToolCall = new ToolCallDocument { Id = a.ToolCall.Id, Name = a.ToolCall.Name, Arguments = a.ToolCall.Arguments, Origin = a.ToolCall.Origin },
+                LlmResponseId = a.LlmResponseId,
+                SecurityRisk = a.SecurityRisk,
+                Summary = a.Summary,
+            },
+            ObservationEvent o => new ObservationEventDocument
+            {
+                ToolName = o.ToolName,
+                ToolCallId = o.ToolCallId,
+                Observation = new ObservationDocument
+                {
+                    Content = o.Text,
+                    IsError = o.IsError,
+                    Fields = UnknownFields.ForWrite(o.ObservationFields, "kind", UnknownFields.Element(o.ObservationKind)),
+                },
+                ActionId = o.ActionId,
+            },
+            AgentErrorEvent ae => new AgentErrorEventDocument { ToolName = ae.ToolName, ToolCallId = ae.ToolCallId, Error = ae.Error },
+            ConversationErrorEvent ce => new ConversationErrorEventDocument { Code = ce.Code, Detail = ce.Detail },
+            ConversationStateUpdateEvent su => new ConversationStateUpdateEventDocument { Key = su.Key, Value = su.Value },
+            PauseEvent => new PauseEventDocument(),
+            _ => throw new NotSupportedException($"Event type {e.GetType().Name} cannot be persisted."),
+        };
+
+        document.Id = e.Id;
+        document.Timestamp = e.Timestamp;
+        document.Source = e.Source;
+        document.ParentId = e.ParentId;
+        document.Unknown = UnknownFields.ForWrite(e.AdditionalProperties, "kind", UnknownFields.Element(e.Kind));
+        return document;
+    }
+
+    private static ConversationEvent FromDocument(EventDocument document)
+    {
+        var id = document.Id ?? throw new LlmFormatException("the event has no 'id'");
+        var time = document.Timestamp;
+        var source = document.Source;
+        var parent = document.ParentId;
+        var others = UnknownFields.Take(document.Unknown);
+        switch (document)
+        {
+            case SystemPromptEventDocument s:
+                return new SystemPromptEvent
+                {
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
+                    SystemPrompt = s.SystemPrompt ?? string.Empty,
+                    DynamicContext = s.DynamicContext,
+                    Tools = s.Tools is null ? [] : [.. s.Tools],
+                };
+            case MessageEventDocument m:
+                var message = m.LlmMessage ?? throw new LlmFormatException("MessageEvent has no 'llm_message' object");
+                return new MessageEvent
+                {
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
+                    Role = message.Role ?? "user",
+                    Text = message.Content ?? string.Empty,
+                    ReasoningContent = message.ReasoningContent,
+                    LlmResponseId = m.LlmResponseId,
+                    Sender = m.Sender,
+                };
+            case ActionEventDocument a:
+                var call = a.ToolCall ?? throw new LlmFormatException("ActionEvent has no 'tool_call' object");
+                return new ActionEvent
+                {
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
+                    Thought = a.Thought ?? string.Empty,
+                    ReasoningContent = a.ReasoningContent,
+                    Action = a.Action is { ValueKind: JsonValueKind.Object } action ? action : null,
+                    ToolName = Required(a.ToolName, "tool_name"),
+                    ToolCallId = Required(a.ToolCallId, "tool_call_id"),
+                    ToolCall = new ToolCallRecord(Required(call.Id, "id"), Required(call.Name, "name"), call.Arguments ?? "{}", call.Origin ?? "completion"),
+                    LlmResponseId = a.LlmResponseId ?? string.Empty,
+                    SecurityRisk = a.SecurityRisk ?? "UNKNOWN",
+                    Summary = a.Summary,
+                };
+            case ObservationEventDocument o:
+                var observation = o.Observation ?? throw new LlmFormatException("ObservationEvent has no 'observation' object");
+                return new ObservationEvent
+                {
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
+                    ToolName = Required(o.ToolName, "tool_name"),
+                    ToolCallId = Required(o.ToolCallId, "tool_call_id"),
+                    ActionId = Required(o.ActionId, "action_id"),
+                    ObservationKind = UnknownFields.RemoveString(observation.Fields, "kind") ?? "Observation",
+                    Text = observation.Content ?? string.Empty,
+                    IsError = observation.IsError,
+                    ObservationFields = UnknownFields.Take(observation.Fields, "kind"),
+                };
+            case AgentErrorEventDocument ae:
+                return new AgentErrorEvent
+                {
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
+                    ToolName = ae.ToolName ?? string.Empty, ToolCallId = ae.ToolCallId ?? string.Empty, Error = ae.Error ?? string.Empty,
+                };
+            case ConversationErrorEventDocument ce:
+                return new ConversationErrorEvent
+                {
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
+                    Code = ce.Code ?? string.Empty, Detail = ce.Detail ?? string.Empty,
+                };
+            case ConversationStateUpdateEventDocument su:
+                return new ConversationStateUpdateEvent
+                {
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
+                    Key = Required(su.Key, "key"),
+                    Value = su.Value,
+                };
+            case PauseEventDocument:
+                return new PauseEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others };
+            default:
+                throw new NotSupportedException($"Event document {document.GetType().Name} has no event type.");
+        }
+    }
+
+    /// <summary>An event of a kind this version does not model, kept whole (<paramref name="json"/>) with its common fields.</summary>
+    private static UnknownEvent Unknown(EventDocument document, JsonElement json)
+    {
+        var id = document.Id ?? throw new LlmFormatException("the event has no 'id'");
+        var kind = json.Deserialize(Options.Contract<EventKindDocument>())?.Kind ?? throw new LlmFormatException("the event has no 'kind'");
+        return new UnknownEvent(kind, json) { Id = id, Timestamp = document.Timestamp, Source = document.Source, ParentId = document.ParentId };
+    }
+
+    private static string Required(string? value, string name) =>
+        value ?? throw new LlmFormatException($"the event has no '{name}' string");
 }

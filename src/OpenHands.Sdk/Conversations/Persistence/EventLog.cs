@@ -94,8 +94,7 @@ internal sealed partial class EventLog
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            return EventJsonCodec.Read(document.RootElement);
+            return EventJsonCodec.FromBytes(File.ReadAllBytes(path));
         }
         catch (Exception ex) when (ex is JsonException or LlmFormatException or InvalidOperationException)
         {

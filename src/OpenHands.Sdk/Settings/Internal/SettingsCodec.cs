@@ -1,27 +1,21 @@
-using System.Buffers;
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Llms.Internal;
 using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Serialization;
+using OpenHands.Sdk.Serialization.Documents;
 
 namespace OpenHands.Sdk.Settings.Internal;
 
 /// <summary>
 /// Reads every schema of <c>settings.json</c> the Python SDK has written (v0–v2, agent settings v0–v5) and writes the
-/// current one. The legacy embedded <c>agent_settings.llm</c> is handed back separately and never written.
+/// current one, through <see cref="SettingsDocument"/>. The legacy embedded <c>agent_settings.llm</c> is handed back
+/// separately and never written.
 /// </summary>
 internal static class SettingsCodec
 {
-    private static readonly string[] AgentKnown =
-        ["schema_version", "agent_kind", "agent", "llm", "llm_profile", "tools", "enable_sub_agents", "enable_switch_llm_tool", "tool_concurrency_limit"];
-
-    private static readonly string[] ConversationKnown = ["schema_version", "max_iterations", "confirmation_mode", "security_analyzer"];
-
-    private static readonly string[] RootKnown =
-        ["schema_version", "agent_settings", "conversation_settings", "active_profile", "active_agent_profile_id", "misc_settings"];
-
     /// <summary>Parses a settings document. Returns the legacy LLM object when the file still embeds one.</summary>
     /// <exception cref="LlmFormatException">The document is not valid settings.</exception>
     public static (PersistedSettings Settings, JsonObject? LegacyLlm) Read(JsonNode? node)
@@ -32,60 +26,87 @@ internal static class SettingsCodec
         }
 
         SchemaVersion.Read(Element(root["schema_version"]), PersistedSettings.CurrentSchemaVersion, "settings");
-        var (agent, legacyLlm) = root["agent_settings"] switch
+        JsonObject? legacyLlm = null;
+        if (root["agent_settings"] is JsonObject agent)
         {
-            null => (new AgentSettings(), null),
-            JsonObject a => ReadAgentSettings(a),
-            _ => throw new LlmFormatException("field 'agent_settings' must be an object"),
-        };
-
-        var conversation = root["conversation_settings"] switch
-        {
-            null => new ConversationSettings(),
-            JsonObject c => ReadConversationSettings(c),
-            _ => throw new LlmFormatException("field 'conversation_settings' must be an object"),
-        };
-
-        var active = JsonRead.String(Element(root["active_profile"]) ?? default, "active_profile");
-        var settings = new PersistedSettings
-        {
-            AgentSettings = agent,
-            ConversationSettings = conversation,
-            ActiveProfile = string.IsNullOrEmpty(active) ? null
-                : ProfileName.TryCreate(active, out var name) ? name
-                : throw new LlmFormatException($"field 'active_profile' is not a valid profile name ('{active}')"),
-            ActiveAgentProfileId = JsonRead.String(Element(root["active_agent_profile_id"]) ?? default, "active_agent_profile_id"),
-            MiscSettings = root["misc_settings"] switch
+            // The Python SDK's migrations work on the raw tree; the migrated tree is then read as the current schema.
+            var migrated = (JsonObject)agent.DeepClone();
+            MigrateAgentSettings(migrated);
+            legacyLlm = migrated["llm"] switch
             {
-                null => ImmutableDictionary<string, JsonElement>.Empty,
-                JsonObject m => Map(m, []),
-                _ => throw new LlmFormatException("field 'misc_settings' must be an object"),
-            },
-            AdditionalProperties = Map(root, RootKnown),
-        };
-        return (settings, legacyLlm);
+                null => null,
+                JsonObject llm => llm,
+                _ => throw new LlmFormatException("field 'agent_settings.llm' must be an object"),
+            };
+            migrated.Remove("llm");
+            root = (JsonObject)root.DeepClone();
+            root["agent_settings"] = migrated;
+        }
+
+        SettingsDocument? document;
+        try
+        {
+            document = root.Deserialize(OpenHandsJson.RedactedIndented.Contract<SettingsDocument>());
+        }
+        catch (JsonException ex)
+        {
+            throw new LlmFormatException(JsonErrors.Describe(ex), ex);
+        }
+
+        return (FromDocument(document!), legacyLlm);
+    }
+
+    /// <summary>Parses the bytes of a settings file (see <see cref="Read(JsonNode?)"/>).</summary>
+    /// <exception cref="LlmFormatException">The text is not JSON or not valid settings.</exception>
+    public static (PersistedSettings Settings, JsonObject? LegacyLlm) Read(ReadOnlySpan<byte> utf8)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonSerializer.Deserialize(utf8, OpenHandsJsonContext.Default.JsonNode);
+        }
+        catch (JsonException ex)
+        {
+            throw new LlmFormatException(JsonErrors.Describe(ex), ex);
+        }
+
+        return Read(node);
     }
 
     /// <summary>Writes settings in the current schema, indented like the Python SDK's file.</summary>
     public static byte[] Write(PersistedSettings settings)
     {
-        var buffer = new ArrayBufferWriter<byte>(2048);
-        using (var w = new Utf8JsonWriter(buffer, LlmJsonCodec.IndentedWriter))
+        var a = settings.AgentSettings;
+        var c = settings.ConversationSettings;
+        var document = new SettingsDocument
         {
-            w.WriteStartObject();
-            w.WriteNumber("schema_version", PersistedSettings.CurrentSchemaVersion);
-            w.WritePropertyName("agent_settings");
-            WriteAgentSettings(w, settings.AgentSettings);
-            w.WritePropertyName("conversation_settings");
-            WriteConversationSettings(w, settings.ConversationSettings);
-            WriteNullable(w, "active_profile", settings.ActiveProfile?.Value);
-            WriteNullable(w, "active_agent_profile_id", settings.ActiveAgentProfileId);
-            WriteMap(w, "misc_settings", settings.MiscSettings);
-            JsonRead.WriteProperties(w, settings.AdditionalProperties);
-            w.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
+            SchemaVersion = UnknownFields.Element(PersistedSettings.CurrentSchemaVersion),
+            AgentSettings = new AgentSettingsDocument
+            {
+                SchemaVersion = UnknownFields.Element(AgentSettings.CurrentSchemaVersion),
+                AgentKind = a.AgentKind,
+                Agent = a.Agent,
+                LlmProfile = a.LlmProfile?.Name.Value,
+                Tools = a.Tools is { } tools ? [.. tools.Select(t => new ToolDocument { Name = t.Name, Params = t.Params })] : null,
+                EnableSubAgents = a.EnableSubAgents,
+                EnableSwitchLlmTool = a.EnableSwitchLlmTool,
+                ToolConcurrencyLimit = a.ToolConcurrencyLimit,
+                Unknown = AgentExtras(a),
+            },
+            ConversationSettings = new ConversationSettingsDocument
+            {
+                SchemaVersion = UnknownFields.Element(ConversationSettings.CurrentSchemaVersion),
+                MaxIterations = c.MaxIterations,
+                ConfirmationMode = c.ConfirmationMode,
+                SecurityAnalyzer = c.SecurityAnalyzer,
+                Unknown = UnknownFields.ForWrite(c.AdditionalProperties),
+            },
+            ActiveProfile = settings.ActiveProfile?.Value,
+            ActiveAgentProfileId = settings.ActiveAgentProfileId,
+            MiscSettings = settings.MiscSettings,
+            Unknown = UnknownFields.ForWrite(settings.AdditionalProperties),
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(document, OpenHandsJson.RedactedIndented.Contract<SettingsDocument>());
     }
 
     /// <summary>Applies the agent-settings migrations v0→v5 in place (the Python SDK's steps).</summary>
@@ -118,49 +139,59 @@ internal static class SettingsCodec
         a["schema_version"] = AgentSettings.CurrentSchemaVersion;
     }
 
-    private static (AgentSettings, JsonObject?) ReadAgentSettings(JsonObject source)
+    private static PersistedSettings FromDocument(SettingsDocument document)
     {
-        var a = (JsonObject)source.DeepClone();
-        MigrateAgentSettings(a);
-        var legacyLlm = a["llm"] switch
+        var active = document.ActiveProfile;
+        return new PersistedSettings
         {
-            null => null,
-            JsonObject llm => llm,
-            _ => throw new LlmFormatException("field 'agent_settings.llm' must be an object"),
+            AgentSettings = document.AgentSettings is { } agent ? ToAgentSettings(agent) : new AgentSettings(),
+            ConversationSettings = document.ConversationSettings is { } conversation ? ToConversationSettings(conversation) : new ConversationSettings(),
+            ActiveProfile = string.IsNullOrEmpty(active) ? null
+                : ProfileName.TryCreate(active, out var name) ? name
+                : throw new LlmFormatException($"field 'active_profile' is not a valid profile name ('{active}')"),
+            ActiveAgentProfileId = document.ActiveAgentProfileId,
+            MiscSettings = document.MiscSettings ?? ImmutableDictionary<string, JsonElement>.Empty,
+            AdditionalProperties = UnknownFields.Take(document.Unknown),
         };
+    }
 
-        var extra = Map(a, AgentKnown);
-        string? suffix = null;
-        if (a["agent_context"] is JsonObject context && context["system_message_suffix"] is JsonValue s && s.TryGetValue<string>(out var text))
+    private static AgentSettings ToAgentSettings(AgentSettingsDocument a)
+    {
+        var extra = UnknownFields.Take(a.Unknown);
+        var suffix = extra.TryGetValue("agent_context", out var context) && context.ValueKind == JsonValueKind.Object
+            ? context.Deserialize(OpenHandsJson.Redacted.Contract<AgentContextDocument>())?.SystemMessageSuffix
+            : null;
+        var profile = a.LlmProfile;
+        ImmutableArray<ToolSpec>? tools = null;
+        if (a.Tools is { } list)
         {
-            suffix = text;
+            var builder = ImmutableArray.CreateBuilder<ToolSpec>(list.Count);
+            foreach (var tool in list)
+            {
+                builder.Add(tool is { Name: { } toolName } && !string.IsNullOrWhiteSpace(toolName)
+                    ? new ToolSpec(toolName, tool.Params ?? ImmutableDictionary<string, JsonElement>.Empty)
+                    : throw new LlmFormatException("each entry of 'agent_settings.tools' must be an object with a 'name' string"));
+            }
+
+            tools = builder.MoveToImmutable();
         }
 
-        var kind = JsonRead.String(Element(a["agent_kind"]) ?? default, "agent_settings.agent_kind") switch
-        {
-            null or "openhands" => AgentKind.OpenHands,
-            "acp" => AgentKind.Acp,
-            var other => throw new LlmFormatException($"field 'agent_settings.agent_kind' must be 'openhands' or 'acp', not '{other}'"),
-        };
-
-        var profile = JsonRead.String(Element(a["llm_profile"]) ?? default, "agent_settings.llm_profile");
         try
         {
-            var settings = new AgentSettings
+            return new AgentSettings
             {
-                AgentKind = kind,
-                Agent = JsonRead.String(Element(a["agent"]) ?? default, "agent_settings.agent") ?? "CodeActAgent",
+                AgentKind = a.AgentKind,
+                Agent = a.Agent ?? "CodeActAgent",
                 LlmProfile = string.IsNullOrEmpty(profile) ? null
                     : ProfileName.TryCreate(profile, out var name) ? new ProfileReference(name)
                     : throw new LlmFormatException($"field 'agent_settings.llm_profile' is not a valid profile name ('{profile}')"),
-                Tools = ReadTools(a["tools"]),
+                Tools = tools,
                 SystemMessageSuffix = suffix,
-                EnableSubAgents = JsonRead.Bool(Element(a["enable_sub_agents"]) ?? default, "agent_settings.enable_sub_agents") ?? false,
-                EnableSwitchLlmTool = JsonRead.Bool(Element(a["enable_switch_llm_tool"]) ?? default, "agent_settings.enable_switch_llm_tool") ?? true,
-                ToolConcurrencyLimit = JsonRead.Int(Element(a["tool_concurrency_limit"]) ?? default, "agent_settings.tool_concurrency_limit") ?? 1,
+                EnableSubAgents = a.EnableSubAgents ?? false,
+                EnableSwitchLlmTool = a.EnableSwitchLlmTool ?? true,
+                ToolConcurrencyLimit = a.ToolConcurrencyLimit ?? 1,
                 AdditionalProperties = extra,
             };
-            return (settings, legacyLlm);
         }
         catch (ArgumentOutOfRangeException ex)
         {
@@ -168,56 +199,48 @@ internal static class SettingsCodec
         }
     }
 
-    private static ConversationSettings ReadConversationSettings(JsonObject c)
+    private static ConversationSettings ToConversationSettings(ConversationSettingsDocument c)
     {
-        SchemaVersion.Read(Element(c["schema_version"]), ConversationSettings.CurrentSchemaVersion, "conversation settings");
-        var max = JsonRead.Int(Element(c["max_iterations"]) ?? default, "conversation_settings.max_iterations") ?? 500;
-        if (max < 1)
-        {
-            throw new LlmFormatException("field 'conversation_settings.max_iterations' must be at least 1");
-        }
-
-        return new ConversationSettings
-        {
-            MaxIterations = max,
-            ConfirmationMode = JsonRead.Bool(Element(c["confirmation_mode"]) ?? default, "conversation_settings.confirmation_mode") ?? false,
-            SecurityAnalyzer = c.ContainsKey("security_analyzer")
-                ? JsonRead.String(Element(c["security_analyzer"]) ?? default, "conversation_settings.security_analyzer")
-                : "llm",
-            AdditionalProperties = Map(c, ConversationKnown),
-        };
+        SchemaVersion.Read(c.SchemaVersion, ConversationSettings.CurrentSchemaVersion, "conversation settings");
+        var max = c.MaxIterations ?? 500;
+        return max < 1
+            ? throw new LlmFormatException("field 'conversation_settings.max_iterations' must be at least 1")
+            : new ConversationSettings
+            {
+                MaxIterations = max,
+                ConfirmationMode = c.ConfirmationMode ?? false,
+                SecurityAnalyzer = c.SecurityAnalyzer,
+                AdditionalProperties = UnknownFields.Take(c.Unknown),
+            };
     }
 
-    private static ImmutableArray<ToolSpec>? ReadTools(JsonNode? node)
+    /// <summary>
+    /// The agent fields this version does not model, <c>agent_context</c> first with <c>system_message_suffix</c> set to
+    /// <see cref="AgentSettings.SystemMessageSuffix"/> (its other entries kept in their order).
+    /// </summary>
+    private static Dictionary<string, JsonElement>? AgentExtras(AgentSettings a)
     {
-        if (node is null)
+        var extra = a.AdditionalProperties;
+        Dictionary<string, JsonElement>? context = extra.TryGetValue("agent_context", out var c) && c.ValueKind == JsonValueKind.Object
+            ? c.Deserialize(OpenHandsJsonContext.Default.DictionaryStringJsonElement)
+            : a.SystemMessageSuffix is null ? null : [];
+        var others = extra.Remove("agent_context");
+        if (context is null)
         {
-            return null;
+            return UnknownFields.ForWrite(others);
         }
 
-        if (node is not JsonArray array)
+        context["system_message_suffix"] = JsonSerializer.SerializeToElement(a.SystemMessageSuffix, OpenHandsJsonContext.Default.String);
+        var result = new Dictionary<string, JsonElement>(others.Count + 1, StringComparer.Ordinal)
         {
-            throw new LlmFormatException("field 'agent_settings.tools' must be an array");
+            ["agent_context"] = JsonSerializer.SerializeToElement(context, OpenHandsJsonContext.Default.DictionaryStringJsonElement),
+        };
+        foreach (var (key, value) in UnknownFields.Ordered(others))
+        {
+            result[key] = value;
         }
 
-        var tools = ImmutableArray.CreateBuilder<ToolSpec>(array.Count);
-        foreach (var item in array)
-        {
-            if (item is not JsonObject tool || tool["name"] is not JsonValue n || !n.TryGetValue<string>(out var name) || string.IsNullOrWhiteSpace(name))
-            {
-                throw new LlmFormatException("each entry of 'agent_settings.tools' must be an object with a 'name' string");
-            }
-
-            var parameters = tool["params"] switch
-            {
-                null => ImmutableDictionary<string, JsonElement>.Empty,
-                JsonObject p => Map(p, []),
-                _ => throw new LlmFormatException($"field 'params' of tool '{name}' must be an object"),
-            };
-            tools.Add(new ToolSpec(name, parameters));
-        }
-
-        return tools.ToImmutable();
+        return result;
     }
 
     private static JsonObject MigrateMcpConfig(JsonObject mcp)
@@ -240,95 +263,6 @@ internal static class SettingsCodec
         return result;
     }
 
-    private static void WriteAgentSettings(Utf8JsonWriter w, AgentSettings a)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("schema_version", AgentSettings.CurrentSchemaVersion);
-        w.WriteString("agent_kind", a.AgentKind == AgentKind.Acp ? "acp" : "openhands");
-        w.WriteString("agent", a.Agent);
-        WriteNullable(w, "llm_profile", a.LlmProfile?.Name.Value);
-        if (a.Tools is { } tools)
-        {
-            w.WriteStartArray("tools");
-            foreach (var tool in tools)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", tool.Name);
-                WriteMap(w, "params", tool.Params);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-        else
-        {
-            w.WriteNull("tools");
-        }
-
-        w.WriteBoolean("enable_sub_agents", a.EnableSubAgents);
-        w.WriteBoolean("enable_switch_llm_tool", a.EnableSwitchLlmTool);
-        w.WriteNumber("tool_concurrency_limit", a.ToolConcurrencyLimit);
-
-        var extra = a.AdditionalProperties;
-        var context = extra.TryGetValue("agent_context", out var c) && c.ValueKind == JsonValueKind.Object
-            ? (JsonObject)JsonNode.Parse(c.GetRawText())!
-            : a.SystemMessageSuffix is null ? null : new JsonObject();
-        if (context is not null)
-        {
-            context["system_message_suffix"] = a.SystemMessageSuffix;
-            w.WritePropertyName("agent_context");
-            context.WriteTo(w);
-        }
-
-        JsonRead.WriteProperties(w, extra.Remove("agent_context"));
-        w.WriteEndObject();
-    }
-
-    private static void WriteConversationSettings(Utf8JsonWriter w, ConversationSettings c)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("schema_version", ConversationSettings.CurrentSchemaVersion);
-        w.WriteNumber("max_iterations", c.MaxIterations);
-        w.WriteBoolean("confirmation_mode", c.ConfirmationMode);
-        WriteNullable(w, "security_analyzer", c.SecurityAnalyzer);
-        JsonRead.WriteProperties(w, c.AdditionalProperties);
-        w.WriteEndObject();
-    }
-
-    private static ImmutableDictionary<string, JsonElement> Map(JsonObject source, string[] known)
-    {
-        var builder = ImmutableDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var (key, value) in source)
-        {
-            if (Array.IndexOf(known, key) < 0)
-            {
-                builder[key] = Element(value) ?? JsonDocument.Parse("null").RootElement.Clone();
-            }
-        }
-
-        return builder.ToImmutable();
-    }
-
     private static JsonElement? Element(JsonNode? node) =>
-        node is null ? null : JsonSerializer.SerializeToElement(node, SettingsJsonContext.Default.JsonNode);
-
-    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null)
-        {
-            w.WriteNull(name);
-        }
-        else
-        {
-            w.WriteString(name, value);
-        }
-    }
-
-    private static void WriteMap(Utf8JsonWriter w, string name, ImmutableDictionary<string, JsonElement> map)
-    {
-        w.WriteStartObject(name);
-        JsonRead.WriteProperties(w, map);
-        w.WriteEndObject();
-    }
-
+        node is null ? null : JsonSerializer.SerializeToElement(node, OpenHandsJsonContext.Default.JsonNode);
 }

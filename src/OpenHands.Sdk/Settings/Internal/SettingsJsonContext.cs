@@ -1,8 +1,9 @@
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Settings.Internal;
 
-/// <summary>Source-generated JSON metadata for the node types the settings codec converts.</summary>
-[JsonSerializable(typeof(JsonNode))]
-internal sealed partial class SettingsJsonContext : JsonSerializerContext;
+/// <summary>Kept for callers not yet moved: forwards to the one context, <see cref="OpenHandsJsonContext"/>.</summary>
+internal static class SettingsJsonContext
+{
+    public static OpenHandsJsonContext Default => OpenHandsJsonContext.Default;
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using OpenHands.Sdk.Security;
 
 namespace OpenHands.Sdk.Llms.Clients.Internal;
 

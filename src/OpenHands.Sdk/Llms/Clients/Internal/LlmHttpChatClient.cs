@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using OpenHands.Sdk.Security;
 using Polly;
 using Polly.Timeout;
 

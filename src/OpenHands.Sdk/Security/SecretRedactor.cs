@@ -1,15 +1,17 @@
 using System.Text;
-using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Llms;
 
-namespace OpenHands.Sdk.Llms.Clients.Internal;
+namespace OpenHands.Sdk.Security;
 
 /// <summary>
-/// Removes the secrets of one <see cref="Llm"/> from text that came from outside (provider error bodies, transport
-/// messages) before that text goes into an exception message or a log line.
+/// The one redactor: removes the secrets of one <see cref="Llm"/> (<see cref="SecretFields"/>: the secret fields and
+/// credential headers) from text that came from outside (provider error bodies, transport messages, tool output) before
+/// that text goes into an exception message, an event or a log line.
 /// </summary>
+/// <remarks>Instances are immutable and thread-safe.</remarks>
 internal sealed class SecretRedactor
 {
-    public const string Mask = "**********";
+    public const string Mask = SecretString.Redacted;
 
     // Providers echo keys back partly masked ("sk-proj-abc***xyz"); a secret's opening characters followed by
     // the characters keys are made of (masks included) are removed too, so no recognizable part of a key survives.
@@ -17,34 +19,37 @@ internal sealed class SecretRedactor
 
     private readonly string[] _secrets;
 
+    /// <summary>A redactor for the secrets of <paramref name="llm"/>: its secret fields and credential headers.</summary>
     public SecretRedactor(Llm llm)
+        : this(SecretFields.ValuesOf(llm ?? throw new ArgumentNullException(nameof(llm))).Select(s => s.Value))
+    {
+    }
+
+    /// <summary>A redactor for any secrets (for example those of a request and a session key); <see langword="null"/>s are skipped.</summary>
+    public SecretRedactor(IEnumerable<SecretString?> secrets)
+        : this(secrets.OfType<SecretString>().Select(s => s.Reveal()))
+    {
+    }
+
+    private SecretRedactor(IEnumerable<string> values)
     {
         var secrets = new List<string>();
-        Add(llm.ApiKey);
-        Add(llm.AwsAccessKeyId);
-        Add(llm.AwsSecretAccessKey);
-        Add(llm.AwsSessionToken);
-        foreach (var (name, value) in llm.ExtraHeaders ?? [])
+        foreach (var value in values)
         {
-            if (IsSensitiveHeader(name))
+            // A credential header carries its scheme ("Bearer sk-..."): the token alone is the secret.
+            var text = value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..] : value;
+            if (!string.IsNullOrWhiteSpace(text) && text.Trim().Length >= 4)
             {
-                AddText(value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..] : value);
+                secrets.Add(text.Trim());
             }
         }
 
         // Longest first, so a secret that contains another is removed whole.
         _secrets = [.. secrets.Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)];
-
-        void Add(SecretString? secret) => AddText(secret?.Reveal());
-
-        void AddText(string? value)
-        {
-            if (!string.IsNullOrWhiteSpace(value) && value.Trim().Length >= 4)
-            {
-                secrets.Add(value.Trim());
-            }
-        }
     }
+
+    /// <summary>Returns <paramref name="text"/> with the secrets of <paramref name="llm"/> removed (see <see cref="Redact(string?)"/>).</summary>
+    public static string Redact(string? text, Llm llm) => new SecretRedactor(llm).Redact(text);
 
     /// <summary>Returns <paramref name="text"/> with every secret, and every run that starts like one, replaced by <see cref="Mask"/>.</summary>
     public string Redact(string? text)
@@ -65,12 +70,6 @@ internal sealed class SecretRedactor
 
         return text;
     }
-
-    /// <summary>Headers whose values are credentials.</summary>
-    public static bool IsSensitiveHeader(string name) =>
-        name.Contains("auth", StringComparison.OrdinalIgnoreCase) || name.Contains("key", StringComparison.OrdinalIgnoreCase)
-        || name.Contains("token", StringComparison.OrdinalIgnoreCase) || name.Contains("secret", StringComparison.OrdinalIgnoreCase)
-        || name.Contains("cookie", StringComparison.OrdinalIgnoreCase) || name.Contains("password", StringComparison.OrdinalIgnoreCase);
 
     private static string RedactRunsStartingWith(string text, string start)
     {
