@@ -5,6 +5,7 @@ using OpenHands.Sdk.Conversations.Events;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Llms.Clients.Internal;
 using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Security;
 
 namespace OpenHands.Sdk.Conversations.Internal;
 
