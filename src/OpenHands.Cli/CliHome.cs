@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.DependencyInjection;
+using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Security.Internal;
@@ -64,14 +65,8 @@ internal sealed class CliHome : IAsyncDisposable
 
     public static CliHome Open(string? home, CliIo io)
     {
-        var directory = home ?? io.Env(PersistenceDirVariable)
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".openhands");
-        if (directory.StartsWith('~'))
-        {
-            directory = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + directory[1..];
-        }
-
-        return new CliHome(Path.GetFullPath(directory, io.CurrentDirectory), SecretKeySource.Resolve(null, io.Env), io);
+        var directory = OpenHandsPaths.PersistenceDirectory(home, io.Env, io.CurrentDirectory);
+        return new CliHome(directory, SecretKeySource.Resolve(null, io.Env), io);
     }
 
     /// <summary>

@@ -8,11 +8,28 @@ internal static class OpenHandsPaths
     public const string SecretKeyVariable = "OH_SECRET_KEY";
 
     /// <summary>The persistence folder: explicit, else <c>OH_PERSISTENCE_DIR</c>, else <c>~/.openhands</c>.</summary>
-    public static string PersistenceDirectory(string? configured, Func<string, string?>? environment = null)
+    /// <param name="configured">An explicit folder; blank counts as absent.</param>
+    /// <param name="environment">Reads an environment variable; the process environment by default.</param>
+    /// <param name="baseDirectory">The folder a relative path is relative to; the current directory by default.</param>
+    /// <exception cref="InvalidOperationException">No folder is given and the home folder is unknown.</exception>
+    public static string PersistenceDirectory(string? configured, Func<string, string?>? environment = null, string? baseDirectory = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        return Full(NonBlank(configured) ?? NonBlank(environment(PersistenceDirVariable))
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".openhands"));
+        return Full(NonBlank(configured) ?? NonBlank(environment(PersistenceDirVariable)) ?? Path.Combine(Home(), ".openhands"), baseDirectory);
+    }
+
+    /// <summary>
+    /// The user's home folder, whether or not it exists yet. Never empty: an unknown home would silently turn
+    /// <c>~/.openhands</c> into a folder relative to wherever the process happens to run.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The home folder is unknown (<c>HOME</c> is not set).</exception>
+    public static string Home()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
+        return string.IsNullOrEmpty(home)
+            ? throw new InvalidOperationException(
+                $"The home folder is unknown, so ~/.openhands cannot be found. Set HOME, or {PersistenceDirVariable} to the folder to keep profiles and settings in.")
+            : home;
     }
 
     /// <summary>
@@ -28,6 +45,9 @@ internal static class OpenHandsPaths
 
     private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private static string Full(string path) =>
-        Path.GetFullPath(path.StartsWith('~') ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path[1..] : path);
+    private static string Full(string path, string? baseDirectory = null)
+    {
+        var expanded = path == "~" || path.StartsWith("~/", StringComparison.Ordinal) ? Home() + path[1..] : path;
+        return baseDirectory is null ? Path.GetFullPath(expanded) : Path.GetFullPath(expanded, baseDirectory);
+    }
 }

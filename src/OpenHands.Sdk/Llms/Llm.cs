@@ -255,7 +255,10 @@ public sealed record Llm
     public ImmutableDictionary<string, JsonElement> AdditionalProperties { get => _d.AdditionalProperties; init => _d.AdditionalProperties = value; }
 
     /// <summary>Gets the profile this instance was resolved from, or <see langword="null"/> for one built in code.</summary>
-    /// <value>Not persisted and not part of equality. <see cref="ProfileMaterializer"/> saves back to this profile.</value>
+    /// <value>
+    /// Provenance only: not persisted and not part of equality. <see cref="ProfileMaterializer"/> reuses this profile when it
+    /// still holds equal content, and never writes to it; a reference is passed explicitly, never re-derived from it.
+    /// </value>
     public ProfileName? SourceProfile { get; init; }
 
     /// <summary>Gets whether this LLM uses a subscription login (<c>is_subscription</c>).</summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using OpenHands.Sdk.Conversations.Internal;
 using OpenHands.Sdk.Serialization.Documents;
 
 namespace OpenHands.Sdk.Serialization;
@@ -30,6 +31,7 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(double))]
+[JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(Dictionary<string, object>))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
@@ -54,5 +56,7 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(ConversationErrorEventDocument))]
 [JsonSerializable(typeof(ConversationStateUpdateEventDocument))]
 [JsonSerializable(typeof(PauseEventDocument))]
+[JsonSerializable(typeof(ToolDefinition))]
+[JsonSerializable(typeof(LlmProfileUpdate))]
 
 internal sealed partial class OpenHandsJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Conversations.Events;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Conversations.Internal;
 
@@ -33,8 +34,8 @@ internal sealed class ActionRunner
         var tools = _tools.ByName;
         var callId = string.IsNullOrEmpty(call.CallId) ? "call_" + Guid.NewGuid().ToString("N")[..12] : call.CallId;
         var rawArguments = call.RawRepresentation as string ?? JsonSerializer.Serialize(
-            call.Arguments?.ToDictionary(kv => kv.Key, kv => kv.Value is JsonElement je ? je : JsonSerializer.SerializeToElement(kv.Value?.ToString(), ConversationJsonContext.Default.String))
-            ?? [], ConversationJsonContext.Default.DictionaryStringJsonElement);
+            call.Arguments?.ToDictionary(kv => kv.Key, kv => kv.Value is JsonElement je ? je : JsonSerializer.SerializeToElement(kv.Value?.ToString(), OpenHandsJsonContext.Default.String))
+            ?? [], OpenHandsJsonContext.Default.DictionaryStringJsonElement);
         var record = new ToolCallRecord(callId, call.Name, rawArguments);
 
         JsonObject? arguments = null;
@@ -79,11 +80,11 @@ internal sealed class ActionRunner
         var argumentElement = default(JsonElement);
         if (problem is null && tool is not null && arguments is not null)
         {
-            argumentElement = JsonSerializer.SerializeToElement(arguments, ConversationJsonContext.Default.JsonNode);
+            argumentElement = JsonSerializer.SerializeToElement(arguments, OpenHandsJsonContext.Default.JsonNode);
             var payload = (JsonObject)arguments.DeepClone();
             payload["kind"] = tool.ObservationKind.EndsWith("Observation", StringComparison.Ordinal)
                 ? tool.ObservationKind[..^"Observation".Length] + "Action" : tool.Name + "_action";
-            action = JsonSerializer.SerializeToElement(payload, ConversationJsonContext.Default.JsonNode);
+            action = JsonSerializer.SerializeToElement(payload, OpenHandsJsonContext.Default.JsonNode);
         }
 
         var actionEvent = (ActionEvent)_events.Emit(new ActionEvent

@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Agents.Tools;
 using OpenHands.Sdk.Conversations.Events;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Conversations.Internal;
 
@@ -50,7 +51,7 @@ internal sealed class AgentTools
             Source = EventSource.Agent,
             SystemPrompt = _agent.SystemPrompt ?? SystemPrompt.Build(workingDirectory, _agent.SystemMessageSuffix),
             Tools = [.. tools.Values.Select(t => JsonSerializer.SerializeToElement(
-                new ToolDefinition(t.Name, t.Description, t.ParametersSchema, t.GetType().Name), ConversationJsonContext.Default.ToolDefinition))],
+                new ToolDefinition(t.Name, t.Description, t.ParametersSchema, t.GetType().Name), OpenHandsJsonContext.Default.ToolDefinition))],
         };
     }
 
@@ -86,7 +87,7 @@ internal sealed class AgentTools
 
             var arguments = JsonNode.Parse(payload.GetRawText())!.AsObject();
             arguments.Remove("kind");
-            pending.Add(new PreparedAction(action, tool, JsonSerializer.SerializeToElement(arguments, ConversationJsonContext.Default.JsonNode)));
+            pending.Add(new PreparedAction(action, tool, JsonSerializer.SerializeToElement(arguments, OpenHandsJsonContext.Default.JsonNode)));
         }
 
         return pending;

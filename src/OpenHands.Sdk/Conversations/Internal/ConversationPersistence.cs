@@ -5,6 +5,7 @@ using OpenHands.Sdk.Conversations.Persistence;
 using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Llms.Internal;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Conversations.Internal;
 
@@ -119,11 +120,11 @@ internal sealed class ConversationPersistence
     {
         string[] defaults = agent.EnableSwitchLlmTool ? ["FinishTool", "ThinkTool", "SwitchLLMTool"] : ["FinishTool", "ThinkTool"];
         var builder = ImmutableDictionary.CreateBuilder<string, JsonElement>(StringComparer.Ordinal);
-        builder["include_default_tools"] = JsonSerializer.SerializeToElement(defaults, ConversationJsonContext.Default.StringArray);
+        builder["include_default_tools"] = JsonSerializer.SerializeToElement(defaults, OpenHandsJsonContext.Default.StringArray);
         if (agent.SystemMessageSuffix is { } suffix)
         {
             builder["agent_context"] = JsonSerializer.SerializeToElement(
-                new Dictionary<string, string> { ["system_message_suffix"] = suffix }, ConversationJsonContext.Default.DictionaryStringString);
+                new Dictionary<string, string> { ["system_message_suffix"] = suffix }, OpenHandsJsonContext.Default.DictionaryStringString);
         }
 
         return builder.ToImmutable();

@@ -6,6 +6,7 @@ using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Llms.Clients.Internal;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Conversations.Internal;
 
@@ -110,6 +111,6 @@ internal sealed class LlmBinding : ILlmSwitcher, IDisposable
         Key = ConversationStateUpdateEvent.LlmProfileKey,
         Value = JsonSerializer.SerializeToElement(
             new LlmProfileUpdate(profile?.Name.Value, model, fallbackReason is null ? null : true, fallbackReason),
-            ConversationJsonContext.Default.LlmProfileUpdate),
+            OpenHandsJsonContext.Default.LlmProfileUpdate),
     };
 }
