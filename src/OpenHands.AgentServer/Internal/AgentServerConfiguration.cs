@@ -1,13 +1,22 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Security.Internal;
 
 namespace OpenHands.AgentServer.Internal;
 
-/// <summary>Fills <see cref="AgentServerOptions"/> from the <c>AgentServer</c> section and the reference's environment variables.</summary>
+/// <summary>
+/// Fills <see cref="AgentServerOptions"/>: the <c>AgentServer</c> section through the configuration binder, then the
+/// Python agent-server's environment variables (read from the host's configuration, which holds the process
+/// environment), which win. What the binder rejects is kept for <see cref="AgentServerOptionsValidator"/>, so that one
+/// message at start lists every problem.
+/// </summary>
 internal sealed class AgentServerConfiguration(IServiceProvider services) : IConfigureOptions<AgentServerOptions>
 {
+    public const string SectionName = "AgentServer";
+    public const string SessionKeysPrefix = "OH_SESSION_API_KEYS_";
+
     public void Configure(AgentServerOptions options)
     {
         if (services.GetService(typeof(IConfiguration)) is not IConfiguration configuration)
@@ -15,40 +24,41 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
             return;
         }
 
-        var section = configuration.GetSection("AgentServer");
-        options.SecretKey = section["SecretKey"] ?? options.SecretKey;
-        options.PersistenceDirectory = section["PersistenceDirectory"] ?? options.PersistenceDirectory;
-        options.ConversationsPath = section["ConversationsPath"] ?? options.ConversationsPath;
-        if (long.TryParse(section["MaxRequestBodyBytes"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) && max > 0)
+        try
         {
-            options.MaxRequestBodyBytes = max;
+            configuration.GetSection(SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            options.ConfigurationErrors.Add(
+                $"The '{SectionName}' configuration section cannot be bound: {e.Message} Fix the setting (see docs/rest-api.md, Configuration), or remove it.");
         }
 
-        if (int.TryParse(section["MaxProfiles"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var profiles) && profiles > 0)
-        {
-            options.MaxProfiles = profiles;
-        }
-
-        // The Python agent-server's environment variables win over appsettings. Session keys from the environment come
-        // first, SESSION_API_KEY before OH_SESSION_API_KEYS_0: the first one is the fallback secret key, as there.
-        options.PersistenceDirectory = NonEmpty(configuration["OH_PERSISTENCE_DIR"]) ?? options.PersistenceDirectory;
+        options.PersistenceDirectory = NonEmpty(configuration[OpenHandsPaths.PersistenceDirVariable]) ?? options.PersistenceDirectory;
+        options.ConversationsPath = NonEmpty(configuration[OpenHandsPaths.ConversationsPathVariable]) ?? options.ConversationsPath;
         options.SecretKey = NonEmpty(configuration[SecretKeySource.SecretKeyVariable]) ?? options.SecretKey;
-        options.ConversationsPath = NonEmpty(configuration["OH_CONVERSATIONS_PATH"]) ?? options.ConversationsPath;
-        AddKey(options, configuration[SecretKeySource.SessionKeyVariable]);
-        for (var i = 0; ; i++)
-        {
-            var value = configuration["OH_SESSION_API_KEYS_" + i.ToString(CultureInfo.InvariantCulture)];
-            if (value is null)
-            {
-                break;
-            }
 
-            AddKey(options, value);
+        // Session keys from the environment come first, SESSION_API_KEY before OH_SESSION_API_KEYS_0: the first key is
+        // the fallback secret key, as in the Python agent-server. The section's keys follow.
+        var keys = new List<string>();
+        AddKey(keys, configuration[SecretKeySource.SessionKeyVariable]);
+        for (var i = 0; configuration[SessionKeysPrefix + i.ToString(CultureInfo.InvariantCulture)] is { } value; i++)
+        {
+            AddKey(keys, value);
         }
 
-        foreach (var key in section.GetSection("SessionApiKeys").GetChildren())
+        foreach (var key in options.SessionApiKeys)
         {
-            AddKey(options, key.Value);
+            if (!keys.Contains(key))
+            {
+                keys.Add(key);   // blank ones too: the validator names them
+            }
+        }
+
+        options.SessionApiKeys.Clear();
+        foreach (var key in keys)
+        {
+            options.SessionApiKeys.Add(key);
         }
     }
 
@@ -59,11 +69,11 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
     public static string? EffectiveSecretKey(AgentServerOptions options) =>
         SecretKeySource.Resolve(options.SecretKey, static _ => null, options.SessionApiKeys);
 
-    private static void AddKey(AgentServerOptions options, string? key)
+    private static void AddKey(List<string> keys, string? key)
     {
-        if (!string.IsNullOrEmpty(key) && !options.SessionApiKeys.Contains(key))
+        if (!string.IsNullOrEmpty(key) && !keys.Contains(key))
         {
-            options.SessionApiKeys.Add(key);
+            keys.Add(key);
         }
     }
 
