@@ -17,6 +17,10 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
     public const string SectionName = "AgentServer";
     public const string SessionKeysPrefix = "OH_SESSION_API_KEYS_";
 
+    /// <summary>The bindable settings: the public properties of <see cref="AgentServerOptions"/>.</summary>
+    private static readonly System.Reflection.PropertyInfo[] Settings =
+        [.. typeof(AgentServerOptions).GetProperties().Where(p => p.CanWrite || p.Name == nameof(AgentServerOptions.SessionApiKeys))];
+
     public void Configure(AgentServerOptions options)
     {
         if (services.GetService(typeof(IConfiguration)) is not IConfiguration configuration)
@@ -24,16 +28,7 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
             return;
         }
 
-        try
-        {
-            configuration.GetSection(SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
-        }
-        catch (InvalidOperationException e)
-        {
-            options.ConfigurationErrors.Add(
-                $"The '{SectionName}' configuration section cannot be bound: {e.Message} Fix the setting (see docs/rest-api.md, Configuration), or remove it.");
-        }
-
+        BindSection(configuration.GetSection(SectionName), options);
         options.PersistenceDirectory = NonEmpty(configuration[OpenHandsPaths.PersistenceDirVariable]) ?? options.PersistenceDirectory;
         options.ConversationsPath = NonEmpty(configuration[OpenHandsPaths.ConversationsPathVariable]) ?? options.ConversationsPath;
         options.SecretKey = NonEmpty(configuration[SecretKeySource.SecretKeyVariable]) ?? options.SecretKey;
@@ -59,6 +54,44 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
         foreach (var key in keys)
         {
             options.SessionApiKeys.Add(key);
+        }
+    }
+
+    /// <summary>
+    /// Binds each setting of the section with the configuration binder, one at a time, so that one bad value does not
+    /// hide the next: an unknown key or a value the binder cannot convert is kept in
+    /// <see cref="AgentServerOptions.ConfigurationErrors"/> and the setting keeps its default.
+    /// </summary>
+    private static void BindSection(IConfigurationSection section, AgentServerOptions options)
+    {
+        foreach (var setting in section.GetChildren())
+        {
+            var property = Settings.FirstOrDefault(p => string.Equals(p.Name, setting.Key, StringComparison.OrdinalIgnoreCase));
+            if (property is null)
+            {
+                options.ConfigurationErrors.Add(
+                    $"{setting.Path} is not a setting of the agent server. Fix: remove it, or use one of {string.Join(", ", Settings.Select(p => p.Name))}.");
+                continue;
+            }
+
+            try
+            {
+                if (property.Name == nameof(AgentServerOptions.SessionApiKeys))
+                {
+                    foreach (var key in setting.Get<List<string?>>() ?? [])
+                    {
+                        options.SessionApiKeys.Add(key ?? string.Empty);
+                    }
+                }
+                else if (setting.Value is not null || setting.GetChildren().Any())
+                {
+                    property.SetValue(options, setting.Get(property.PropertyType));
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                options.ConfigurationErrors.Add($"{setting.Path} cannot be bound: {e.Message} Fix: give a value of type {property.PropertyType.Name}, or remove the setting for the default.");
+            }
         }
     }
 
