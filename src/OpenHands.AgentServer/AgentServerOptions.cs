@@ -2,10 +2,13 @@ namespace OpenHands.AgentServer;
 
 /// <summary>Options of the agent server endpoints registered by <c>AddOpenHandsAgentServer</c>.</summary>
 /// <remarks>
-/// The host reads them from the <c>AgentServer</c> configuration section (appsettings) and then from the environment
-/// variables the Python agent-server uses: <c>OH_PERSISTENCE_DIR</c>, <c>OH_SECRET_KEY</c>, <c>SESSION_API_KEY</c>,
-/// <c>OH_SESSION_API_KEYS_0</c>, <c>OH_SESSION_API_KEYS_1</c>, … and <c>OH_CONVERSATIONS_PATH</c>. A configure action
-/// passed to <c>AddOpenHandsAgentServer</c> runs last.
+/// The host binds them from the <c>AgentServer</c> configuration section (appsettings, <c>AgentServer__MaxProfiles</c>
+/// style environment variables, the command line) and then applies the environment variables the Python agent-server
+/// uses, which win: <c>OH_PERSISTENCE_DIR</c>, <c>OH_CONVERSATIONS_PATH</c>, <c>OH_SECRET_KEY</c>, <c>SESSION_API_KEY</c>
+/// and <c>OH_SESSION_API_KEYS_0</c>, <c>OH_SESSION_API_KEYS_1</c>, …. A configure action passed to
+/// <c>AddOpenHandsAgentServer</c> runs last. The options are validated when the host starts: an unknown setting in the
+/// section, a value of the wrong type or out of range stops the start with one message that names every bad setting
+/// and how to fix it.
 /// </remarks>
 public sealed class AgentServerOptions
 {
@@ -21,13 +24,19 @@ public sealed class AgentServerOptions
     /// </value>
     public string? SecretKey { get; set; }
 
-    /// <summary>Gets or sets the folder for <c>settings.json</c> and <c>profiles/</c>.</summary>
-    /// <value>The default is <see langword="null"/>: <c>OH_PERSISTENCE_DIR</c>, else <c>~/.openhands</c>.</value>
+    /// <summary>
+    /// Gets or sets the persistence folder: <c>settings.json</c>, <c>profiles/</c>, and by default <c>conversations/</c>
+    /// and <c>workspaces/</c> (the folder of each conversation started without a workspace).
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: <c>OH_PERSISTENCE_DIR</c>, else <c>~/.openhands</c>. A relative path is relative to the current folder.</value>
     public string? PersistenceDirectory { get; set; }
 
     /// <summary>Gets or sets the folder holding one sub-folder per conversation.</summary>
-    /// <value>The default is <c>workspace/conversations</c> relative to the working directory.</value>
-    public string ConversationsPath { get; set; } = Path.Combine("workspace", "conversations");
+    /// <value>
+    /// The default is <see langword="null"/>: <c>OH_CONVERSATIONS_PATH</c>, else <c>conversations</c> in the persistence
+    /// folder (never a folder relative to wherever the server happens to run).
+    /// </value>
+    public string? ConversationsPath { get; set; }
 
     /// <summary>Gets or sets the largest accepted request body, in bytes.</summary>
     /// <value>The default is 1 MiB.</value>
@@ -48,4 +57,7 @@ public sealed class AgentServerOptions
     /// <summary>Gets or sets how many websockets may follow one conversation at a time.</summary>
     /// <value>The default is 50, as in the Python agent-server; one more is closed with code 1013 (try again later).</value>
     public int MaxSocketSubscribers { get; set; } = 50;
+
+    /// <summary>Gets what went wrong while binding the configuration section (reported by the validator, with every other problem).</summary>
+    internal List<string> ConfigurationErrors { get; } = [];
 }

@@ -17,18 +17,37 @@ public static class AgentServerServiceCollectionExtensions
     /// shares with the rest of the app. Map the endpoints with <c>MapOpenHandsAgentServer</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Runs after configuration and environment variables were applied.</param>
+    /// <param name="configure">Runs after the <c>AgentServer</c> configuration section and the environment variables were applied.</param>
     /// <returns>The OpenHands builder, for further SDK registrations.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// <para>
+    /// <see cref="AgentServerOptions"/> are validated when the host starts: a bad setting stops the start with one
+    /// message naming every problem. Hosted services then migrate a legacy <c>settings.json</c>, remove temp files left by
+    /// crashed writes, and restore every persisted conversation, all before the first request; when the host stops,
+    /// conversation runs are cancelled and awaited.
+    /// </para>
+    /// <para>
+    /// Files live under the persistence folder (<c>OH_PERSISTENCE_DIR</c>, else <c>~/.openhands</c>): <c>settings.json</c>,
+    /// <c>profiles/</c>, <c>conversations/</c> (or <c>OH_CONVERSATIONS_PATH</c>) and <c>workspaces/&lt;id&gt;</c>, the folder of
+    /// each conversation started without a workspace. On Unix every folder is created with mode 0700 and every file with 0600.
+    /// </para>
+    /// </remarks>
     public static IOpenHandsBuilder AddOpenHandsAgentServer(this IServiceCollection services, Action<AgentServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+
+        // Bound from the AgentServer section, then the Python agent-server's environment variables, then the configure
+        // action; validated (before the SDK's own options) when the host starts.
+        var options = services.AddOptions<AgentServerOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AgentServerOptions>, AgentServerConfiguration>());
-        var options = services.AddOptions<AgentServerOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentServerOptions>, AgentServerOptionsValidator>());
         if (configure is not null)
         {
             options.Configure(configure);
         }
+
+        services.TryAddSingleton(sp => ServerFolders.Resolve(sp.GetRequiredService<IOptions<AgentServerOptions>>().Value));
 
         // The server's cipher comes from its options alone (which hold the environment's values), so a host that sets
         // SecretKey = null really gets no cipher; registered before AddOpenHands, whose own default it replaces.
@@ -39,16 +58,19 @@ public static class AgentServerServiceCollectionExtensions
         var builder = services.AddOpenHands();
         services.AddOptions<OpenHandsOptions>().Configure<IOptions<AgentServerOptions>>((o, server) =>
         {
-            o.PersistenceDirectory ??= server.Value.PersistenceDirectory;
+            var folders = ServerFolders.Resolve(server.Value);
+            o.PersistenceDirectory ??= folders.Persistence;
             o.SecretKey ??= AgentServerConfiguration.EffectiveSecretKey(server.Value);
-            o.ConversationsDirectory ??= Path.GetFullPath(server.Value.ConversationsPath);
+            o.ConversationsDirectory ??= folders.Conversations;
         });
 
         // Before the first request: a legacy settings.json's LLM moves into a profile (with a backup), so that the very
-        // first GET /api/profiles lists it.
+        // first GET /api/profiles lists it; then crash leftovers go and the conversations are restored (and, at stop,
+        // their runs are cancelled and awaited).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LegacySettingsMigrationService>());
         services.TryAddSingleton<SessionKeyCheck>();
         services.TryAddSingleton<ConversationService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationLifetime>());
         services.AddOpenApi();
         return builder;
     }

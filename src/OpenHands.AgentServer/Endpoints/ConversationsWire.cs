@@ -110,7 +110,7 @@ internal static class ConversationsWire
             tags[k] = v;
         }
 
-        return new JsonObject
+        var info = new JsonObject
         {
             ["id"] = c.Id.ToString(),
             ["agent"] = new JsonObject
@@ -129,5 +129,21 @@ internal static class ConversationsWire
             ["updated_at"] = entry.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
             ["current_model_id"] = c.Agent.Llm.Model,
         };
+
+        // Runtime (damaged files, issue 11): only for a conversation with a damaged file, so the healthy shape is unchanged.
+        if (entry.Damage.Count > 0)
+        {
+            info["damaged_files"] = new JsonArray([.. entry.Damage.Select(d => (JsonNode?)new JsonObject
+            {
+                ["file"] = d.File,
+                ["kind"] = d.Kind == OpenHands.Sdk.Conversations.Persistence.ConversationFileDamageKind.Missing ? "missing" : "unreadable",
+                ["problem"] = d.Problem,
+                ["event_index"] = d.EventIndex,
+                ["event_id"] = d.EventId,
+            })]);
+            info["read_only"] = entry.IsReadOnly;
+        }
+
+        return info;
     }
 }

@@ -1,13 +1,26 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Security.Internal;
 
 namespace OpenHands.AgentServer.Internal;
 
-/// <summary>Fills <see cref="AgentServerOptions"/> from the <c>AgentServer</c> section and the reference's environment variables.</summary>
+/// <summary>
+/// Fills <see cref="AgentServerOptions"/>: the <c>AgentServer</c> section through the configuration binder, then the
+/// Python agent-server's environment variables (read from the host's configuration, which holds the process
+/// environment), which win. What the binder rejects is kept for <see cref="AgentServerOptionsValidator"/>, so that one
+/// message at start lists every problem.
+/// </summary>
 internal sealed class AgentServerConfiguration(IServiceProvider services) : IConfigureOptions<AgentServerOptions>
 {
+    public const string SectionName = "AgentServer";
+    public const string SessionKeysPrefix = "OH_SESSION_API_KEYS_";
+
+    /// <summary>The bindable settings: the public properties of <see cref="AgentServerOptions"/>.</summary>
+    private static readonly System.Reflection.PropertyInfo[] Settings =
+        [.. typeof(AgentServerOptions).GetProperties().Where(p => p.CanWrite || p.Name == nameof(AgentServerOptions.SessionApiKeys))];
+
     public void Configure(AgentServerOptions options)
     {
         if (services.GetService(typeof(IConfiguration)) is not IConfiguration configuration)
@@ -15,40 +28,70 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
             return;
         }
 
-        var section = configuration.GetSection("AgentServer");
-        options.SecretKey = section["SecretKey"] ?? options.SecretKey;
-        options.PersistenceDirectory = section["PersistenceDirectory"] ?? options.PersistenceDirectory;
-        options.ConversationsPath = section["ConversationsPath"] ?? options.ConversationsPath;
-        if (long.TryParse(section["MaxRequestBodyBytes"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var max) && max > 0)
-        {
-            options.MaxRequestBodyBytes = max;
-        }
-
-        if (int.TryParse(section["MaxProfiles"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var profiles) && profiles > 0)
-        {
-            options.MaxProfiles = profiles;
-        }
-
-        // The Python agent-server's environment variables win over appsettings. Session keys from the environment come
-        // first, SESSION_API_KEY before OH_SESSION_API_KEYS_0: the first one is the fallback secret key, as there.
-        options.PersistenceDirectory = NonEmpty(configuration["OH_PERSISTENCE_DIR"]) ?? options.PersistenceDirectory;
+        BindSection(configuration.GetSection(SectionName), options);
+        options.PersistenceDirectory = NonEmpty(configuration[OpenHandsPaths.PersistenceDirVariable]) ?? options.PersistenceDirectory;
+        options.ConversationsPath = NonEmpty(configuration[OpenHandsPaths.ConversationsPathVariable]) ?? options.ConversationsPath;
         options.SecretKey = NonEmpty(configuration[SecretKeySource.SecretKeyVariable]) ?? options.SecretKey;
-        options.ConversationsPath = NonEmpty(configuration["OH_CONVERSATIONS_PATH"]) ?? options.ConversationsPath;
-        AddKey(options, configuration[SecretKeySource.SessionKeyVariable]);
-        for (var i = 0; ; i++)
+
+        // Session keys from the environment come first, SESSION_API_KEY before OH_SESSION_API_KEYS_0: the first key is
+        // the fallback secret key, as in the Python agent-server. The section's keys follow.
+        var keys = new List<string>();
+        AddKey(keys, configuration[SecretKeySource.SessionKeyVariable]);
+        for (var i = 0; configuration[SessionKeysPrefix + i.ToString(CultureInfo.InvariantCulture)] is { } value; i++)
         {
-            var value = configuration["OH_SESSION_API_KEYS_" + i.ToString(CultureInfo.InvariantCulture)];
-            if (value is null)
+            AddKey(keys, value);
+        }
+
+        foreach (var key in options.SessionApiKeys)
+        {
+            if (!keys.Contains(key))
             {
-                break;
+                keys.Add(key);   // blank ones too: the validator names them
+            }
+        }
+
+        options.SessionApiKeys.Clear();
+        foreach (var key in keys)
+        {
+            options.SessionApiKeys.Add(key);
+        }
+    }
+
+    /// <summary>
+    /// Binds each setting of the section with the configuration binder, one at a time, so that one bad value does not
+    /// hide the next: an unknown key or a value the binder cannot convert is kept in
+    /// <see cref="AgentServerOptions.ConfigurationErrors"/> and the setting keeps its default.
+    /// </summary>
+    private static void BindSection(IConfigurationSection section, AgentServerOptions options)
+    {
+        foreach (var setting in section.GetChildren())
+        {
+            var property = Settings.FirstOrDefault(p => string.Equals(p.Name, setting.Key, StringComparison.OrdinalIgnoreCase));
+            if (property is null)
+            {
+                options.ConfigurationErrors.Add(
+                    $"{setting.Path} is not a setting of the agent server. Fix: remove it, or use one of {string.Join(", ", Settings.Select(p => p.Name))}.");
+                continue;
             }
 
-            AddKey(options, value);
-        }
-
-        foreach (var key in section.GetSection("SessionApiKeys").GetChildren())
-        {
-            AddKey(options, key.Value);
+            try
+            {
+                if (property.Name == nameof(AgentServerOptions.SessionApiKeys))
+                {
+                    foreach (var key in setting.Get<List<string?>>() ?? [])
+                    {
+                        options.SessionApiKeys.Add(key ?? string.Empty);
+                    }
+                }
+                else if (setting.Value is not null || setting.GetChildren().Any())
+                {
+                    property.SetValue(options, setting.Get(property.PropertyType));
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                options.ConfigurationErrors.Add($"{setting.Path} cannot be bound: {e.Message} Fix: give a value of type {property.PropertyType.Name}, or remove the setting for the default.");
+            }
         }
     }
 
@@ -59,11 +102,11 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
     public static string? EffectiveSecretKey(AgentServerOptions options) =>
         SecretKeySource.Resolve(options.SecretKey, static _ => null, options.SessionApiKeys);
 
-    private static void AddKey(AgentServerOptions options, string? key)
+    private static void AddKey(List<string> keys, string? key)
     {
-        if (!string.IsNullOrEmpty(key) && !options.SessionApiKeys.Contains(key))
+        if (!string.IsNullOrEmpty(key) && !keys.Contains(key))
         {
-            options.SessionApiKeys.Add(key);
+            keys.Add(key);
         }
     }
 

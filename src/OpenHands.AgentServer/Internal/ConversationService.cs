@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Conversations;
@@ -13,44 +10,62 @@ using OpenHands.Sdk.Profiles;
 namespace OpenHands.AgentServer.Internal;
 
 /// <summary>
-/// The live conversations of this server. On first use it restores every conversation found in the conversations folder
-/// (each re-resolves its profile, falling back to its secret-free snapshot), so a restart loses nothing.
+/// The live conversations of this server. <see cref="ConversationLifetime"/> restores every conversation found in the
+/// conversations folder when the host starts, before the first request (each re-resolves its profile, falling back to
+/// its secret-free snapshot), and stops their runs when it stops; a conversation with damaged files is restored too,
+/// read-only, with its damage named (<see cref="Entry.Damage"/>). The runs are owned here (see the Runs part).
 /// </summary>
+/// <remarks>Thread-safe. Used without a host, the first call restores the conversations instead.</remarks>
 internal sealed partial class ConversationService : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
-    private readonly SemaphoreSlim _loadGate = new(1, 1);
+    private readonly Lock _restoreLock = new();
     private readonly ConversationFactory _factory;
+    private readonly ServerFolders _folders;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private bool _loaded;
+    private Task? _restore;
+    private int _disposed;
 
-    public ConversationService(ConversationFactory factory, ILoggerFactory loggerFactory)
+    public ConversationService(ConversationFactory factory, ServerFolders folders, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _factory = factory;
+        _folders = folders;
+        _time = time;
         _logger = loggerFactory.CreateLogger<ConversationService>();
     }
 
-    /// <summary>The conversations folder: the factory's (the server sets it to <see cref="AgentServerOptions.ConversationsPath"/>).</summary>
+    /// <summary>The conversations folder: the factory's (the server sets it to <see cref="ServerFolders.Conversations"/>).</summary>
     public string Folder => _factory.PersistenceDirectory ?? throw new InvalidOperationException(
         "The agent server needs a persisted ConversationFactory. Fix: register it with AddOpenHandsAgentServer, which sets OpenHandsOptions.ConversationsDirectory.");
 
-    private static ConversationOptions Options(Guid? id, int? maxIterations, string? workingDirectory) => new()
+    /// <summary>Whether every persisted conversation has been restored (at start, by <see cref="ConversationLifetime"/>).</summary>
+    public bool IsRestored => _restore is { IsCompletedSuccessfully: true };
+
+    /// <summary>
+    /// Restores every persisted conversation, once: the host calls it at start; a request that comes first waits for
+    /// the same restore instead of starting another.
+    /// </summary>
+    public Task RestoreAllAsync(CancellationToken cancellationToken)
     {
-        ConversationId = id,
-        MaxIterations = maxIterations ?? 500,
-        WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-    };
+        lock (_restoreLock)
+        {
+            _restore ??= RestoreCoreAsync(_stopping.Token);
+        }
+
+        return _restore.WaitAsync(cancellationToken);
+    }
 
     public async Task<IReadOnlyCollection<Entry>> AllAsync(CancellationToken cancellationToken)
     {
-        await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
+        await RestoreAllAsync(cancellationToken).ConfigureAwait(false);
         return [.. _entries.Values];
     }
 
     public async Task<Entry?> TryGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
+        await RestoreAllAsync(cancellationToken).ConfigureAwait(false);
         return _entries.TryGetValue(id, out var entry) ? entry : null;
     }
 
@@ -68,22 +83,35 @@ internal sealed partial class ConversationService : IAsyncDisposable
     /// <summary>
     /// Starts a conversation by reference (<paramref name="profile"/>, or the active profile when it is null) without
     /// writing any profile; or, for a legacy inline LLM, materializes <paramref name="inlineLlm"/> once and runs by that
-    /// reference.
+    /// reference. Without <paramref name="workingDirectory"/> it runs in a folder of its own,
+    /// <c>&lt;persistence&gt;/workspaces/&lt;id&gt;</c> (mode 0700). An existing id answers the existing conversation,
+    /// damaged or not.
     /// </summary>
     public async Task<(Entry Entry, bool Created)> StartAsync(
         ProfileReference? profile, Llm? inlineLlm, ImmutableArray<ToolSpec> tools, Guid? id, int? maxIterations, string? workingDirectory, CancellationToken cancellationToken)
     {
-        await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
-        if (id is { } existing && _entries.TryGetValue(existing, out var found))
+        await RestoreAllAsync(cancellationToken).ConfigureAwait(false);
+        if (id is { } existing && (_entries.TryGetValue(existing, out var found) ? found : await TryRestoreLateAsync(existing, cancellationToken).ConfigureAwait(false)) is { } known)
         {
-            return (found, false);
+            return (known, false);
         }
 
-        var options = Options(id, maxIterations, workingDirectory);
+        var conversationId = id ?? Guid.NewGuid();
+        var options = new ConversationOptions
+        {
+            ConversationId = conversationId,
+            MaxIterations = maxIterations ?? 500,
+            WorkingDirectory = workingDirectory ?? _folders.WorkspaceFor(conversationId),
+        };
         var conversation = inlineLlm is not null
             ? await _factory.StartAsync(new Agent(inlineLlm, tools), options, cancellationToken).ConfigureAwait(false)
             : await _factory.StartWithProfileAsync(profile, llm => new Agent(llm, tools), options, cancellationToken).ConfigureAwait(false);
-        var entry = new Entry(conversation, TimeProvider.System.GetUtcNow());
+        if (workingDirectory is null)
+        {
+            AtomicFile.EnsureDirectory(options.WorkingDirectory);
+        }
+
+        var entry = new Entry(conversation, _time.GetUtcNow(), _time);
         entry.WriteMeta();
         _entries[conversation.Id] = entry;
         return (entry, true);
@@ -92,34 +120,10 @@ internal sealed partial class ConversationService : IAsyncDisposable
     /// <summary>Whether <paramref name="id"/> is a live conversation of this server (false once deleted).</summary>
     public bool Contains(Guid id) => _entries.ContainsKey(id);
 
-    /// <summary>Ends when the server begins to stop.</summary>
-    public CancellationToken Stopping => _stopping.Token;
-
-    /// <summary>Starts the agent loop in the background; false when it is already running.</summary>
-    public bool TryStartRun(Entry entry)
-    {
-        lock (entry)
-        {
-            if (entry.IsRunning)
-            {
-                return false;
-            }
-
-            entry.RunTask = Task.Run(async () =>
-            {
-                try
-                {
-                    await entry.Conversation.RunAsync(_stopping.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogRunFailed(_logger, entry.Conversation.Id, e.GetType().Name);
-                }
-            });
-            return true;
-        }
-    }
-
+    /// <summary>
+    /// Deletes a conversation, damaged or not: its run is stopped and awaited, then its folder is removed, so its id can
+    /// be used again. Its workspace folder is kept (it holds the agent's work).
+    /// </summary>
     public async Task<bool> DeleteAsync(Guid id)
     {
         if (!_entries.TryRemove(id, out var entry))
@@ -127,16 +131,11 @@ internal sealed partial class ConversationService : IAsyncDisposable
             return false;
         }
 
-        await entry.Conversation.PauseAsync().ConfigureAwait(false);
-        if (entry.RunTask is { } run)
-        {
-            await run.ConfigureAwait(false);
-        }
-
+        await StopRunAsync(entry).ConfigureAwait(false);
         await entry.Conversation.DisposeAsync().ConfigureAwait(false);
-        if (entry.Conversation.Directory is { } dir && System.IO.Directory.Exists(dir))
+        if (entry.Conversation.Directory is { } dir && Directory.Exists(dir))
         {
-            System.IO.Directory.Delete(dir, recursive: true);
+            Directory.Delete(dir, recursive: true);
         }
 
         return true;
@@ -144,198 +143,92 @@ internal sealed partial class ConversationService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await StopRunsAsync(CancellationToken.None).ConfigureAwait(false);
+        if (_restore is { } restore)
+        {
+            await restore.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
+
         foreach (var entry in _entries.Values)
         {
-            if (entry.RunTask is { } run)
-            {
-                await run.ConfigureAwait(false);
-            }
-
             await entry.Conversation.DisposeAsync().ConfigureAwait(false);
         }
 
         _entries.Clear();
         _stopping.Dispose();
-        _loadGate.Dispose();
     }
 
-    private async Task EnsureLoadedAsync(CancellationToken cancellationToken)
+    private async Task RestoreCoreAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _loaded))
+        await Task.Yield();   // never restore on the caller's stack (it may hold a request thread)
+        var started = _time.GetTimestamp();
+        var damaged = 0;
+        foreach (var id in await _factory.ListPersistedAsync(cancellationToken).ConfigureAwait(false))
         {
-            return;
+            if (await RestoreOneAsync(id, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                _entries.TryAdd(id, entry);
+                damaged += entry.Damage.Count > 0 ? 1 : 0;
+            }
         }
 
-        await _loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var elapsed = _time.GetElapsedTime(started);
+        LogRestored(_logger, _entries.Count, damaged, Folder, (long)elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Restores one conversation with its <c>meta.json</c>; null when it is gone or cannot be restored at all.</summary>
+    private async Task<Entry?> RestoreOneAsync(Guid id, CancellationToken cancellationToken)
+    {
+        Conversation conversation;
         try
         {
-            if (_loaded)
-            {
-                return;
-            }
-
-            if (System.IO.Directory.Exists(Folder))
-            {
-                foreach (var dir in System.IO.Directory.EnumerateDirectories(Folder))
-                {
-                    if (!Guid.TryParseExact(Path.GetFileName(dir), "N", out var id) || !File.Exists(Path.Combine(dir, "base_state.json")))
-                    {
-                        continue;
-                    }
-
-                    try
-                    {
-                        var conversation = await _factory.RestoreAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
-                        var entry = new Entry(conversation, File.GetCreationTimeUtc(Path.Combine(dir, "base_state.json")));
-                        if (entry.ReadMeta() is { } problem)
-                        {
-                            LogMetaUnreadable(_logger, id, problem);
-                        }
-
-                        _entries[id] = entry;
-                    }
-                    catch (InvalidConversationException e)
-                    {
-                        LogRestoreFailed(_logger, id, e.Message);
-                    }
-                }
-            }
-
-            Volatile.Write(ref _loaded, true);
+            conversation = await _factory.RestoreAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (Exception e) when (e is OpenHands.Sdk.OpenHandsException or IOException or UnauthorizedAccessException)
         {
-            _loadGate.Release();
+            LogRestoreFailed(_logger, id, e.GetType().Name, e.Message);
+            return null;
         }
+
+        var entry = Entry.Restored(conversation, _time);
+        foreach (var damage in entry.Damage)
+        {
+            LogDamaged(_logger, id, damage.File, damage.Problem);
+        }
+
+        return entry;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {Id} run ended with {Error}")]
-    private static partial void LogRunFailed(ILogger logger, Guid id, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {Id}: meta.json was not read ({Reason}); title and tags start empty")]
-    private static partial void LogMetaUnreadable(ILogger logger, Guid id, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {Id} could not be restored: {Reason}")]
-    private static partial void LogRestoreFailed(ILogger logger, Guid id, string reason);
-
-    /// <summary>A live conversation, its background run and its server-side record (<c>meta.json</c>: title, tags, times).</summary>
-    internal sealed class Entry(Conversation conversation, DateTimeOffset createdAt)
+    /// <summary>A conversation whose folder appeared after the restore (another process, a copy by hand): restored on demand.</summary>
+    private async Task<Entry?> TryRestoreLateAsync(Guid id, CancellationToken cancellationToken)
     {
-        public const string MetaFileName = "meta.json";
-
-        private int _subscribers;
-
-        public Conversation Conversation { get; } = conversation;
-
-        public DateTimeOffset CreatedAt { get; private set; } = createdAt;
-
-        public DateTimeOffset UpdatedAt { get; private set; } = createdAt;
-
-        public Task? RunTask { get; set; }
-
-        public bool IsRunning => RunTask is { IsCompleted: false };
-
-        public string? Title { get; private set; }
-
-        public ImmutableSortedDictionary<string, string> Tags { get; private set; } = ImmutableSortedDictionary<string, string>.Empty;
-
-        /// <summary>Takes a websocket subscriber slot; false when <paramref name="limit"/> are already taken.</summary>
-        public bool TryAddSubscriber(int limit)
+        if (!Directory.Exists(Path.Combine(Folder, id.ToString("N"))))
         {
-            if (Interlocked.Increment(ref _subscribers) <= limit)
-            {
-                return true;
-            }
-
-            Interlocked.Decrement(ref _subscribers);
-            return false;
+            return null;
         }
 
-        public void RemoveSubscriber() => Interlocked.Decrement(ref _subscribers);
-
-        /// <summary>Changes title and/or tags and writes <c>meta.json</c> atomically before the change is visible.</summary>
-        public void Update(string? title, ImmutableSortedDictionary<string, string>? tags)
+        try
         {
-            lock (this)
-            {
-                var (oldTitle, oldTags, oldUpdated) = (Title, Tags, UpdatedAt);
-                Title = title ?? Title;
-                Tags = tags ?? Tags;
-                UpdatedAt = TimeProvider.System.GetUtcNow();
-                try
-                {
-                    WriteMeta();
-                }
-                catch
-                {
-                    (Title, Tags, UpdatedAt) = (oldTitle, oldTags, oldUpdated);
-                    throw;
-                }
-            }
+            var conversation = await _factory.RestoreAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return _entries.GetOrAdd(id, Entry.Restored(conversation, _time));
         }
-
-        public void WriteMeta()
+        catch (InvalidConversationException)
         {
-            if (Conversation.Directory is not { } dir)
-            {
-                return;
-            }
-
-            var tags = new JsonObject();
-            foreach (var (k, v) in Tags)
-            {
-                tags[k] = v;
-            }
-
-            var meta = new JsonObject
-            {
-                ["id"] = Conversation.Id.ToString(),
-                ["title"] = Title,
-                ["tags"] = tags,
-                ["created_at"] = CreatedAt.ToString("O", CultureInfo.InvariantCulture),
-                ["updated_at"] = UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
-            };
-            AtomicFile.Write(Path.Combine(dir, MetaFileName), JsonSerializer.SerializeToUtf8Bytes(meta), flushToDisk: false);
-        }
-
-        /// <summary>Reads <c>meta.json</c> when there is one; returns why it could not be read, or null.</summary>
-        public string? ReadMeta()
-        {
-            if (Conversation.Directory is not { } dir || !File.Exists(Path.Combine(dir, MetaFileName)))
-            {
-                return null;
-            }
-
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, MetaFileName)));
-                var root = doc.RootElement;
-                if (root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String)
-                {
-                    Title = t.GetString();
-                }
-
-                if (root.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Object)
-                {
-                    Tags = tags.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String)
-                        .ToImmutableSortedDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
-                }
-
-                if (root.TryGetProperty("created_at", out var c) && c.ValueKind == JsonValueKind.String
-                    && DateTimeOffset.TryParse(c.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var created))
-                {
-                    CreatedAt = created;
-                }
-
-                UpdatedAt = root.TryGetProperty("updated_at", out var u) && u.ValueKind == JsonValueKind.String
-                    && DateTimeOffset.TryParse(u.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var updated) ? updated : CreatedAt;
-                return null;
-            }
-            catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-            {
-                return e.GetType().Name;
-            }
+            return null;   // an empty folder left by a start that crashed: the start goes ahead
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Count} conversations ({Damaged} with damaged files) from {Folder} in {Milliseconds} ms")]
+    private static partial void LogRestored(ILogger logger, int count, int damaged, string folder, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {Id}: {File} is damaged ({Problem}); the conversation is listed with what can be read")]
+    private static partial void LogDamaged(ILogger logger, Guid id, string file, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {Id} could not be restored: {Error}: {Reason}")]
+    private static partial void LogRestoreFailed(ILogger logger, Guid id, string error, string reason);
 }

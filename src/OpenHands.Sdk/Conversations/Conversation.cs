@@ -67,6 +67,14 @@ public sealed class Conversation : IAsyncDisposable
     /// <summary>Gets the folder of this conversation's files, or <see langword="null"/> when nothing is persisted.</summary>
     public string? Directory => _persistence.Directory;
 
+    /// <summary>Gets the damaged files found when the conversation was restored; empty for a healthy conversation.</summary>
+    /// <value>
+    /// One entry per unreadable or missing file, state first, then events in index order. When it is not empty the
+    /// conversation is read-only: <see cref="Events"/>, <see cref="State"/> and <see cref="GetResult"/> show what could be
+    /// read, and every method that would write throws <see cref="InvalidConversationException"/> naming the damage.
+    /// </value>
+    public IReadOnlyList<ConversationFileDamage> Damage => _persistence.Damage;
+
     /// <summary>
     /// Creates an in-memory conversation with the default services: nothing is persisted, nothing is materialized, and no
     /// profile store is needed. To persist, switch profiles or restore, use a <see cref="ConversationFactory"/>.
@@ -85,10 +93,12 @@ public sealed class Conversation : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The message event, as persisted.</returns>
     /// <exception cref="ArgumentException"><paramref name="text"/> is empty.</exception>
+    /// <exception cref="InvalidConversationException">The conversation is damaged (see <see cref="Damage"/>), so read-only; nothing changed.</exception>
     public async Task<MessageEvent> SendMessageAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(text);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _persistence.ThrowIfDamaged();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -115,9 +125,11 @@ public sealed class Conversation : IAsyncDisposable
     /// <exception cref="InvalidOperationException">Another run is in progress.</exception>
     /// <exception cref="ConversationRunException">The run failed (for example the LLM failed after its retries).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the conversation is paused.</exception>
+    /// <exception cref="InvalidConversationException">The conversation is damaged (see <see cref="Damage"/>), so read-only; nothing changed.</exception>
     public async Task<ConversationResult> RunAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _persistence.ThrowIfDamaged();
         await _runner.RunAsync(cancellationToken).ConfigureAwait(false);
         return GetResult();
     }
@@ -132,9 +144,11 @@ public sealed class Conversation : IAsyncDisposable
     /// <summary>Pauses the conversation: a run stops after its current step; an idle conversation is marked paused.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the pause is recorded (or requested, for a running conversation).</returns>
+    /// <exception cref="InvalidConversationException">The conversation is damaged (see <see cref="Damage"/>), so read-only; nothing changed.</exception>
     public Task PauseAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _persistence.ThrowIfDamaged();
         return _runner.PauseAsync(cancellationToken);
     }
 
@@ -149,9 +163,11 @@ public sealed class Conversation : IAsyncDisposable
     /// <exception cref="InvalidProfileException">The profile cannot be read; nothing changed.</exception>
     /// <exception cref="Security.SecretDecryptionException">The profile's key cannot be decrypted; nothing changed.</exception>
     /// <exception cref="InvalidOperationException">The conversation's factory has no profile store.</exception>
+    /// <exception cref="InvalidConversationException">The conversation is damaged (see <see cref="Damage"/>), so read-only; nothing changed.</exception>
     public async Task SwitchProfileAsync(ProfileName name, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _persistence.ThrowIfDamaged();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -178,11 +194,13 @@ public sealed class Conversation : IAsyncDisposable
     /// <param name="llm">The LLM.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the switch is persisted.</returns>
+    /// <exception cref="InvalidConversationException">The conversation is damaged (see <see cref="Damage"/>), so read-only; nothing changed.</exception>
     [Obsolete("Switch by profile with SwitchProfileAsync; a raw Llm is materialized into a profile first.")]
     public async Task SwitchLlmAsync(Llm llm, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(llm);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _persistence.ThrowIfDamaged();
         ProfileName? materialized;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

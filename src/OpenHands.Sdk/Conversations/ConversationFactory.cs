@@ -165,22 +165,64 @@ public sealed class ConversationFactory
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The conversation.</returns>
     /// <exception cref="InvalidOperationException">The factory has no persistence folder.</exception>
-    /// <exception cref="InvalidConversationException">The conversation does not exist, or its files cannot be read.</exception>
+    /// <exception cref="InvalidConversationException">The conversation does not exist.</exception>
+    /// <remarks>
+    /// Damaged files never hide a conversation. When <c>base_state.json</c> or an event file cannot be read, or an event
+    /// file is missing between two others, the conversation is still restored, read-only: every event that can be read
+    /// is there (also those after a gap), <see cref="Conversation.Damage"/> names each damaged file, and every method that
+    /// would write throws <see cref="InvalidConversationException"/>, so no damaged file is overwritten. Its profile is
+    /// not read: its agent shows the persisted snapshot (or, when the state is unreadable, the model <c>unknown</c>,
+    /// and the status is <see cref="ConversationExecutionStatus.Error"/>). Temp files that crashed writes
+    /// left in the conversation's folder are removed.
+    /// </remarks>
     public async Task<Conversation> RestoreAsync(Guid conversationId, ConversationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var root = PersistenceDirectory ?? throw new InvalidOperationException(
             "This ConversationFactory has no persistence folder, so there is nothing to restore. Fix: set "
             + "ConversationFactoryOptions.PersistenceDirectory (OpenHandsOptions.ConversationsDirectory with AddOpenHands).");
-        var persistence = await ConversationPersistence.ReadAsync(root, conversationId, cancellationToken).ConfigureAwait(false);
-        var log = persistence.OpenEventLog();
+        var (persistence, log) = await ConversationPersistence.ReadAsync(root, conversationId, Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var callbacks = options?.Callbacks ?? [];
+        if (persistence.Damage.Count > 0)
+        {
+            return new Conversation(this, persistence, log, ConversationPersistence.AgentFrom(persistence.State, persistence.State.LlmSnapshot), callbacks);
+        }
+
         var resolution = await Resolver!.ResolveForRestoreAsync(persistence.State.LlmProfile, persistence.State.LlmSnapshot, cancellationToken).ConfigureAwait(false);
-        var conversation = new Conversation(this, persistence, log, ConversationPersistence.AgentFrom(persistence.State, resolution.Llm), options?.Callbacks ?? []);
+        var conversation = new Conversation(this, persistence, log, ConversationPersistence.AgentFrom(persistence.State, resolution.Llm), callbacks);
         if (resolution.IsFallback)
         {
             conversation.AnnounceFallback(resolution);
         }
 
         return conversation;
+    }
+
+    /// <summary>
+    /// Lists the conversations persisted in the folder: every sub-folder named by a conversation id (32 hex digits) that
+    /// holds a <c>base_state.json</c> or an event file, damaged or not. Nothing is read or written.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The ids, in no particular order; empty when the folder does not exist.</returns>
+    /// <exception cref="InvalidOperationException">The factory has no persistence folder.</exception>
+    public Task<IReadOnlyList<Guid>> ListPersistedAsync(CancellationToken cancellationToken = default)
+    {
+        var root = PersistenceDirectory ?? throw new InvalidOperationException(
+            "This ConversationFactory has no persistence folder, so nothing is persisted. Fix: set "
+            + "ConversationFactoryOptions.PersistenceDirectory (OpenHandsOptions.ConversationsDirectory with AddOpenHands).");
+        var ids = new List<Guid>();
+        if (Directory.Exists(root))
+        {
+            foreach (var folder in Directory.EnumerateDirectories(root))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Guid.TryParseExact(Path.GetFileName(folder), "N", out var id) && ConversationPersistence.Exists(root, id))
+                {
+                    ids.Add(id);
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<Guid>>(ids);
     }
 
     private Start Prepare(ConversationOptions options)

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Microsoft.Win32.SafeHandles;
 
 namespace OpenHands.Sdk.Internal;
@@ -11,12 +12,19 @@ namespace OpenHands.Sdk.Internal;
 /// deletes its temp file. On Unix the temp file is created by <c>open(2)</c> with mode 0600, so it is private from its
 /// first byte whatever the umask (a key in a shared folder is never readable by another user, not even for a moment),
 /// and no lock is taken on it: its name is unique. The only lock of a write is the store's own lock file
-/// (<see cref="FileLock"/>), taken by the caller.
+/// (<see cref="FileLock"/>), taken by the caller. A process killed between the create and the rename leaves its temp
+/// file behind; <see cref="RemoveLeftovers"/> removes such files once they are older than <see cref="LeftoverGracePeriod"/>.
 /// </remarks>
-internal static class AtomicFile
+internal static partial class AtomicFile
 {
     public const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     public const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>
+    /// How long a temp file is left alone: a live write (of this or another process, C# or Python) renames its temp file
+    /// within moments, so one untouched for this long belongs to a write that will never finish.
+    /// </summary>
+    public static readonly TimeSpan LeftoverGracePeriod = TimeSpan.FromMinutes(2);
 
     public static void Write(string path, ReadOnlySpan<byte> bytes, bool flushToDisk)
     {
@@ -70,7 +78,10 @@ internal static class AtomicFile
         }
     }
 
-    /// <summary>Creates <paramref name="directory"/> (and parents) with mode 0700 on Unix when it does not exist.</summary>
+    /// <summary>
+    /// Creates <paramref name="directory"/> when it does not exist, and every missing parent, each with mode 0700 on Unix
+    /// (a parent created with the default mode would leave the tree readable by other users).
+    /// </summary>
     public static void EnsureDirectory(string directory)
     {
         if (Directory.Exists(directory))
@@ -81,15 +92,74 @@ internal static class AtomicFile
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(directory);
+            return;
         }
-        else
+
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        if (Path.GetDirectoryName(full) is { } parent)
         {
-            Directory.CreateDirectory(directory, PrivateDirectory);
+            EnsureDirectory(parent);
         }
+
+        Directory.CreateDirectory(full, PrivateDirectory);
     }
 
-    public static bool IsTempFile(string fileName) =>
-        fileName.StartsWith("tmp", StringComparison.Ordinal) && fileName.EndsWith(".tmp", StringComparison.Ordinal);
+    /// <summary>Whether <paramref name="fileName"/> is a temp file name of an atomic write (<c>tmp&lt;random&gt;.tmp</c>, this SDK's or Python's).</summary>
+    public static bool IsTempFile(string fileName) => TempFileName().IsMatch(fileName);
+
+    /// <summary>
+    /// Removes the temp files that crashed writes left in <paramref name="directory"/> (not in its sub-folders): only
+    /// files named like a temp file whose last write is at least <see cref="LeftoverGracePeriod"/> before
+    /// <paramref name="now"/>, so the temp file of a write in progress (in any process) is never touched. A file that
+    /// cannot be removed is left as it is.
+    /// </summary>
+    /// <returns>How many files were removed.</returns>
+    public static int RemoveLeftovers(string directory, DateTimeOffset now)
+    {
+        var removed = 0;
+        try
+        {
+            foreach (var path in Directory.EnumerateFiles(directory, "tmp*.tmp"))
+            {
+                if (TryRemoveLeftover(path, now))
+                {
+                    removed++;
+                }
+            }
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException or IOException)
+        {
+            // A folder that is gone or unreadable holds nothing to remove.
+        }
+
+        return removed;
+    }
+
+    /// <summary>Removes <paramref name="path"/> when it is a temp file older than the grace period (see <see cref="RemoveLeftovers"/>).</summary>
+    /// <returns>Whether the file was removed.</returns>
+    public static bool TryRemoveLeftover(string path, DateTimeOffset now)
+    {
+        if (!IsTempFile(Path.GetFileName(path)))
+        {
+            return false;
+        }
+
+        try
+        {
+            var file = new FileInfo(path);
+            if (!file.Exists || now - new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero) < LeftoverGracePeriod)
+            {
+                return false;
+            }
+
+            file.Delete();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static void TryDelete(string path)
     {
@@ -105,4 +175,7 @@ internal static class AtomicFile
         {
         }
     }
+
+    [GeneratedRegex("^tmp[0-9A-Za-z_]{6,32}\\.tmp$", RegexOptions.CultureInvariant)]
+    private static partial Regex TempFileName();
 }

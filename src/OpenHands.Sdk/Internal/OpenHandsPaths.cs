@@ -6,6 +6,7 @@ internal static class OpenHandsPaths
     public const string ProfilesPathVariable = "OH_LLM_PROFILES_PATH";
     public const string PersistenceDirVariable = "OH_PERSISTENCE_DIR";
     public const string SecretKeyVariable = "OH_SECRET_KEY";
+    public const string ConversationsPathVariable = "OH_CONVERSATIONS_PATH";
 
     /// <summary>The persistence folder: explicit, else <c>OH_PERSISTENCE_DIR</c>, else <c>~/.openhands</c>.</summary>
     /// <param name="configured">An explicit folder; blank counts as absent.</param>
@@ -42,6 +43,31 @@ internal static class OpenHandsPaths
         return Full(NonBlank(configured) ?? NonBlank(environment(ProfilesPathVariable))
             ?? Path.Combine(PersistenceDirectory(persistenceDirectory, environment), "profiles"));
     }
+
+    /// <summary>
+    /// The agent server's conversations folder: explicit, else <c>OH_CONVERSATIONS_PATH</c>, else
+    /// <c>&lt;persistence folder&gt;/conversations</c> (never a folder relative to wherever the process runs).
+    /// </summary>
+    /// <param name="configured">An explicit folder; blank counts as absent.</param>
+    /// <param name="persistenceDirectory">The persistence folder, resolved by <see cref="PersistenceDirectory"/> when null.</param>
+    /// <param name="environment">Reads an environment variable; the process environment by default.</param>
+    /// <exception cref="InvalidOperationException">No folder is given and the home folder is unknown.</exception>
+    public static string ConversationsDirectory(string? configured, string? persistenceDirectory = null, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        return Full(NonBlank(configured) ?? NonBlank(environment(ConversationsPathVariable))
+            ?? Path.Combine(PersistenceDirectory(persistenceDirectory, environment), "conversations"));
+    }
+
+    /// <summary>
+    /// The folder under which the agent server gives each conversation started without a workspace a folder of its own:
+    /// <c>&lt;persistence folder&gt;/workspaces</c>.
+    /// </summary>
+    /// <param name="persistenceDirectory">The persistence folder, resolved by <see cref="PersistenceDirectory"/> when null.</param>
+    /// <param name="environment">Reads an environment variable; the process environment by default.</param>
+    /// <exception cref="InvalidOperationException">No folder is given and the home folder is unknown.</exception>
+    public static string WorkspacesDirectory(string? persistenceDirectory = null, Func<string, string?>? environment = null) =>
+        Path.Combine(PersistenceDirectory(persistenceDirectory, environment), "workspaces");
 
     private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

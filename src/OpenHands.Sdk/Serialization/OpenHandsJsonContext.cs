@@ -59,4 +59,7 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(ToolDefinition))]
 [JsonSerializable(typeof(LlmProfileUpdate))]
 
+// --- the agent server's files beside a conversation ---
+[JsonSerializable(typeof(ConversationMetaDocument))]
+
 internal sealed partial class OpenHandsJsonContext : JsonSerializerContext;

@@ -149,15 +149,19 @@ public sealed class EventJsonCodecTests
     }
 
     [Test]
-    public void Open_CorruptEventFile_ThrowsInvalidConversationNamingTheFile()
+    public void Open_CorruptEventFile_ReportsItAndRefusesAppends()
     {
         using var dir = TempDirectory.Create();
-        var path = dir.Combine(EventLog.FileNameFor(0, "0123456789abcdef"));
-        File.WriteAllText(path, """{"id":"x","kind":"MessageEvent","llm_message":"not an object"}""");
+        var name = EventLog.FileNameFor(0, "0123456789abcdef");
+        File.WriteAllText(dir.Combine(name), """{"id":"x","kind":"MessageEvent","llm_message":"not an object"}""");
 
-        var act = () => EventLog.Open(dir.Path);
+        var log = EventLog.Open(dir.Path);
 
-        act.Should().Throw<InvalidConversationException>().Which.Message.Should().Contain(path);
+        log.Events.Should().BeEmpty();
+        log.Damage.Should().ContainSingle().Which.Should().Match<ConversationFileDamage>(d =>
+            d.File == "events/" + name && d.Kind == ConversationFileDamageKind.Unreadable && d.EventIndex == 0 && d.EventId == "0123456789abcdef");
+        FluentActions.Invoking(() => log.Append(new MessageEvent { Source = EventSource.User, Role = "user", Text = "hi" }))
+            .Should().Throw<InvalidConversationException>().WithMessage("*read-only*" + name + "*");
     }
 
     private static JsonElement Json(string text)

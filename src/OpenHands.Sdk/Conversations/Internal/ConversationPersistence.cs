@@ -13,18 +13,29 @@ namespace OpenHands.Sdk.Conversations.Internal;
 /// A conversation's state and where it lives: <c>&lt;root&gt;/&lt;id-hex&gt;/base_state.json</c> (written atomically on
 /// every change) and <c>events/</c> (the Python layout). Without a folder the state is kept in memory only.
 /// </summary>
-/// <remarks>Changes are made by the conversation's owner under its gate; <see cref="State"/> may be read from any thread.</remarks>
+/// <remarks>
+/// <para>
+/// A conversation whose files are damaged is still read back (<see cref="ReadAsync"/>): what can be read is kept, and
+/// <see cref="Damage"/> names every damaged file. Such a conversation is read-only: every write throws, so no damaged
+/// file is ever overwritten and no event lands beside a gap; deleting its folder is the caller's business.
+/// </para>
+/// <para>Changes are made by the conversation's owner under its gate; <see cref="State"/> may be read from any thread.</para>
+/// </remarks>
 internal sealed class ConversationPersistence
 {
     public const string StateFileName = "base_state.json";
-    public const string EventsFolderName = "events";
+    public const string EventsFolderName = EventLog.FolderName;
+
+    /// <summary>The model shown for a conversation whose <c>base_state.json</c> cannot be read (its LLM is unknown).</summary>
+    public const string UnknownModel = "unknown";
 
     private ConversationState _state;
 
-    public ConversationPersistence(string? directory, ConversationState state)
+    public ConversationPersistence(string? directory, ConversationState state, IReadOnlyList<ConversationFileDamage>? damage = null)
     {
         Directory = directory;
         _state = state;
+        Damage = damage ?? [];
     }
 
     /// <summary>Gets the conversation's folder, or <see langword="null"/> when nothing is persisted.</summary>
@@ -32,47 +43,56 @@ internal sealed class ConversationPersistence
 
     public ConversationState State => Volatile.Read(ref _state);
 
+    /// <summary>Gets the damaged files found when the conversation was read back; empty for a healthy one.</summary>
+    public IReadOnlyList<ConversationFileDamage> Damage { get; }
+
     /// <summary>The folder of conversation <paramref name="id"/> under <paramref name="root"/>.</summary>
     public static string FolderFor(string root, Guid id) => Path.Combine(Path.GetFullPath(root), id.ToString("N"));
 
-    public static bool Exists(string root, Guid id) => File.Exists(Path.Combine(FolderFor(root, id), StateFileName));
-
-    /// <summary>Reads a persisted state.</summary>
-    /// <exception cref="InvalidConversationException">The conversation does not exist, or its state cannot be read.</exception>
-    public static async Task<ConversationPersistence> ReadAsync(string root, Guid id, CancellationToken cancellationToken)
+    /// <summary>Whether conversation <paramref name="id"/> is persisted under <paramref name="root"/>: its state file, or at least one event file, is there.</summary>
+    public static bool Exists(string root, Guid id)
     {
-        var directory = FolderFor(root, id);
-        var statePath = Path.Combine(directory, StateFileName);
-        ConversationState state;
-        try
-        {
-            using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(statePath, cancellationToken).ConfigureAwait(false));
-            state = ConversationStateCodec.Read(document.RootElement);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InvalidConversationException($"Conversation {id} was not found in '{root}'.", ex);
-        }
-        catch (Exception ex) when (ex is JsonException or LlmFormatException or InvalidOperationException)
-        {
-            throw new InvalidConversationException(statePath, ex.Message, ex);
-        }
-
-        if (state.Id != id)
-        {
-            throw new InvalidConversationException(statePath, $"it holds conversation {state.Id}, not {id}", null);
-        }
-
-        return new ConversationPersistence(directory, state);
+        var folder = FolderFor(root, id);
+        return File.Exists(Path.Combine(folder, StateFileName)) || EventLog.HasEventFiles(Path.Combine(folder, EventsFolderName));
     }
 
-    /// <summary>Opens the event log: the folder's files, or an empty in-memory log.</summary>
-    /// <exception cref="InvalidConversationException">An event file is corrupt.</exception>
+    /// <summary>
+    /// Reads a persisted conversation: its state and its events. A damaged file does not throw: an unreadable or
+    /// missing <c>base_state.json</c> gives a placeholder state (status <see cref="ConversationExecutionStatus.Error"/>,
+    /// model <see cref="UnknownModel"/>), unreadable or missing events are left out, and <see cref="Damage"/> names each
+    /// of them. Temp files of crashed writes in the folder are removed on the way (see <see cref="AtomicFile.RemoveLeftovers"/>).
+    /// </summary>
+    /// <exception cref="InvalidConversationException">The conversation does not exist.</exception>
+    public static async Task<(ConversationPersistence Persistence, EventLog Log)> ReadAsync(string root, Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var directory = FolderFor(root, id);
+        var eventsDirectory = Path.Combine(directory, EventsFolderName);
+        if (!Exists(root, id))
+        {
+            throw new InvalidConversationException($"Conversation {id} was not found in '{root}'.");
+        }
+
+        AtomicFile.RemoveLeftovers(directory, now);
+        var (state, stateDamage) = await ReadStateAsync(directory, id, cancellationToken).ConfigureAwait(false);
+        var log = state is not null || System.IO.Directory.Exists(eventsDirectory) ? EventLog.Open(eventsDirectory, now) : EventLog.InMemory();
+        List<ConversationFileDamage> damage = stateDamage is null ? [.. log.Damage] : [stateDamage, .. log.Damage];
+        var persistence = new ConversationPersistence(directory, state ?? Placeholder(id, directory), damage);
+        if (damage.Count > 0)
+        {
+            log.MakeReadOnly(string.Join("; ", damage));
+        }
+
+        return (persistence, log);
+    }
+
+    /// <summary>Opens the event log of a new conversation: the folder's files, or an empty in-memory log.</summary>
     public EventLog OpenEventLog() => Directory is null ? EventLog.InMemory() : EventLog.Open(Path.Combine(Directory, EventsFolderName));
 
     /// <summary>Replaces the state and writes it.</summary>
+    /// <exception cref="InvalidConversationException">The conversation is damaged, so read-only; nothing changed.</exception>
     public void Update(ConversationState state)
     {
+        ThrowIfDamaged();
         Volatile.Write(ref _state, state);
         Save();
     }
@@ -85,8 +105,10 @@ internal sealed class ConversationPersistence
         }
     }
 
+    /// <exception cref="InvalidConversationException">The conversation is damaged, so read-only; nothing was written.</exception>
     public void Save()
     {
+        ThrowIfDamaged();
         if (Directory is null)
         {
             return;
@@ -95,6 +117,53 @@ internal sealed class ConversationPersistence
         AtomicFile.EnsureDirectory(Directory);
         AtomicFile.Write(Path.Combine(Directory, StateFileName), ConversationStateCodec.Write(State, Directory), flushToDisk: false);
     }
+
+    /// <summary>Throws when the conversation is damaged: it is read-only, so that no damaged file is overwritten.</summary>
+    /// <exception cref="InvalidConversationException">The conversation is damaged.</exception>
+    public void ThrowIfDamaged()
+    {
+        if (Damage.Count > 0)
+        {
+            throw new InvalidConversationException(
+                Path.Combine(Directory ?? string.Empty, Damage[0].File),
+                $"conversation {State.Id} is damaged ({string.Join("; ", Damage)}), so it is read-only: its readable history "
+                + "can be read and it can be deleted. Fix: delete the conversation, or repair or remove the damaged files and restore it again",
+                null);
+        }
+    }
+
+    private static async Task<(ConversationState? State, ConversationFileDamage? Damage)> ReadStateAsync(string directory, Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(directory, StateFileName), cancellationToken).ConfigureAwait(false));
+            var state = ConversationStateCodec.Read(document.RootElement);
+            return state.Id == id
+                ? (state, null)
+                : (null, new ConversationFileDamage(StateFileName, ConversationFileDamageKind.Unreadable, $"it holds conversation {state.Id}, not {id}"));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return (null, new ConversationFileDamage(StateFileName, ConversationFileDamageKind.Missing, "the state file is missing; the events are kept"));
+        }
+        catch (Exception ex) when (ex is JsonException or LlmFormatException or InvalidOperationException)
+        {
+            return (null, new ConversationFileDamage(StateFileName, ConversationFileDamageKind.Unreadable, ex.Message));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, new ConversationFileDamage(StateFileName, ConversationFileDamageKind.Unreadable, "cannot be read: " + ex.Message));
+        }
+    }
+
+    /// <summary>The state shown for a conversation whose <c>base_state.json</c> cannot be read: its id, status error, nothing else known.</summary>
+    private static ConversationState Placeholder(Guid id, string directory) => new()
+    {
+        Id = id,
+        ExecutionStatus = ConversationExecutionStatus.Error,
+        LlmSnapshot = new Llm(UnknownModel),
+        WorkingDirectory = directory,
+    };
 
     /// <summary>Rebuilds the agent of a persisted state around a resolved LLM.</summary>
     public static Agent AgentFrom(ConversationState state, Llm llm)

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenHands.Sdk.DependencyInjection;
+using OpenHands.Sdk.Internal;
+using OpenHands.Sdk.Settings;
+
+namespace OpenHands.AgentServer.Internal;
+
+/// <summary>
+/// Ties the conversations to the host's lifetime. At start, after the legacy-settings migration and before the server
+/// takes requests: removes the temp files that crashed writes left in the profiles, settings and conversations folders
+/// (only files named like one and untouched for <see cref="AtomicFile.LeftoverGracePeriod"/>, so a live write of another
+/// process is never touched), then restores every conversation, so no request pays for it. At stop, after the server
+/// stopped taking requests: cancels every run and waits for it, up to the host's shutdown timeout.
+/// </summary>
+internal sealed partial class ConversationLifetime(
+    ConversationService conversations,
+    IOptions<OpenHandsOptions> sdkOptions,
+    SettingsStore settings,
+    TimeProvider time,
+    ILogger<ConversationLifetime> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = sdkOptions.Value;
+        var now = time.GetUtcNow();
+        foreach (var folder in new[]
+        {
+            OpenHandsPaths.ProfilesDirectory(o.ProfilesDirectory, o.PersistenceDirectory),
+            Path.GetDirectoryName(settings.FilePath)!,
+            conversations.Folder,   // each conversation's own folders are swept when it is restored
+        }.Distinct(StringComparer.Ordinal))
+        {
+            if (AtomicFile.RemoveLeftovers(folder, now) is > 0 and var removed)
+            {
+                LogLeftoversRemoved(logger, removed, folder);
+            }
+        }
+
+        await conversations.RestoreAllAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => conversations.StopRunsAsync(cancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} temp files left by crashed writes in {Folder}")]
+    private static partial void LogLeftoversRemoved(ILogger logger, int count, string folder);
+}

@@ -1,0 +1,155 @@
+using System.Collections.Immutable;
+using OpenHands.Sdk.Conversations;
+using OpenHands.Sdk.Conversations.Persistence;
+using OpenHands.Sdk.Serialization.Documents;
+
+namespace OpenHands.AgentServer.Internal;
+
+internal sealed partial class ConversationService
+{
+    /// <summary>
+    /// A live conversation, its background run and its server-side record (<c>meta.json</c>: title, tags, times), with
+    /// what is damaged in its files.
+    /// </summary>
+    internal sealed class Entry
+    {
+        public const string MetaFileName = ConversationMetaFile.FileName;
+
+        private readonly TimeProvider _time;
+        private int _subscribers;
+        private ConversationFileDamage? _metaDamage;
+
+        public Entry(Conversation conversation, DateTimeOffset createdAt, TimeProvider time)
+        {
+            Conversation = conversation;
+            CreatedAt = UpdatedAt = createdAt;
+            _time = time;
+        }
+
+        public Conversation Conversation { get; }
+
+        public DateTimeOffset CreatedAt { get; private set; }
+
+        public DateTimeOffset UpdatedAt { get; private set; }
+
+        public Task? RunTask { get; set; }
+
+        public bool IsRunning => RunTask is { IsCompleted: false };
+
+        public string? Title { get; private set; }
+
+        public ImmutableSortedDictionary<string, string> Tags { get; private set; } = ImmutableSortedDictionary<string, string>.Empty;
+
+        /// <summary>
+        /// Gets every damaged file of this conversation: the SDK's (<see cref="Conversation.Damage"/>: state, then events
+        /// in index order) and a <c>meta.json</c> that cannot be read. Empty for a healthy conversation.
+        /// </summary>
+        public IReadOnlyList<ConversationFileDamage> Damage =>
+            Volatile.Read(ref _metaDamage) is { } meta ? [.. Conversation.Damage, meta] : Conversation.Damage;
+
+        /// <summary>
+        /// Gets whether the conversation is read-only because its own files (state or events) are damaged: it is listed,
+        /// read and deleted, but not run, sent messages or switched. A damaged <c>meta.json</c> alone does not make it read-only.
+        /// </summary>
+        public bool IsReadOnly => Conversation.Damage.Count > 0;
+
+        /// <summary>The entry of a restored conversation: its <c>meta.json</c> is read (its damage, if any, is kept in <see cref="Damage"/>).</summary>
+        public static Entry Restored(Conversation conversation, TimeProvider time)
+        {
+            var dir = conversation.Directory!;
+            var state = Path.Combine(dir, "base_state.json");
+            var entry = new Entry(conversation, new DateTimeOffset(File.GetCreationTimeUtc(File.Exists(state) ? state : dir), TimeSpan.Zero), time);
+            entry.ReadMeta();
+            return entry;
+        }
+
+        /// <exception cref="InvalidConversationException">The conversation is damaged; the message names the files.</exception>
+        public void ThrowIfReadOnly()
+        {
+            if (IsReadOnly)
+            {
+                throw new InvalidConversationException(
+                    $"Conversation {Conversation.Id} is damaged ({string.Join("; ", Conversation.Damage)}), so it is read-only: its readable "
+                    + "history can be read and it can be deleted. Fix: delete it, or repair or remove the damaged files and restart the server.");
+            }
+        }
+
+        /// <summary>Takes a websocket subscriber slot; false when <paramref name="limit"/> are already taken.</summary>
+        public bool TryAddSubscriber(int limit)
+        {
+            if (Interlocked.Increment(ref _subscribers) <= limit)
+            {
+                return true;
+            }
+
+            Interlocked.Decrement(ref _subscribers);
+            return false;
+        }
+
+        public void RemoveSubscriber() => Interlocked.Decrement(ref _subscribers);
+
+        /// <summary>
+        /// Changes title and/or tags and writes <c>meta.json</c> atomically before the change is visible. A damaged
+        /// <c>meta.json</c> is kept as <c>meta.json.bak</c> first, then replaced (and no longer reported).
+        /// </summary>
+        public void Update(string? title, ImmutableSortedDictionary<string, string>? tags)
+        {
+            lock (this)
+            {
+                var (oldTitle, oldTags, oldUpdated) = (Title, Tags, UpdatedAt);
+                Title = title ?? Title;
+                Tags = tags ?? Tags;
+                UpdatedAt = _time.GetUtcNow();
+                try
+                {
+                    WriteMeta();
+                }
+                catch
+                {
+                    (Title, Tags, UpdatedAt) = (oldTitle, oldTags, oldUpdated);
+                    throw;
+                }
+            }
+        }
+
+        public void WriteMeta()
+        {
+            if (Conversation.Directory is not { } dir)
+            {
+                return;
+            }
+
+            var meta = new ConversationMetaDocument
+            {
+                Id = Conversation.Id.ToString(),
+                Title = Title,
+                Tags = new Dictionary<string, string>(Tags, StringComparer.Ordinal),
+                CreatedAt = CreatedAt,
+                UpdatedAt = UpdatedAt,
+            };
+            ConversationMetaFile.Write(dir, meta, replacesDamaged: _metaDamage is not null);
+            Volatile.Write(ref _metaDamage, null);
+        }
+
+        /// <summary>Reads <c>meta.json</c> when there is one; a damaged one is reported in <see cref="Damage"/>, never taken as empty.</summary>
+        public void ReadMeta()
+        {
+            if (Conversation.Directory is not { } dir)
+            {
+                return;
+            }
+
+            var (meta, damage) = ConversationMetaFile.Read(dir);
+            Volatile.Write(ref _metaDamage, damage);
+            if (meta is null)
+            {
+                return;
+            }
+
+            Title = meta.Title;
+            Tags = meta.Tags?.ToImmutableSortedDictionary(StringComparer.Ordinal) ?? ImmutableSortedDictionary<string, string>.Empty;
+            CreatedAt = meta.CreatedAt ?? CreatedAt;
+            UpdatedAt = meta.UpdatedAt ?? CreatedAt;
+        }
+    }
+}

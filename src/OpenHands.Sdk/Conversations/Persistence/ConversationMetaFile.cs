@@ -1,0 +1,56 @@
+using System.Text.Json;
+using OpenHands.Sdk.Internal;
+using OpenHands.Sdk.Serialization;
+using OpenHands.Sdk.Serialization.Documents;
+
+namespace OpenHands.Sdk.Conversations.Persistence;
+
+/// <summary>
+/// Reads and writes <c>meta.json</c>, the agent server's record of a conversation beside its state (title, tags,
+/// times). A file that cannot be read is reported, never silently taken as empty, and is backed up before it is replaced.
+/// </summary>
+internal static class ConversationMetaFile
+{
+    public const string FileName = "meta.json";
+
+    /// <summary>Reads <c>meta.json</c> in <paramref name="directory"/>.</summary>
+    /// <returns>The record (<see langword="null"/> when there is none or it is damaged) and, when it is damaged, what is wrong.</returns>
+    public static (ConversationMetaDocument? Meta, ConversationFileDamage? Damage) Read(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        try
+        {
+            var meta = JsonSerializer.Deserialize(File.ReadAllBytes(path), OpenHandsJson.Redacted.Contract<ConversationMetaDocument>());
+            return meta is null
+                ? (null, new ConversationFileDamage(FileName, ConversationFileDamageKind.Unreadable, "it holds null, not an object"))
+                : (meta, null);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return (null, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, new ConversationFileDamage(FileName, ConversationFileDamageKind.Unreadable, e.Message));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, new ConversationFileDamage(FileName, ConversationFileDamageKind.Unreadable, "cannot be read: " + e.Message));
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>meta.json</c> atomically (mode 0600). When <paramref name="replacesDamaged"/>, the damaged file is first
+    /// kept as <c>meta.json.bak</c> (or <c>.2.bak</c>, …), so replacing it loses nothing.
+    /// </summary>
+    public static void Write(string directory, ConversationMetaDocument meta, bool replacesDamaged)
+    {
+        var path = Path.Combine(directory, FileName);
+        if (replacesDamaged && File.Exists(path))
+        {
+            BackupFile.Create(path, File.ReadAllBytes(path));
+        }
+
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(meta, OpenHandsJson.Redacted.Contract<ConversationMetaDocument>()), flushToDisk: false);
+    }
+}
