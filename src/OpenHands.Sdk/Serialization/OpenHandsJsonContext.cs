@@ -56,6 +56,8 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(ConversationErrorEventDocument))]
 [JsonSerializable(typeof(ConversationStateUpdateEventDocument))]
 [JsonSerializable(typeof(PauseEventDocument))]
+[JsonSerializable(typeof(InterruptEventDocument))]
+[JsonSerializable(typeof(StreamingDeltaEventDocument))]
 [JsonSerializable(typeof(ToolDefinition))]
 [JsonSerializable(typeof(LlmProfileUpdate))]
 

@@ -18,7 +18,8 @@ namespace OpenHands.Sdk.Conversations.Internal;
 /// <remarks>Changes are made under the conversation's gate; <see cref="Agent"/> may be read from any thread.</remarks>
 internal sealed class LlmBinding : ILlmSwitcher, IDisposable
 {
-    private readonly Dictionary<Llm, IChatClient> _clients = new(ReferenceEqualityComparer.Instance);
+    // By value: a fallback profile resolved afresh for each call reuses its client while its content is unchanged.
+    private readonly Dictionary<Llm, IChatClient> _clients = [];
     private readonly ConversationFactory _services;
     private readonly ConversationPersistence _persistence;
     private readonly EventStream _events;
@@ -45,6 +46,45 @@ internal sealed class LlmBinding : ILlmSwitcher, IDisposable
         }
 
         return client;
+    }
+
+    /// <summary>
+    /// One LLM call of an agent step on the live agent's LLM. A streaming LLM (<see cref="Llm.Stream"/>) publishes each
+    /// text and reasoning piece as a <see cref="StreamingDeltaEvent"/> as it arrives; the reply is then assembled from the
+    /// updates, so the step records the same events as for a whole reply.
+    /// </summary>
+    public async Task<ChatResponse> CompleteAsync(IList<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
+    {
+        var llm = Agent.Llm;
+        return await CallAsync(llm, messages, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ChatResponse> CallAsync(Llm llm, IList<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
+    {
+        var client = ClientFor(llm);
+        if (!llm.Stream)
+        {
+            return await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            updates.Add(update);
+            foreach (var content in update.Contents)
+            {
+                if (content is TextContent { Text.Length: > 0 } text)
+                {
+                    _events.Publish(new StreamingDeltaEvent { Content = text.Text });
+                }
+                else if (content is TextReasoningContent { Text.Length: > 0 } reasoning)
+                {
+                    _events.Publish(new StreamingDeltaEvent { ReasoningContent = reasoning.Text });
+                }
+            }
+        }
+
+        return updates.ToChatResponse();
     }
 
     /// <summary>Switches to a profile read fresh through the resolver; persists the reference and announces it.</summary>
