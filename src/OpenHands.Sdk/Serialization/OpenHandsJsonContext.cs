@@ -60,5 +60,6 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(StreamingDeltaEventDocument))]
 [JsonSerializable(typeof(ToolDefinition))]
 [JsonSerializable(typeof(LlmProfileUpdate))]
+[JsonSerializable(typeof(LlmFallbackUpdate))]
 
 internal sealed partial class OpenHandsJsonContext : JsonSerializerContext;
