@@ -180,7 +180,11 @@ public sealed record Llm
     /// <summary>Gets the Ollama base URL (<c>ollama_base_url</c>).</summary>
     public string? OllamaBaseUrl { get => _d.OllamaBaseUrl; init => _d.OllamaBaseUrl = value; }
 
-    /// <summary>Gets whether replies are streamed (<c>stream</c>).</summary>
+    /// <summary>
+    /// Gets whether replies are streamed (<c>stream</c>): a conversation then calls
+    /// <see cref="Microsoft.Extensions.AI.IChatClient.GetStreamingResponseAsync"/> and publishes each piece of the reply as a
+    /// <see cref="Conversations.Events.StreamingDeltaEvent"/>; the recorded events are those of a whole reply.
+    /// </summary>
     public bool Stream { get => _d.Stream; init => _d.Stream = value; }
 
     /// <summary>Gets whether parameters a provider does not take are dropped (<c>drop_params</c>).</summary>

@@ -77,16 +77,20 @@ internal sealed class RunInterruption
 
             run = _run;
             _requested = true;
-            try
-            {
-                // Under the lock, so that End cannot dispose it meanwhile; cancellation callbacks (HTTP, process kill) do
-                // not call back into this class.
-                run.Cancel();
-            }
-            catch (AggregateException)
-            {
-                // A callback of the cancelled operation failed; the run still sees its token cancelled.
-            }
+        }
+
+        // Outside the lock: cancellation callbacks (HTTP, process kill) may run the cancelled code on this thread.
+        try
+        {
+            run.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended meanwhile.
+        }
+        catch (AggregateException)
+        {
+            // A callback of the cancelled operation failed; the run still sees its token cancelled.
         }
 
         return true;

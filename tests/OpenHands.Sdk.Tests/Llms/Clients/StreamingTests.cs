@@ -210,6 +210,35 @@ public sealed class StreamingTests
         await act.Should().ThrowAsync<OperationCanceledException>();
     }
 
+    [Test]
+    public async Task GetStreamingResponseAsync_ServerIgnoresStream_TheWholeJsonReplyIsYieldedAsUpdates()
+    {
+        await using var h = await LlmClientHarness.StartAsync();
+        h.Server.Enqueue(FakeReply.Raw(200, """
+            {"id": "chatcmpl-whole", "object": "chat.completion", "model": "m",
+             "choices": [{"index": 0, "message": {"role": "assistant", "content": "Not streamed."}, "finish_reason": "stop"}],
+             "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}}
+            """));
+
+        var response = (await h.Client(h.Llm()).GetStreamingResponseAsync([new(ChatRole.User, "Hi")]).ToListAsync()).ToChatResponse();
+
+        response.Text.Should().Be("Not streamed.");
+        response.ResponseId.Should().Be("chatcmpl-whole");
+        response.Usage!.TotalTokenCount.Should().Be(5);
+    }
+
+    [TestCase(OpenAi, "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Cut \"},\"finish_reason\":null}]}\n\n", "[DONE]")]
+    [TestCase(Claude, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}\n\nevent: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\nevent: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Cut \"}}\n\n", "message_stop")]
+    public async Task GetStreamingResponseAsync_StreamClosedBeforeItsEnd_IsACutOffReplyNotAShortOne(string model, string body, string missing)
+    {
+        await using var h = await LlmClientHarness.StartAsync();
+        h.Server.Enqueue(FakeReply.Raw(200, body));
+
+        var act = () => h.Client(LlmFor(h, model)).GetStreamingResponseAsync([new(ChatRole.User, "Hi")]).ToListAsync().AsTask();
+
+        await act.Should().ThrowAsync<LlmServiceUnavailableException>().WithMessage($"*before {missing}*cut off*");
+    }
+
     /// <summary>What the agent reads from a reply: text, first reasoning, tool calls with raw arguments, usage, ids.</summary>
     private static string Describe(ChatResponse response)
     {

@@ -20,6 +20,7 @@ internal static class AnthropicMessagesStream
     {
         var events = new List<RawMessageStreamEvent>();
         string? id = null;
+        var stopped = false;
         await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
             if (item.EventType == "ping" || string.IsNullOrWhiteSpace(item.Data))
@@ -44,6 +45,7 @@ internal static class AnthropicMessagesStream
             }
             else if (e.TryPickStop(out _))
             {
+                stopped = true;
                 break;
             }
         }
@@ -51,6 +53,12 @@ internal static class AnthropicMessagesStream
         if (events.Count == 0 || !events[0].TryPickStart(out _))
         {
             throw new LlmNoResponseException($"{route.Provider} ended the streamed reply for model '{llm.Model}' without a message.", llm.Model, null);
+        }
+
+        if (!stopped)
+        {
+            throw new LlmServiceUnavailableException(
+                $"{route.Provider} ended the streamed reply for model '{llm.Model}' before message_stop; the reply was cut off.", null, llm.Model);
         }
 
         var message = await SseAggregatorExtensions.Aggregate(Replay(events)).ConfigureAwait(false);

@@ -75,6 +75,7 @@ internal static class ChatCompletionsStream
             var data = item.Data;
             if (data.AsSpan().Trim().SequenceEqual(Done))
             {
+                state.Ended = true;
                 yield break;
             }
 
@@ -107,6 +108,13 @@ internal static class ChatCompletionsStream
             state.Observe(chunk, data);
             yield return chunk;
         }
+
+        // A stream that closes without [DONE] or a finish reason was cut off: its reply may be incomplete.
+        if (!state.Ended)
+        {
+            throw new LlmServiceUnavailableException(
+                $"{route.Provider} ended the streamed reply for model '{llm.Model}' before [DONE]; the reply was cut off.", null, llm.Model);
+        }
     }
 
     /// <summary>What the chunks say beyond the adapter's updates: raw arguments per call, and the usage.</summary>
@@ -116,8 +124,12 @@ internal static class ChatCompletionsStream
 
         public UsageDetails? Usage { get; private set; }
 
+        /// <summary>Gets or sets whether the stream said it was complete (<c>[DONE]</c> or a finish reason).</summary>
+        public bool Ended { get; set; }
+
         public void Observe(StreamingChatCompletionUpdate chunk, string data)
         {
+            Ended |= chunk.FinishReason is not null;
             foreach (var call in chunk.ToolCallUpdates)
             {
                 var slot = _calls.FindIndex(c => c.Index == call.Index);

@@ -54,7 +54,7 @@ internal sealed partial class LlmHttpChatClient
             using var attempt = pollyToken.UnsafeRegister(static s => ((OpenStream)s!).CancelAttempt(), stream);
             using var request = BuildRequest(call, stream: true);
             _logger.LlmCalling(_route.Provider, _llm.Model, _route.Endpoint.GetLeftPart(UriPartial.Path));
-            await stream.SendAsync(request, pollyToken).ConfigureAwait(false);
+            await stream.SendAsync(request, call, pollyToken).ConfigureAwait(false);
             while (!stream.Started && await stream.NextAsync(pollyToken).ConfigureAwait(false) is { } update)
             {
                 stream.Buffered.Add(update);
@@ -106,7 +106,7 @@ internal sealed partial class LlmHttpChatClient
 
         public void CancelAttempt() => _attempt.Cancel();
 
-        public async Task SendAsync(HttpRequestMessage request, CancellationToken pollyToken)
+        public async Task SendAsync(HttpRequestMessage request, CallState call, CancellationToken pollyToken)
         {
             var client = _client;
             int status;
@@ -118,6 +118,14 @@ internal sealed partial class LlmHttpChatClient
                 {
                     var text = await _response.Content.ReadAsStringAsync(_linked.Token).ConfigureAwait(false);
                     throw LlmErrors.FromStatus(client._route, client._llm, client._redactor, status, text, LlmErrors.RetryAfter(_response.Headers, client._time));
+                }
+
+                if (_response.Content.Headers.ContentType?.MediaType == "application/json")
+                {
+                    // A server that ignores "stream": the whole reply, yielded as updates.
+                    var whole = client.ParseWhole(call, await _response.Content.ReadAsStringAsync(_linked.Token).ConfigureAwait(false));
+                    _reader = whole.ToChatResponseUpdates().ToAsyncEnumerable().GetAsyncEnumerator(_linked.Token);
+                    return;
                 }
 
                 var body = await _response.Content.ReadAsStreamAsync(_linked.Token).ConfigureAwait(false);

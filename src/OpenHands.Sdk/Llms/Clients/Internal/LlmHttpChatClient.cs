@@ -152,6 +152,22 @@ internal sealed partial class LlmHttpChatClient : IChatClient
             throw LlmErrors.FromStatus(_route, _llm, _redactor, status, text, LlmErrors.RetryAfter(headers, _time));
         }
 
+        var chat = ParseWhole(call, text);
+        var latency = _time.GetElapsedTime(started).TotalSeconds;
+        chat.AdditionalProperties ??= [];
+        chat.AdditionalProperties[LlmChatProperties.Latency] = latency;
+        if (Cost(headers, chat.Usage) is { } cost and > 0)
+        {
+            chat.AdditionalProperties[LlmChatProperties.Cost] = cost;
+        }
+
+        _logger.LlmAnswered(_llm.Model, latency, chat.Usage?.InputTokenCount, chat.Usage?.OutputTokenCount);
+        return chat;
+    }
+
+    /// <summary>Reads a whole reply; an unusable one is an empty reply (retried, at temperature 1.0 after 0).</summary>
+    private ChatResponse ParseWhole(CallState call, string text)
+    {
         ChatResponse chat;
         try
         {
@@ -172,15 +188,6 @@ internal sealed partial class LlmHttpChatClient : IChatClient
             throw LlmErrors.Empty(_route, _llm, reason);
         }
 
-        var latency = _time.GetElapsedTime(started).TotalSeconds;
-        chat.AdditionalProperties ??= [];
-        chat.AdditionalProperties[LlmChatProperties.Latency] = latency;
-        if (Cost(headers, chat.Usage) is { } cost and > 0)
-        {
-            chat.AdditionalProperties[LlmChatProperties.Cost] = cost;
-        }
-
-        _logger.LlmAnswered(_llm.Model, latency, chat.Usage?.InputTokenCount, chat.Usage?.OutputTokenCount);
         return chat;
     }
 
