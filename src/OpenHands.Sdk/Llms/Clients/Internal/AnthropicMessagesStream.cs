@@ -61,7 +61,7 @@ internal static class AnthropicMessagesStream
                 $"{route.Provider} ended the streamed reply for model '{llm.Model}' before message_stop; the reply was cut off.", null, llm.Model);
         }
 
-        var message = await SseAggregatorExtensions.Aggregate(Replay(events)).ConfigureAwait(false);
+        var message = await SseAggregatorExtensions.Aggregate(events.ToAsyncEnumerable()).ConfigureAwait(false);
         var whole = AnthropicMessagesWire.ParseResponse(JsonSerializer.SerializeToElement(message));
         var final = new List<AIContent>(whole.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
         if (whole.Usage is { } usage)
@@ -100,14 +100,4 @@ internal static class AnthropicMessagesStream
         delta.TryPickText(out var text) && text.Text.Length > 0 ? new TextContent(text.Text)
         : delta.TryPickThinking(out var thinking) && thinking.Thinking.Length > 0 ? new TextReasoningContent(thinking.Thinking)
         : null;
-
-    private static async IAsyncEnumerable<RawMessageStreamEvent> Replay(List<RawMessageStreamEvent> events)
-    {
-        foreach (var e in events)
-        {
-            yield return e;
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
-    }
 }
