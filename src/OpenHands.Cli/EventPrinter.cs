@@ -4,11 +4,16 @@ using Spectre.Console;
 
 namespace OpenHands.Cli;
 
-/// <summary>Prints conversation events compactly: colours on a terminal, plain ASCII lines when stdout is redirected.</summary>
+/// <summary>
+/// Prints conversation events compactly: colours on a terminal, plain ASCII lines when stdout is redirected. A streaming
+/// profile's reply is printed as it arrives (<see cref="StreamingDeltaEvent"/>s on one <c>agent&gt;</c> line), and the
+/// message it makes is then not printed again.
+/// </summary>
 internal sealed class EventPrinter(CliIo io)
 {
     private const int MaxLine = 160;
     private readonly Lock _gate = new();
+    private bool _streaming;
 
     /// <summary>Set by the spinner: what it shows while nothing else is printed.</summary>
     public Action<string>? StatusChanged { get; set; }
@@ -17,6 +22,21 @@ internal sealed class EventPrinter(CliIo io)
     {
         lock (_gate)
         {
+            if (e is StreamingDeltaEvent delta)
+            {
+                PrintDelta(delta);
+                return;
+            }
+
+            if (_streaming)
+            {
+                EndStreamedLine();
+                if (e is MessageEvent { Source: EventSource.Agent })
+                {
+                    return; // its text is on the screen already
+                }
+            }
+
             switch (e)
             {
                 case MessageEvent { Source: EventSource.User } m:
@@ -53,6 +73,14 @@ internal sealed class EventPrinter(CliIo io)
                 case PauseEvent:
                     io.Line("paused.", "[yellow]paused.[/]");
                     break;
+                case InterruptEvent:
+                    io.Line("interrupted.", "[yellow]interrupted.[/]");
+                    break;
+                case ConversationStateUpdateEvent u when u.Key == ConversationStateUpdateEvent.LlmFallbackKey:
+                    var from = Field(u.Value, "from_profile") ?? Field(u.Value, "from_model") ?? "?";
+                    var to = $"{Field(u.Value, "profile")} ({Field(u.Value, "model")})";
+                    io.Line($"fallback> {from} -> {to}", $"[yellow]fallback>[/] {Markup.Escape(from)} → {Markup.Escape(to)}");
+                    break;
                 case ConversationStateUpdateEvent u when u.Key == ConversationStateUpdateEvent.LlmProfileKey:
                     var text = u.Value.ValueKind == JsonValueKind.Object && u.Value.TryGetProperty("name", out var n) ? n.ToString() : u.Value.ToString();
                     io.Line($"profile> {text}", $"[grey]profile>[/] {Markup.Escape(text)}");
@@ -60,6 +88,52 @@ internal sealed class EventPrinter(CliIo io)
             }
         }
     }
+
+    /// <summary>Text pieces go on one line after <c>agent&gt; </c>, unchanged (reasoning is not printed).</summary>
+    private void PrintDelta(StreamingDeltaEvent delta)
+    {
+        if (string.IsNullOrEmpty(delta.Content))
+        {
+            return;
+        }
+
+        if (!_streaming)
+        {
+            _streaming = true;
+            Write("agent> ", "[bold green]agent>[/] ");
+        }
+
+        Write(delta.Content, Markup.Escape(delta.Content));
+    }
+
+    private void EndStreamedLine()
+    {
+        _streaming = false;
+        if (io.Terminal is { } terminal)
+        {
+            terminal.WriteLine();
+        }
+        else
+        {
+            io.Out.WriteLine();
+        }
+    }
+
+    private void Write(string plain, string markup)
+    {
+        if (io.Terminal is { } terminal)
+        {
+            terminal.Markup(markup);
+        }
+        else
+        {
+            io.Out.Write(plain);
+            io.Out.Flush();
+        }
+    }
+
+    private static string? Field(JsonElement value, string name) =>
+        value.ValueKind == JsonValueKind.Object && value.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static string Summarize(string tool, string arguments) => tool switch
     {

@@ -21,7 +21,10 @@ internal static class RunCommand
             Description = "Use LLM_MODEL, LLM_API_KEY and LLM_BASE_URL: stored as a profile (an equal one is reused, none is replaced) and used.",
         };
         var workspace = new Option<string?>("--workspace") { Description = "The folder the agent works in; default: the current folder." };
-        var run = new Command("run", "Run an agent on a task. Ctrl+C pauses the conversation; --resume ID continues it.") { task, profile, resume, envs, workspace };
+        var run = new Command("run", "Run an agent on a task. A streaming profile prints the reply as it arrives. Ctrl+C interrupts the LLM call or command at once and pauses the conversation; --resume ID continues it.")
+        {
+            task, profile, resume, envs, workspace,
+        };
         run.SetAction((parse, ct) => ProfilesCommands.WithHome(io, parse, home, h => RunAsync(h, io, new Request(
             parse.GetValue(task), parse.GetValue(profile), parse.GetValue(resume), parse.GetValue(envs), parse.GetValue(workspace)), ct), cancellationToken: ct));
         return run;
@@ -98,12 +101,21 @@ internal static class RunCommand
 
             try
             {
-                await RunWithSpinnerAsync(conversation, printer, io, ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                io.Line($"Paused and saved conversation {conversation.Id:N}. Resume with: openhands run --resume {conversation.Id:N}");
-                return ExitCodes.Ok;
+                // Ctrl+C interrupts: the LLM call or command in flight ends at once, and a killed command is answered
+                // with an error rather than run again on resume.
+                using (ct.Register(static c => _ = ((Conversation)c!).InterruptAsync(), conversation))
+                {
+                    if (!ct.IsCancellationRequested)
+                    {
+                        await RunWithSpinnerAsync(conversation, printer, io, CancellationToken.None);
+                    }
+                }
+
+                if (ct.IsCancellationRequested && conversation.State.ExecutionStatus is ConversationExecutionStatus.Paused)
+                {
+                    io.Line($"Paused and saved conversation {conversation.Id:N}. Resume with: openhands run --resume {conversation.Id:N}");
+                    return ExitCodes.Ok;
+                }
             }
             catch (ConversationRunException ex)
             {
@@ -160,7 +172,8 @@ internal static class RunCommand
 
     private static async Task RunWithSpinnerAsync(Conversation conversation, EventPrinter printer, CliIo io, CancellationToken ct)
     {
-        if (io.Terminal is not { } terminal)
+        // A streamed reply is its own progress indicator (and a live spinner would garble it).
+        if (io.Terminal is not { } terminal || conversation.Agent.Llm.Stream)
         {
             await conversation.RunAsync(ct);
             return;

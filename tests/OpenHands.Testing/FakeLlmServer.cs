@@ -25,10 +25,16 @@ namespace OpenHands.Testing;
 /// request takes the next reply from the queue (<see cref="Enqueue"/>), else asks <see cref="Responder"/>, else gets
 /// HTTP 500 with a "no scripted reply" error. Every request is recorded in <see cref="Requests"/> before it is answered.
 /// </para>
+/// <para>
+/// A request with <c>"stream": true</c> gets the same reply as server-sent events, in the shape of the endpoint's
+/// format: Chat Completions chunks ending with <c>data: [DONE]</c> (and a usage chunk when <c>stream_options.include_usage</c>
+/// is set), or Anthropic's <c>message_start</c> … <c>message_stop</c> events. Text is sent a word at a time, tool-call
+/// arguments in two pieces.
+/// </para>
 /// <para>Point an LLM at it with <c>BaseUrl = server.BaseUrl</c> (Anthropic, Azure) or <c>server.BaseUrl + "/v1"</c> (OpenAI-compatible).
 /// Thread-safe.</para>
 /// </remarks>
-public sealed class FakeLlmServer : IAsyncDisposable
+public sealed partial class FakeLlmServer : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly Queue<FakeReply> _replies = new();
@@ -240,6 +246,12 @@ public sealed class FakeLlmServer : IAsyncDisposable
 
         switch (reply.Kind)
         {
+            case FakeReplyKind.Hang:
+                await HangAsync(context, request).ConfigureAwait(false);
+                return;
+            case FakeReplyKind.Completion when IsStreaming(request):
+                await StreamAsync(context, request, reply).ConfigureAwait(false);
+                return;
             case FakeReplyKind.Drop:
                 response.StatusCode = 200;
                 response.ContentType = "application/json";
@@ -270,7 +282,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
 
     private JsonObject ChatCompletionsBody(RecordedRequest request, FakeReply reply)
     {
-        var id = Interlocked.Increment(ref _ids);
+        var id = NextId();
         var message = new JsonObject { ["role"] = "assistant", ["content"] = reply.ReplyText };
         if (reply.ReasoningText is not null)
         {
@@ -281,7 +293,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
         {
             message["tool_calls"] = new JsonArray([.. reply.Calls.Select(c => (JsonNode?)new JsonObject
             {
-                ["id"] = c.Id ?? $"call_{Interlocked.Increment(ref _ids)}",
+                ["id"] = c.Id ?? $"call_{NextId()}",
                 ["type"] = "function",
                 ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.ArgumentsJson },
             })]);
@@ -318,7 +330,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
 
     private JsonObject AnthropicBody(RecordedRequest request, FakeReply reply)
     {
-        var id = Interlocked.Increment(ref _ids);
+        var id = NextId();
         var content = new JsonArray();
         if (!reply.NoChoices)
         {
@@ -337,7 +349,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
                 content.Add(new JsonObject
                 {
                     ["type"] = "tool_use",
-                    ["id"] = call.Id ?? $"toolu_fake_{Interlocked.Increment(ref _ids)}",
+                    ["id"] = call.Id ?? $"toolu_fake_{NextId()}",
                     ["name"] = call.Name,
                     ["input"] = JsonNode.Parse(call.ArgumentsJson),
                 });

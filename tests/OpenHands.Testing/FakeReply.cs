@@ -29,6 +29,9 @@ public sealed class FakeReply
         ExtraHeaders = other.ExtraHeaders;
         FinishReason = other.FinishReason;
         NoChoices = other.NoChoices;
+        ChunkDelay = other.ChunkDelay;
+        PauseAfterChunks = other.PauseAfterChunks;
+        Resume = other.Resume;
     }
 
     internal FakeReplyKind Kind { get; }
@@ -62,6 +65,12 @@ public sealed class FakeReply
     internal string? FinishReason { get; private init; }
 
     internal bool NoChoices { get; private init; }
+
+    internal TimeSpan ChunkDelay { get; private init; }
+
+    internal int PauseAfterChunks { get; private init; } = -1;
+
+    internal Task? Resume { get; private init; }
 
     /// <summary>A reply with assistant text.</summary>
     /// <param name="text">The text; an empty text makes an empty (unusable) reply.</param>
@@ -112,6 +121,13 @@ public sealed class FakeReply
         return new FakeReply(reply) { DelayBy = delay };
     }
 
+    /// <summary>
+    /// An answer that never comes: the request is held open until the client goes away or the server stops (for
+    /// interrupt and cancellation tests). Streaming requests get their headers and then nothing.
+    /// </summary>
+    /// <returns>The reply.</returns>
+    public static FakeReply Hang() => new(FakeReplyKind.Hang);
+
     /// <summary>Starts a 200 answer and breaks the connection in the middle of the body: a connection error for the client.</summary>
     /// <returns>The reply.</returns>
     public static FakeReply Drop() => new(FakeReplyKind.Drop);
@@ -146,11 +162,35 @@ public sealed class FakeReply
     /// <returns>The changed copy.</returns>
     public FakeReply WithFinishReason(string finishReason) => new(this) { FinishReason = finishReason };
 
+    /// <summary>
+    /// Returns a copy that, when streamed (the request asks for <c>"stream": true</c>), waits this long before each
+    /// server-sent event after the first. A whole (non-streamed) answer is unaffected.
+    /// </summary>
+    /// <param name="delay">The wait between events (real time).</param>
+    /// <returns>The changed copy.</returns>
+    public FakeReply WithChunkDelay(TimeSpan delay) => new(this) { ChunkDelay = delay };
+
+    /// <summary>
+    /// Returns a copy that, when streamed, sends <paramref name="chunks"/> content pieces (text, reasoning or tool-call
+    /// arguments), then waits for <paramref name="resume"/> before sending the rest. With a task that never completes,
+    /// the stream stalls after those pieces. A whole answer is unaffected.
+    /// </summary>
+    /// <param name="chunks">How many content pieces to send first (0 = only the opening event).</param>
+    /// <param name="resume">Completes when the rest may be sent.</param>
+    /// <returns>The changed copy.</returns>
+    public FakeReply WithPauseAfterChunks(int chunks, Task resume)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(chunks);
+        ArgumentNullException.ThrowIfNull(resume);
+        return new(this) { PauseAfterChunks = chunks, Resume = resume };
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Kind switch
     {
         FakeReplyKind.Raw => string.Create(CultureInfo.InvariantCulture, $"HTTP {Status}"),
         FakeReplyKind.Drop => "dropped connection",
+        FakeReplyKind.Hang => "no answer, ever",
         _ => NoChoices ? "no choices" : Calls.Count > 0 ? $"tool calls: {string.Join(", ", Calls.Select(c => c.Name))}" : ReplyText is null ? "empty" : $"text: {ReplyText}",
     } + (DelayBy > TimeSpan.Zero ? $" after {DelayBy}" : string.Empty);
 }
@@ -161,4 +201,5 @@ internal enum FakeReplyKind
     Completion,
     Raw,
     Drop,
+    Hang,
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Conversations.Events;
@@ -33,6 +34,7 @@ public sealed class Conversation : IAsyncDisposable
     private readonly LlmBinding _llm;
     private readonly AgentStep _step;
     private readonly ConversationRunner _runner;
+    private readonly RunInterruption _interruption;
     private bool _disposed;
 
     internal Conversation(ConversationFactory services, ConversationPersistence persistence, EventLog log, Agent agent, IEnumerable<Action<ConversationEvent>> callbacks)
@@ -48,7 +50,8 @@ public sealed class Conversation : IAsyncDisposable
             TimeProvider = services.Time,
             LlmSwitcher = _llm,
         };
-        _step = new AgentStep(id, tools, new ActionRunner(tools, _events, persistence, _llm, context), _events, persistence, _llm);
+        _interruption = new RunInterruption(_events, persistence, tools);
+        _step = new AgentStep(id, tools, new ActionRunner(tools, _events, persistence, _llm, context), _events, persistence, _llm, _interruption);
         _runner = new ConversationRunner(id, _gate, _step, _events, persistence, _llm);
     }
 
@@ -121,7 +124,10 @@ public sealed class Conversation : IAsyncDisposable
     /// Runs the agent until it finishes, is paused, hits the iteration cap (an error event, not an exception) or fails.
     /// </summary>
     /// <param name="cancellationToken">Pauses the run: the conversation is left paused and a later run continues.</param>
-    /// <returns>The result when the run stops: the status, the agent's final answer (if any) and the usage so far.</returns>
+    /// <returns>
+    /// The result when the run stops: the status, the agent's final answer (if any) and the usage so far. After
+    /// <see cref="InterruptAsync"/> the status is <see cref="ConversationExecutionStatus.Paused"/>.
+    /// </returns>
     /// <exception cref="InvalidOperationException">Another run is in progress.</exception>
     /// <exception cref="ConversationRunException">The run failed (for example the LLM failed after its retries).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the conversation is paused.</exception>
@@ -130,8 +136,46 @@ public sealed class Conversation : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _persistence.ThrowIfDamaged();
-        await _runner.RunAsync(cancellationToken).ConfigureAwait(false);
+        var run = _interruption.Begin(Id, cancellationToken);
+        try
+        {
+            await _runner.RunAsync(run).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_interruption.IsRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Recorded by the step it cancelled, unless it came between two steps (then the loop paused first).
+            await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                _interruption.RecordLocked();
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        finally
+        {
+            _interruption.End();
+        }
+
         return GetResult();
+    }
+
+    /// <summary>
+    /// Interrupts a run at once (the Python SDK's <c>interrupt</c>): the LLM call and the tool in flight are cancelled,
+    /// not awaited, an <see cref="InterruptEvent"/> is recorded, and the conversation is left paused; the next
+    /// <see cref="RunAsync"/> continues it. Without a run in progress it pauses, as <see cref="PauseAsync"/> does.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the pause when no run is in progress.</param>
+    /// <returns>
+    /// A task that completes once the run is cancelled; the interrupted <see cref="RunAsync"/> then returns promptly,
+    /// with every tool call that had no result answered by an <see cref="AgentErrorEvent"/>.
+    /// </returns>
+    public Task InterruptAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _interruption.Request() ? Task.CompletedTask : PauseAsync(cancellationToken);
     }
 
     /// <summary>
@@ -220,7 +264,8 @@ public sealed class Conversation : IAsyncDisposable
 
     /// <summary>
     /// Streams the conversation's events: those from <paramref name="fromIndex"/> on, then new ones as they are persisted,
-    /// until <paramref name="cancellationToken"/> is cancelled or the conversation is disposed.
+    /// until <paramref name="cancellationToken"/> is cancelled or the conversation is disposed. Live
+    /// <see cref="StreamingDeltaEvent"/>s come too, in order, but they are never persisted and take no index.
     /// </summary>
     /// <param name="fromIndex">The first event to return.</param>
     /// <param name="cancellationToken">Ends the stream.</param>
@@ -230,6 +275,23 @@ public sealed class Conversation : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fromIndex);
         return _events.WatchAsync(fromIndex, cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams the reply's pieces as they arrive from the LLM, while the live LLM streams (<c>stream: true</c>), until
+    /// <paramref name="cancellationToken"/> is cancelled or the conversation is disposed.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    /// <returns>The deltas published after enumeration starts; start enumerating before <see cref="RunAsync"/>.</returns>
+    public async IAsyncEnumerable<StreamingDeltaEvent> StreamDeltasAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var e in _events.WatchAsync(int.MaxValue, cancellationToken).ConfigureAwait(false))
+        {
+            if (e is StreamingDeltaEvent delta)
+            {
+                yield return delta;
+            }
+        }
     }
 
     /// <summary>Stops event streams and releases the chat clients. Persisted data stays.</summary>

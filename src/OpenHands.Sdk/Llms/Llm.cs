@@ -180,7 +180,11 @@ public sealed record Llm
     /// <summary>Gets the Ollama base URL (<c>ollama_base_url</c>).</summary>
     public string? OllamaBaseUrl { get => _d.OllamaBaseUrl; init => _d.OllamaBaseUrl = value; }
 
-    /// <summary>Gets whether replies are streamed (<c>stream</c>).</summary>
+    /// <summary>
+    /// Gets whether replies are streamed (<c>stream</c>): a conversation then calls
+    /// <see cref="Microsoft.Extensions.AI.IChatClient.GetStreamingResponseAsync"/> and publishes each piece of the reply as a
+    /// <see cref="Conversations.Events.StreamingDeltaEvent"/>; the recorded events are those of a whole reply.
+    /// </summary>
     public bool Stream { get => _d.Stream; init => _d.Stream = value; }
 
     /// <summary>Gets whether parameters a provider does not take are dropped (<c>drop_params</c>).</summary>
@@ -253,6 +257,23 @@ public sealed record Llm
 
     /// <summary>Gets JSON fields this version does not know, kept so that a load and save writes them back unchanged.</summary>
     public ImmutableDictionary<string, JsonElement> AdditionalProperties { get => _d.AdditionalProperties; init => _d.AdditionalProperties = value; }
+
+    /// <summary>
+    /// Gets the LLM profiles to fall back to, in order, when this LLM's provider is rate-limited or unavailable after its
+    /// own retries (<c>fallback_strategy.fallback_llms</c>, the Python SDK's <c>FallbackStrategy</c>).
+    /// </summary>
+    /// <value>
+    /// Empty by default. A conversation resolves each fallback through its <see cref="ProfileResolver"/> when it is needed,
+    /// so each uses its own profile's key; a fallback answers that one call only (the next call tries this LLM again),
+    /// and its own fallbacks are not followed. Errors that trigger a fallback: <see cref="LlmRateLimitException"/>,
+    /// <see cref="LlmServiceUnavailableException"/>, <see cref="LlmTimeoutException"/> and <see cref="LlmNoResponseException"/>.
+    /// </value>
+    public ImmutableArray<ProfileName> FallbackProfiles
+    {
+        get => _d.FallbackStrategy?.FallbackLlms is { Count: > 0 } names ? [.. names.Select(ProfileName.Create)] : [];
+        init => _d.FallbackStrategy = value.IsDefaultOrEmpty ? null
+            : new FallbackStrategyDocument { FallbackLlms = [.. value.Select(n => n.Value)], Unknown = _d.FallbackStrategy?.Unknown };
+    }
 
     /// <summary>Gets the profile this instance was resolved from, or <see langword="null"/> for one built in code.</summary>
     /// <value>

@@ -44,8 +44,9 @@ namespace OpenHands.Sdk.Llms;
 /// <see cref="UsageDetails.AdditionalCounts"/>) and, in <see cref="ChatResponse.AdditionalProperties"/>,
 /// <see cref="LlmChatProperties.Cost"/> and <see cref="LlmChatProperties.Latency"/>. Each tool call's
 /// <see cref="AIContent.RawRepresentation"/> is its arguments JSON string exactly as the provider sent it.
-/// <see cref="IChatClient.GetStreamingResponseAsync"/> does not stream on the wire: it fetches the whole reply and
-/// yields it as updates.
+/// <see cref="IChatClient.GetStreamingResponseAsync"/> streams on the wire (server-sent events; Chat Completions also asks
+/// for the usage in a last chunk): text and reasoning arrive piece by piece, tool calls, usage, latency and cost whole at
+/// the end, so <c>ToChatResponse()</c> of the updates equals the reply <see cref="IChatClient.GetResponseAsync"/> gives.
 /// </para>
 /// <para>
 /// Retries follow the Python SDK: <see cref="Llm.NumRetries"/> is the total number of attempts (0 and 1 both mean
@@ -53,7 +54,9 @@ namespace OpenHands.Sdk.Llms;
 /// seconds, and at least the provider's <c>Retry-After</c>; each attempt may take <see cref="Llm.Timeout"/> seconds
 /// (null or 0: no limit). Connection failures, timeouts, HTTP 408, 429, 500, 502, 503, 504 and empty replies are
 /// retried; after an empty reply at temperature 0 the next attempt uses 1.0. Everything else fails at once. Failures
-/// are <see cref="LlmException"/>s whose messages never contain the LLM's secrets.
+/// are <see cref="LlmException"/>s whose messages never contain the LLM's secrets. A streamed reply is retried until it
+/// has started (its first text, reasoning or tool call); while it streams, <see cref="Llm.Timeout"/> bounds the wait for
+/// each piece of data, and a failure ends the enumeration with its typed exception.
 /// </para>
 /// <para>
 /// The factory and its clients are thread-safe. The <see cref="HttpClient"/> belongs to the caller; disposing a client

@@ -56,8 +56,11 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(ConversationErrorEventDocument))]
 [JsonSerializable(typeof(ConversationStateUpdateEventDocument))]
 [JsonSerializable(typeof(PauseEventDocument))]
+[JsonSerializable(typeof(InterruptEventDocument))]
+[JsonSerializable(typeof(StreamingDeltaEventDocument))]
 [JsonSerializable(typeof(ToolDefinition))]
 [JsonSerializable(typeof(LlmProfileUpdate))]
+[JsonSerializable(typeof(LlmFallbackUpdate))]
 
 // --- the agent server's files beside a conversation ---
 [JsonSerializable(typeof(ConversationMetaDocument))]

@@ -134,6 +134,7 @@ public sealed class LlmEqualityTests
                 ((ImmutableDictionary<string, string>?)current ?? ImmutableDictionary<string, string>.Empty).SetItem("X-Other", "1"),
             _ when underlying == typeof(ImmutableDictionary<string, JsonElement>) =>
                 ((ImmutableDictionary<string, JsonElement>)current!).SetItem("other", Json("\"1\"")),
+            _ when underlying == typeof(ImmutableArray<ProfileName>) => ((ImmutableArray<ProfileName>)current!).Add(ProfileName.Create("other")),
             _ => throw new NotSupportedException($"No other value for {type.Name} ({property}); extend the table."),
         };
     }

@@ -19,9 +19,12 @@ internal sealed class AgentStep
     private readonly EventStream _events;
     private readonly ConversationPersistence _persistence;
     private readonly LlmBinding _llm;
+    private readonly RunInterruption _interruption;
 
-    public AgentStep(Guid conversationId, AgentTools tools, ActionRunner actions, EventStream events, ConversationPersistence persistence, LlmBinding llm)
+    public AgentStep(
+        Guid conversationId, AgentTools tools, ActionRunner actions, EventStream events, ConversationPersistence persistence, LlmBinding llm, RunInterruption interruption)
     {
+        _interruption = interruption;
         _conversationId = conversationId;
         _tools = tools;
         _actions = actions;
@@ -39,7 +42,21 @@ internal sealed class AgentStep
         }
     }
 
+    /// <summary>Runs the step; an interrupt (the LLM call or a tool cancelled mid-way) is recorded before it propagates.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_interruption.IsRequested)
+        {
+            _interruption.RecordLocked();
+            throw;
+        }
+    }
+
+    private async Task RunCoreAsync(CancellationToken cancellationToken)
     {
         var pending = _tools.Pending(_events.Logged);
         if (pending.Count > 0)
@@ -54,7 +71,7 @@ internal sealed class AgentStep
             Tools = _tools.Declarations,
             AdditionalProperties = new AdditionalPropertiesDictionary { ["openhands.session_id"] = _conversationId.ToString() },
         };
-        var response = await _llm.ClientFor(llm).GetResponseAsync(MessageBuilder.Build(_events.Logged), chatOptions, cancellationToken).ConfigureAwait(false);
+        var response = await _llm.CompleteAsync(MessageBuilder.Build(_events.Logged), chatOptions, cancellationToken).ConfigureAwait(false);
         RecordUsage(llm, response);
 
         var responseId = response.ResponseId ?? "resp-" + Guid.NewGuid().ToString("N");

@@ -167,6 +167,8 @@ internal static class EventJsonCodec
             ConversationErrorEvent ce => new ConversationErrorEventDocument { Code = ce.Code, Detail = ce.Detail },
             ConversationStateUpdateEvent su => new ConversationStateUpdateEventDocument { Key = su.Key, Value = su.Value },
             PauseEvent => new PauseEventDocument(),
+            InterruptEvent => new InterruptEventDocument(),
+            StreamingDeltaEvent d => new StreamingDeltaEventDocument { Content = d.Content, ReasoningContent = d.ReasoningContent },
             _ => throw new NotSupportedException($"Event type {e.GetType().Name} cannot be persisted."),
         };
 
@@ -255,6 +257,14 @@ internal static class EventJsonCodec
                 };
             case PauseEventDocument:
                 return new PauseEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others };
+            case InterruptEventDocument:
+                return new InterruptEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others };
+            case StreamingDeltaEventDocument d:
+                return new StreamingDeltaEvent
+                {
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
+                    Content = d.Content, ReasoningContent = d.ReasoningContent,
+                };
             default:
                 throw new NotSupportedException($"Event document {document.GetType().Name} has no event type.");
         }

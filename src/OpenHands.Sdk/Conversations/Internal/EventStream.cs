@@ -58,6 +58,30 @@ internal sealed class EventStream
             }
         }
 
+        Notify(stamped);
+        return stamped;
+    }
+
+    /// <summary>
+    /// Publishes a transient event (a <see cref="StreamingDeltaEvent"/>) to the live streams and the callbacks without
+    /// persisting it: it gets a timestamp but no parent, and is not in <see cref="Logged"/> or the snapshots (issue 14).
+    /// </summary>
+    public void Publish(ConversationEvent transient)
+    {
+        var stamped = transient.Stamped(_time.GetUtcNow(), null);
+        lock (_subscribers)
+        {
+            foreach (var channel in _subscribers)
+            {
+                channel.Writer.TryWrite(stamped);
+            }
+        }
+
+        Notify(stamped);
+    }
+
+    private void Notify(ConversationEvent stamped)
+    {
         foreach (var callback in _callbacks)
         {
             try
@@ -71,8 +95,6 @@ internal sealed class EventStream
                 _logger.CallbackFailed(_conversationId, stamped.Kind, ex);
             }
         }
-
-        return stamped;
     }
 
     /// <summary>The events from <paramref name="fromIndex"/> on, then new ones, until cancelled or <see cref="Complete"/>.</summary>

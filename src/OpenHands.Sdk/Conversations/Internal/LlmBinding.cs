@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Conversations.Events;
 using OpenHands.Sdk.Llms;
@@ -18,15 +19,18 @@ namespace OpenHands.Sdk.Conversations.Internal;
 /// <remarks>Changes are made under the conversation's gate; <see cref="Agent"/> may be read from any thread.</remarks>
 internal sealed class LlmBinding : ILlmSwitcher, IDisposable
 {
-    private readonly Dictionary<Llm, IChatClient> _clients = new(ReferenceEqualityComparer.Instance);
+    // By value: a fallback profile resolved afresh for each call reuses its client while its content is unchanged.
+    private readonly Dictionary<Llm, IChatClient> _clients = [];
     private readonly ConversationFactory _services;
     private readonly ConversationPersistence _persistence;
     private readonly EventStream _events;
+    private readonly ILogger _logger;
     private Agent _agent;
 
     public LlmBinding(Agent agent, ConversationFactory services, ConversationPersistence persistence, EventStream events)
     {
         _agent = agent;
+        _logger = services.LoggerFactory.CreateLogger<LlmBinding>();
         _services = services;
         _persistence = persistence;
         _events = events;
@@ -45,6 +49,115 @@ internal sealed class LlmBinding : ILlmSwitcher, IDisposable
         }
 
         return client;
+    }
+
+    /// <summary>
+    /// One LLM call of an agent step on the live agent's LLM. A streaming LLM (<see cref="Llm.Stream"/>) publishes each
+    /// text and reasoning piece as a <see cref="StreamingDeltaEvent"/> as it arrives; the reply is then assembled from the
+    /// updates, so the step records the same events as for a whole reply.
+    /// </summary>
+    /// <remarks>
+    /// When the call fails with a provider outage after the LLM's own retries and the LLM lists
+    /// <see cref="Llm.FallbackProfiles"/>, each is resolved through the resolver (its own key) and tried in order; each try
+    /// is announced with an <c>llm_fallback</c> state update naming both profiles. When every fallback fails, the first
+    /// failure is thrown. The conversation's profile reference never changes.
+    /// </remarks>
+    public async Task<ChatResponse> CompleteAsync(IList<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
+    {
+        var primary = Agent.Llm;
+        try
+        {
+            return await CallAsync(primary, messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LlmException failure) when (TriggersFallback(failure) && !primary.FallbackProfiles.IsEmpty && !cancellationToken.IsCancellationRequested)
+        {
+            if (await FallBackAsync(primary, failure, messages, options, cancellationToken).ConfigureAwait(false) is { } answer)
+            {
+                return answer;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The failures a fallback answers, as in the Python SDK: rate limits, outages, timeouts and empty replies.</summary>
+    internal static bool TriggersFallback(LlmException failure) =>
+        failure is LlmRateLimitException or LlmServiceUnavailableException or LlmTimeoutException or LlmNoResponseException;
+
+    private async Task<ChatResponse?> FallBackAsync(Llm primary, LlmException failure, IList<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
+    {
+        var names = primary.FallbackProfiles;
+        var reason = $"{failure.GetType().Name}: {failure.Message}";
+        for (var i = 0; i < names.Length; i++)
+        {
+            var name = names[i];
+            if (_services.Resolver is not { } resolver)
+            {
+                _logger.LlmFallbackFailed(name.Value, "this conversation has no profile store to resolve it from.");
+                return null;
+            }
+
+            Llm fallback;
+            try
+            {
+                fallback = await resolver.ResolveAsync(new ProfileReference(name), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ProfileNotFoundException or InvalidProfileException or SecretDecryptionException)
+            {
+                _logger.LlmFallbackFailed(name.Value, ex.Message);
+                continue;
+            }
+
+            _logger.LlmFallingBack(primary.Model, failure.GetType().Name, name.Value, i + 1, names.Length);
+            _events.Emit(FallbackEvent(primary, name, fallback.Model, Redact(reason)));
+            try
+            {
+                return await CallAsync(fallback, messages, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LlmException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                _logger.LlmFallbackFailed(name.Value, ex.Message);
+            }
+        }
+
+        return null;
+    }
+
+    private ConversationStateUpdateEvent FallbackEvent(Llm primary, ProfileName fallback, string model, string reason) => new()
+    {
+        Source = EventSource.Environment,
+        Key = ConversationStateUpdateEvent.LlmFallbackKey,
+        Value = JsonSerializer.SerializeToElement(
+            new LlmFallbackUpdate(_persistence.State.LlmProfile?.Name.Value ?? primary.SourceProfile?.Value, primary.Model, fallback.Value, model, reason),
+            OpenHandsJsonContext.Default.LlmFallbackUpdate),
+    };
+
+    private async Task<ChatResponse> CallAsync(Llm llm, IList<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
+    {
+        var client = ClientFor(llm);
+        if (!llm.Stream)
+        {
+            return await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            updates.Add(update);
+            foreach (var content in update.Contents)
+            {
+                if (content is TextContent { Text.Length: > 0 } text)
+                {
+                    _events.Publish(new StreamingDeltaEvent { Content = text.Text });
+                }
+                else if (content is TextReasoningContent { Text.Length: > 0 } reasoning)
+                {
+                    _events.Publish(new StreamingDeltaEvent { ReasoningContent = reasoning.Text });
+                }
+            }
+        }
+
+        return updates.ToChatResponse();
     }
 
     /// <summary>Switches to a profile read fresh through the resolver; persists the reference and announces it.</summary>

@@ -49,6 +49,8 @@ internal static class LlmEquality
         (SecretString a, SecretString b) => a.Equals(b),
         (ImmutableDictionary<string, JsonElement> a, ImmutableDictionary<string, JsonElement> b) => MapEquals(a, b),
         (ImmutableDictionary<string, string> a, ImmutableDictionary<string, string> b) => HeadersEqual(a, b),
+        (FallbackStrategyDocument a, FallbackStrategyDocument b) => (a.FallbackLlms ?? []).SequenceEqual(b.FallbackLlms ?? [], StringComparer.Ordinal)
+            && MapEquals(a.Unknown?.ToImmutableDictionary() ?? ImmutableDictionary<string, JsonElement>.Empty, b.Unknown?.ToImmutableDictionary() ?? ImmutableDictionary<string, JsonElement>.Empty),
         _ => left.Equals(right),
     };
 

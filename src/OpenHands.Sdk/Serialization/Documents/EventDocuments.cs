@@ -23,6 +23,8 @@ namespace OpenHands.Sdk.Serialization.Documents;
 [JsonDerivedType(typeof(ConversationErrorEventDocument), "ConversationErrorEvent")]
 [JsonDerivedType(typeof(ConversationStateUpdateEventDocument), "ConversationStateUpdateEvent")]
 [JsonDerivedType(typeof(PauseEventDocument), "PauseEvent")]
+[JsonDerivedType(typeof(InterruptEventDocument), "InterruptEvent")]
+[JsonDerivedType(typeof(StreamingDeltaEventDocument), "StreamingDeltaEvent")]
 internal class EventDocument
 {
     [JsonPropertyOrder(-4), JsonConverter(typeof(LooseStringConverter))]
@@ -195,3 +197,13 @@ internal sealed class ConversationStateUpdateEventDocument : EventDocument
 }
 
 internal sealed class PauseEventDocument : EventDocument;
+
+internal sealed class InterruptEventDocument : EventDocument;
+
+/// <summary>A streamed delta as the events websocket sends it (never written to an event file).</summary>
+internal sealed class StreamingDeltaEventDocument : EventDocument
+{
+    public string? Content { get; set; }
+
+    public string? ReasoningContent { get; set; }
+}

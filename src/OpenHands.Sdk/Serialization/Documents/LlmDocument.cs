@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Llms.Internal;
+using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Serialization.Converters;
 
@@ -175,6 +176,29 @@ internal sealed class LlmDocument
     public ImmutableDictionary<string, JsonElement> LitellmExtraBody { get; set => field = value ?? ImmutableDictionary<string, JsonElement>.Empty; }
         = ImmutableDictionary<string, JsonElement>.Empty;
 
+    /// <summary>
+    /// Gets or sets the Python SDK's <c>fallback_strategy</c>: <c>{"fallback_llms": [profile names]}</c> (issue 14, item 7).
+    /// The Python SDK reads it from a profile file and never writes it; its other fields (<c>profile_store_dir</c>) are kept.
+    /// </summary>
+    public FallbackStrategyDocument? FallbackStrategy
+    {
+        get;
+        set
+        {
+            foreach (var name in value?.FallbackLlms ?? [])
+            {
+                if (!ProfileName.TryCreate(name, out _))
+                {
+                    throw new ArgumentException(
+                        $"'{name}' is not a profile name. FallbackStrategy (fallback_strategy.fallback_llms) lists profile names: 1-64 letters, digits, '.', '_' or '-'.",
+                        nameof(FallbackStrategy));
+                }
+            }
+
+            field = value;
+        }
+    }
+
     /// <summary>Gets whether this is a subscription LLM; a JSON <see langword="true"/> makes it one when read (older files carry only this flag).</summary>
     [JsonConverter(typeof(LooseBooleanConverter))]
     public bool IsSubscription { get => AuthType == LlmAuthType.Subscription; set => SubscriptionFlagRead |= value; }
@@ -240,4 +264,14 @@ internal sealed class LlmDocument
         value >= 1 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1.");
 
     private static int? Positive(int? value, string name) => value is { } v ? Positive(v, name) : null;
+}
+
+/// <summary>The Python SDK's <c>FallbackStrategy</c>: the profiles to try, in order, when the primary's provider fails.</summary>
+internal sealed class FallbackStrategyDocument
+{
+    public List<string>? FallbackLlms { get; set; }
+
+    /// <summary>Gets or sets the other fields (<c>profile_store_dir</c>): kept for the Python SDK, unused here (profiles resolve through the conversation's store).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

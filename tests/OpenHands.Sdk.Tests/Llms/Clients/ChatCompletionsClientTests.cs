@@ -373,7 +373,7 @@ public sealed class ChatCompletionsClientTests
     }
 
     [Test]
-    public async Task GetStreamingResponseAsync_WholeReply_IsYieldedAsUpdates()
+    public async Task GetStreamingResponseAsync_ToolCallWithText_AssemblesTextAndTheRawArguments()
     {
         await using var h = await LlmClientHarness.StartAsync();
         h.Server.Enqueue(FakeReply.ToolCall("finish", """{"message":"bye"}""").WithText("Finishing."));

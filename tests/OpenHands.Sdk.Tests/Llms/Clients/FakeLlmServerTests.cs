@@ -24,6 +24,53 @@ public sealed class FakeLlmServerTests
     }
 
     [Test]
+    public async Task Post_StreamingChatCompletions_SendsChunksThenUsageThenDone()
+    {
+        await using var server = await FakeLlmServer.StartNewAsync();
+        server.Enqueue(FakeReply.Text("Hello streaming world"));
+
+        using var response = await PostAsync(server, "/v1/chat/completions", """{"model":"m","stream":true,"stream_options":{"include_usage":true}}""");
+        var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
+        events.Should().AllSatisfy(e => e.Should().StartWith("data: "));
+        events[^1].Should().Be("data: [DONE]");
+        events[^2].Should().Contain("\"usage\":").And.Contain("\"choices\":[]");
+        events.Where(e => e.Contains("\"content\":\"", StringComparison.Ordinal) && !e.Contains("\"content\":\"\"", StringComparison.Ordinal))
+            .Should().HaveCount(3, "one chunk per word");
+        events.Should().AllSatisfy(e => e.Should().Match(x => x == "data: [DONE]" || x.Contains("chat.completion.chunk")));
+    }
+
+    [Test]
+    public async Task Post_StreamingMessages_SendsAnthropicEventsInOrder()
+    {
+        await using var server = await FakeLlmServer.StartNewAsync();
+        server.Enqueue(FakeReply.ToolCall("terminal", """{"command": "ls"}""").WithText("Hi there"));
+
+        using var response = await PostAsync(server, "/v1/messages", """{"model":"m","stream":true}""");
+        var names = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => e.Split('\n')[0]["event: ".Length..]).ToList();
+
+        names.Should().Equal(
+            "message_start", "ping",
+            "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
+            "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
+            "message_delta", "message_stop");
+    }
+
+    [Test]
+    public async Task Post_Hang_NeverAnswersUntilTheClientGoesAway()
+    {
+        await using var server = await FakeLlmServer.StartNewAsync();
+        server.Enqueue(FakeReply.Hang());
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var act = () => Http.PostAsync(server.BaseUrl + "/v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"), cts.Token);
+
+        await act.Should().ThrowAsync<TaskCanceledException>();
+    }
+
+    [Test]
     public async Task Post_UnknownPath_Answers404AndKeepsTheQueue()
     {
         await using var server = await FakeLlmServer.StartNewAsync();

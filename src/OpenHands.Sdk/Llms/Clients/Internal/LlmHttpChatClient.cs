@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Security;
@@ -16,7 +16,7 @@ namespace OpenHands.Sdk.Llms.Clients.Internal;
 /// <see cref="HttpClient"/> through a Polly pipeline (attempts, waits, per-attempt timeout).
 /// </summary>
 /// <remarks>Thread-safe and stateless between calls. Disposing it does nothing: the HttpClient belongs to the caller.</remarks>
-internal sealed class LlmHttpChatClient : IChatClient
+internal sealed partial class LlmHttpChatClient : IChatClient
 {
     private const string CostHeader = "x-litellm-response-cost";
     private const string SessionHeader = "x-litellm-session-id";
@@ -61,17 +61,6 @@ internal sealed class LlmHttpChatClient : IChatClient
         }
     }
 
-    /// <summary>Streaming is not implemented on the wire: the whole reply is fetched (with retries) and then yielded as updates.</summary>
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var update in response.ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
-
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
@@ -87,20 +76,31 @@ internal sealed class LlmHttpChatClient : IChatClient
     }
 
     /// <summary>Builds the request body of one attempt (exposed for tests of the wire shape).</summary>
-    internal string BuildBody(IReadOnlyList<ChatMessage> messages, ChatOptions? options, double? temperatureOverride = null)
+    internal string BuildBody(IReadOnlyList<ChatMessage> messages, ChatOptions? options, double? temperatureOverride = null, bool stream = false)
     {
         var parameters = LlmCallParameters.From(_llm, options, temperatureOverride);
         var body = _route.Format == LlmWireFormat.AnthropicMessages
             ? AnthropicMessagesWire.BuildRequest(_route, _llm, messages, options, parameters)
             : ChatCompletionsWire.BuildRequest(_route, _llm, messages, options, parameters);
+        if (stream)
+        {
+            // As the Python SDK asks: server-sent events, and (Chat Completions) the usage in a last chunk.
+            body["stream"] = true;
+            if (_route.Format == LlmWireFormat.ChatCompletions)
+            {
+                body["stream_options"] = new JsonObject { ["include_usage"] = true };
+            }
+        }
+
         return body.ToJsonString(WireJson.WireOptions);
     }
 
-    private async ValueTask<ChatResponse> AttemptAsync(CallState call, CancellationToken cancellationToken)
+    /// <summary>The request of one attempt: body, route headers, session header, then <see cref="Llm.ExtraHeaders"/> (which win).</summary>
+    private HttpRequestMessage BuildRequest(CallState call, bool stream)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _route.Endpoint)
+        var request = new HttpRequestMessage(HttpMethod.Post, _route.Endpoint)
         {
-            Content = new StringContent(BuildBody(call.Messages, call.Options, call.TemperatureOverride), Encoding.UTF8, "application/json"),
+            Content = new StringContent(BuildBody(call.Messages, call.Options, call.TemperatureOverride, stream), Encoding.UTF8, "application/json"),
         };
         foreach (var (name, value) in _route.Headers)
         {
@@ -117,6 +117,12 @@ internal sealed class LlmHttpChatClient : IChatClient
             SetExtraHeader(request, name, value);
         }
 
+        return request;
+    }
+
+    private async ValueTask<ChatResponse> AttemptAsync(CallState call, CancellationToken cancellationToken)
+    {
+        using var request = BuildRequest(call, stream: false);
         _logger.LlmCalling(_route.Provider, _llm.Model, _route.Endpoint.GetLeftPart(UriPartial.Path));
         var started = _time.GetTimestamp();
         string text;
@@ -146,6 +152,22 @@ internal sealed class LlmHttpChatClient : IChatClient
             throw LlmErrors.FromStatus(_route, _llm, _redactor, status, text, LlmErrors.RetryAfter(headers, _time));
         }
 
+        var chat = ParseWhole(call, text);
+        var latency = _time.GetElapsedTime(started).TotalSeconds;
+        chat.AdditionalProperties ??= [];
+        chat.AdditionalProperties[LlmChatProperties.Latency] = latency;
+        if (Cost(headers, chat.Usage) is { } cost and > 0)
+        {
+            chat.AdditionalProperties[LlmChatProperties.Cost] = cost;
+        }
+
+        _logger.LlmAnswered(_llm.Model, latency, chat.Usage?.InputTokenCount, chat.Usage?.OutputTokenCount);
+        return chat;
+    }
+
+    /// <summary>Reads a whole reply; an unusable one is an empty reply (retried, at temperature 1.0 after 0).</summary>
+    private ChatResponse ParseWhole(CallState call, string text)
+    {
         ChatResponse chat;
         try
         {
@@ -166,15 +188,6 @@ internal sealed class LlmHttpChatClient : IChatClient
             throw LlmErrors.Empty(_route, _llm, reason);
         }
 
-        var latency = _time.GetElapsedTime(started).TotalSeconds;
-        chat.AdditionalProperties ??= [];
-        chat.AdditionalProperties[LlmChatProperties.Latency] = latency;
-        if (Cost(headers, chat.Usage) is { } cost and > 0)
-        {
-            chat.AdditionalProperties[LlmChatProperties.Cost] = cost;
-        }
-
-        _logger.LlmAnswered(_llm.Model, latency, chat.Usage?.InputTokenCount, chat.Usage?.OutputTokenCount);
         return chat;
     }
 
@@ -239,6 +252,9 @@ internal sealed class LlmHttpChatClient : IChatClient
         public IReadOnlyList<ChatMessage> Messages { get; } = messages;
 
         public ChatOptions? Options { get; } = options;
+
+        /// <summary>Gets the token of the whole call (a stream outlives the attempt that opened it).</summary>
+        public CancellationToken CallerToken { get; init; }
 
         /// <summary>Set when an attempt got an empty reply.</summary>
         public bool LastWasEmpty { get; set; }
