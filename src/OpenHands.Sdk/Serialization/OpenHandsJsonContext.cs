@@ -56,7 +56,14 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(ConversationErrorEventDocument))]
 [JsonSerializable(typeof(ConversationStateUpdateEventDocument))]
 [JsonSerializable(typeof(PauseEventDocument))]
+[JsonSerializable(typeof(UserRejectObservationDocument))]
+[JsonSerializable(typeof(CondensationDocument))]
+[JsonSerializable(typeof(CondensationRequestDocument))]
 [JsonSerializable(typeof(ToolDefinition))]
+[JsonSerializable(typeof(ConfirmationPolicyDocument))]
+[JsonSerializable(typeof(SecretRegistryDocument))]
+[JsonSerializable(typeof(McpConfigDocument))]
+[JsonSerializable(typeof(Dictionary<string, McpServerDocument>))]
 [JsonSerializable(typeof(LlmProfileUpdate))]
 
 internal sealed partial class OpenHandsJsonContext : JsonSerializerContext;

@@ -167,6 +167,15 @@ internal static class EventJsonCodec
             ConversationErrorEvent ce => new ConversationErrorEventDocument { Code = ce.Code, Detail = ce.Detail },
             ConversationStateUpdateEvent su => new ConversationStateUpdateEventDocument { Key = su.Key, Value = su.Value },
             PauseEvent => new PauseEventDocument(),
+            UserRejectObservationEvent r => new UserRejectObservationDocument
+            {
+                ToolName = r.ToolName, ToolCallId = r.ToolCallId, RejectionReason = r.RejectionReason, RejectionSource = r.RejectionSource, ActionId = r.ActionId,
+            },
+            CondensationEvent c => new CondensationDocument
+            {
+                ForgottenEventIds = [.. c.ForgottenEventIds], Summary = c.Summary, SummaryOffset = c.SummaryOffset, LlmResponseId = c.LlmResponseId,
+            },
+            CondensationRequestEvent => new CondensationRequestDocument(),
             _ => throw new NotSupportedException($"Event type {e.GetType().Name} cannot be persisted."),
         };
 
@@ -255,6 +264,27 @@ internal static class EventJsonCodec
                 };
             case PauseEventDocument:
                 return new PauseEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others };
+            case UserRejectObservationDocument r:
+                return new UserRejectObservationEvent
+                {
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
+                    ToolName = r.ToolName ?? string.Empty,
+                    ToolCallId = r.ToolCallId ?? string.Empty,
+                    ActionId = Required(r.ActionId, "action_id"),
+                    RejectionReason = r.RejectionReason ?? UserRejectObservationEvent.DefaultReason,
+                    RejectionSource = r.RejectionSource ?? "user",
+                };
+            case CondensationDocument c:
+                return new CondensationEvent
+                {
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
+                    ForgottenEventIds = c.ForgottenEventIds is null ? [] : [.. c.ForgottenEventIds],
+                    Summary = c.Summary,
+                    SummaryOffset = c.SummaryOffset,
+                    LlmResponseId = c.LlmResponseId ?? string.Empty,
+                };
+            case CondensationRequestDocument:
+                return new CondensationRequestEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others };
             default:
                 throw new NotSupportedException($"Event document {document.GetType().Name} has no event type.");
         }
