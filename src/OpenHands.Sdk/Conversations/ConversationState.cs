@@ -58,7 +58,7 @@ public sealed record ConversationState
     /// <summary>Gets the names of the secrets the tools can use, sorted (never their values).</summary>
     public IReadOnlyList<string> SecretNames => [.. Secrets.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>Gets the secrets: live values and the encrypted form persisted in <c>secret_registry</c>.</summary>
+    /// <summary>Gets the secrets as persisted in <c>secret_registry</c> (Fernet tokens; no token when there is no cipher).</summary>
     internal ImmutableDictionary<string, SecretEntry> Secrets { get; init; } = ImmutableDictionary<string, SecretEntry>.Empty;
 
     /// <summary>Gets the persisted <c>security_analyzer</c> of a kind this SDK does not know (kept and written back).</summary>

@@ -63,6 +63,7 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(ConfirmationPolicyDocument))]
 [JsonSerializable(typeof(SecretRegistryDocument))]
 [JsonSerializable(typeof(McpConfigDocument))]
+[JsonSerializable(typeof(CondenserDocument))]
 [JsonSerializable(typeof(Dictionary<string, McpServerDocument>))]
 [JsonSerializable(typeof(LlmProfileUpdate))]
 

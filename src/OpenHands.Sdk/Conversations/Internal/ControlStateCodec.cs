@@ -96,7 +96,7 @@ internal static class ControlStateCodec
         return new SecretRegistryDocument { SecretSources = sources };
     }
 
-    /// <summary>Reads the persisted tokens; values are decrypted later, by whoever holds the cipher.</summary>
+    /// <summary>Reads the persisted tokens; the conversation decrypts them with its cipher.</summary>
     public static ImmutableDictionary<string, SecretEntry> ReadSecrets(SecretRegistryDocument? document)
     {
         var builder = ImmutableDictionary.CreateBuilder<string, SecretEntry>(StringComparer.Ordinal);
@@ -106,7 +106,7 @@ internal static class ControlStateCodec
             // secret this conversation can use or should copy.
             if (source?.Value is { } value && Cipher.LooksEncrypted(value))
             {
-                builder[name] = new SecretEntry(null, value, source.Description);
+                builder[name] = new SecretEntry(value, source.Description);
             }
         }
 

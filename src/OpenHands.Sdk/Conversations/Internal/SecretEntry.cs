@@ -1,9 +1,7 @@
-using OpenHands.Sdk.Security;
-
 namespace OpenHands.Sdk.Conversations.Internal;
 
 /// <summary>
-/// One secret of a conversation: its live value (absent when it could not be decrypted on restore) and the Fernet token
-/// persisted for it (absent when there is no cipher: then it is not persisted at all).
+/// One secret of a conversation as its state keeps it: the Fernet token persisted for it, or <see langword="null"/> when
+/// there is no cipher (then it is not persisted at all and lives only in memory), and its description.
 /// </summary>
-internal sealed record SecretEntry(SecretString? Value, string? Token, string? Description = null);
+internal sealed record SecretEntry(string? Token, string? Description = null);

@@ -38,3 +38,16 @@ internal sealed class McpServerDocument
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; set; }
 }
+
+/// <summary>The agent's <c>condenser</c>: its LLM (a secret-free snapshot), sizes, other fields kept, <c>kind</c> last.</summary>
+internal sealed class CondenserDocument
+{
+    public LlmDocument? Llm { get; set; }
+
+    public int? MaxSize { get; set; }
+
+    public int? KeepFirst { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
