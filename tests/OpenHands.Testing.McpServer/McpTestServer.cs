@@ -37,7 +37,7 @@ public sealed class McpTestServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.Services.AddMcpServer().WithHttpTransport().WithTools(typeof(TestTools));
+        builder.Services.AddMcpServer().WithHttpTransport().WithTools([typeof(TestTools)]);
         var app = builder.Build();
         McpTestServer? server = null;
         app.Use(async (context, next) =>

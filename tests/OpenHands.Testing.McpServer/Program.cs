@@ -6,5 +6,5 @@ using OpenHands.Testing.McpServer;
 // Over stdio, stdout carries the protocol: nothing else may write to it.
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.ClearProviders();
-builder.Services.AddMcpServer().WithStdioServerTransport().WithTools(typeof(TestTools));
+builder.Services.AddMcpServer().WithStdioServerTransport().WithTools([typeof(TestTools)]);
 await builder.Build().RunAsync();
