@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OpenHands.Sdk.Agents;
+using OpenHands.Sdk.Agents.Security;
 using OpenHands.Sdk.Conversations;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
@@ -21,9 +22,14 @@ internal static class RunCommand
             Description = "Use LLM_MODEL, LLM_API_KEY and LLM_BASE_URL: stored as a profile (an equal one is reused, none is replaced) and used.",
         };
         var workspace = new Option<string?>("--workspace") { Description = "The folder the agent works in; default: the current folder." };
-        var run = new Command("run", "Run an agent on a task. Ctrl+C pauses the conversation; --resume ID continues it.") { task, profile, resume, envs, workspace };
+        var confirm = new Option<string?>("--confirm")
+        {
+            Description = "Which actions to confirm (y/n) before they run: risky (rated HIGH, the default for a new conversation), always, never.",
+        };
+        confirm.AcceptOnlyFromAmong(ConfirmationPrompt.Choices);
+        var run = new Command("run", "Run an agent on a task. Ctrl+C pauses the conversation; --resume ID continues it.") { task, profile, resume, envs, workspace, confirm };
         run.SetAction((parse, ct) => ProfilesCommands.WithHome(io, parse, home, h => RunAsync(h, io, new Request(
-            parse.GetValue(task), parse.GetValue(profile), parse.GetValue(resume), parse.GetValue(envs), parse.GetValue(workspace)), ct), cancellationToken: ct));
+            parse.GetValue(task), parse.GetValue(profile), parse.GetValue(resume), parse.GetValue(envs), parse.GetValue(workspace), parse.GetValue(confirm)), ct), cancellationToken: ct));
         return run;
     }
 
@@ -63,7 +69,12 @@ internal static class RunCommand
             Resolver = home.Resolver,
             Materializer = home.Materializer,
         });
-        var options = new ConversationOptions { WorkingDirectory = workspace };
+        var options = new ConversationOptions
+        {
+            WorkingDirectory = workspace,
+            ConfirmationPolicy = ConfirmationPrompt.Policy(request.Confirm ?? "risky"),
+            SecurityAnalyzer = new PatternSecurityAnalyzer(),
+        };
         options.Callbacks.Add(printer.Print);
 
         Conversation conversation;
@@ -73,6 +84,12 @@ internal static class RunCommand
             if (named is { } switchTo)
             {
                 await conversation.SwitchProfileAsync(switchTo, ct);
+            }
+
+            if (request.Confirm is { } choice)
+            {
+                await conversation.SetConfirmationPolicyAsync(ConfirmationPrompt.Policy(choice), ct);
+                await conversation.SetSecurityAnalyzerAsync(new PatternSecurityAnalyzer(), ct);
             }
         }
         else
@@ -99,6 +116,8 @@ internal static class RunCommand
             try
             {
                 await RunWithSpinnerAsync(conversation, printer, io, ct);
+                // Confirmation of risky actions: ask y/n while the conversation waits (ConfirmationPrompt).
+                await ConfirmationPrompt.ResolveAsync(conversation, io, () => RunWithSpinnerAsync(conversation, printer, io, ct), ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -113,7 +132,7 @@ internal static class RunCommand
 
             var status = conversation.State.ExecutionStatus;
             io.Line($"Status: {status.ToString().ToLowerInvariant()}. Conversation {conversation.Id:N} is saved in {conversation.Directory}.");
-            if (status is ConversationExecutionStatus.Paused)
+            if (status is ConversationExecutionStatus.Paused or ConversationExecutionStatus.WaitingForConfirmation)
             {
                 io.Line($"Resume with: openhands run --resume {conversation.Id:N}");
             }
@@ -180,5 +199,5 @@ internal static class RunCommand
         });
     }
 
-    private sealed record Request(string? Task, string? Profile, string? Resume, bool OverrideWithEnvs, string? Workspace);
+    private sealed record Request(string? Task, string? Profile, string? Resume, bool OverrideWithEnvs, string? Workspace, string? Confirm);
 }
