@@ -73,7 +73,7 @@ internal static class ControlStateCodec
             return (null, null);
         }
 
-        var kind = value.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+        var kind = value.Deserialize(OpenHandsJson.Redacted.Contract<EventKindDocument>())?.Kind;
         return kind == PatternSecurityAnalyzer.KindName ? (new PatternSecurityAnalyzer(), null) : (null, value.Clone());
     }
 
