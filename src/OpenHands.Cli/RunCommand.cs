@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OpenHands.Sdk.Agents;
+using OpenHands.Sdk.Agents.Security;
 using OpenHands.Sdk.Conversations;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
@@ -21,12 +22,17 @@ internal static class RunCommand
             Description = "Use LLM_MODEL, LLM_API_KEY and LLM_BASE_URL: stored as a profile (an equal one is reused, none is replaced) and used.",
         };
         var workspace = new Option<string?>("--workspace") { Description = "The folder the agent works in; default: the current folder." };
+        var confirm = new Option<string?>("--confirm")
+        {
+            Description = "Which actions to confirm (y/n) before they run: risky (rated HIGH, the default for a new conversation), always, never.",
+        };
+        confirm.AcceptOnlyFromAmong(ConfirmationPrompt.Choices);
         var run = new Command("run", "Run an agent on a task. A streaming profile prints the reply as it arrives. Ctrl+C interrupts the LLM call or command at once and pauses the conversation; --resume ID continues it.")
         {
-            task, profile, resume, envs, workspace,
+            task, profile, resume, envs, workspace, confirm,
         };
         run.SetAction((parse, ct) => ProfilesCommands.WithHome(io, parse, home, h => RunAsync(h, io, new Request(
-            parse.GetValue(task), parse.GetValue(profile), parse.GetValue(resume), parse.GetValue(envs), parse.GetValue(workspace)), ct), cancellationToken: ct));
+            parse.GetValue(task), parse.GetValue(profile), parse.GetValue(resume), parse.GetValue(envs), parse.GetValue(workspace), parse.GetValue(confirm)), ct), cancellationToken: ct));
         return run;
     }
 
@@ -66,7 +72,12 @@ internal static class RunCommand
             Resolver = home.Resolver,
             Materializer = home.Materializer,
         });
-        var options = new ConversationOptions { WorkingDirectory = workspace };
+        var options = new ConversationOptions
+        {
+            WorkingDirectory = workspace,
+            ConfirmationPolicy = ConfirmationPrompt.Policy(request.Confirm ?? "risky"),
+            SecurityAnalyzer = new PatternSecurityAnalyzer(),
+        };
         options.Callbacks.Add(printer.Print);
 
         Conversation conversation;
@@ -76,6 +87,12 @@ internal static class RunCommand
             if (named is { } switchTo)
             {
                 await conversation.SwitchProfileAsync(switchTo, ct);
+            }
+
+            if (request.Confirm is { } choice)
+            {
+                await conversation.SetConfirmationPolicyAsync(ConfirmationPrompt.Policy(choice), ct);
+                await conversation.SetSecurityAnalyzerAsync(new PatternSecurityAnalyzer(), ct);
             }
         }
         else
@@ -108,6 +125,9 @@ internal static class RunCommand
                     if (!ct.IsCancellationRequested)
                     {
                         await RunWithSpinnerAsync(conversation, printer, io, CancellationToken.None);
+
+                        // Confirmation of risky actions: ask y/n while the conversation waits (ConfirmationPrompt).
+                        await ConfirmationPrompt.ResolveAsync(conversation, io, () => RunWithSpinnerAsync(conversation, printer, io, CancellationToken.None), ct);
                     }
                 }
 
@@ -117,6 +137,12 @@ internal static class RunCommand
                     return ExitCodes.Ok;
                 }
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Ctrl+C while the confirmation question waits: the actions stay pending.
+                io.Line($"Saved conversation {conversation.Id:N}, waiting for confirmation. Resume with: openhands run --resume {conversation.Id:N}");
+                return ExitCodes.Ok;
+            }
             catch (ConversationRunException ex)
             {
                 io.Fail($"the run failed: {(ex.InnerException ?? ex).Message.ReplaceLineEndings(" ")} Fix: check the profile ('openhands profiles show {profileText}'), then resume with: openhands run --resume {conversation.Id:N}");
@@ -125,7 +151,7 @@ internal static class RunCommand
 
             var status = conversation.State.ExecutionStatus;
             io.Line($"Status: {status.ToString().ToLowerInvariant()}. Conversation {conversation.Id:N} is saved in {conversation.Directory}.");
-            if (status is ConversationExecutionStatus.Paused)
+            if (status is ConversationExecutionStatus.Paused or ConversationExecutionStatus.WaitingForConfirmation)
             {
                 io.Line($"Resume with: openhands run --resume {conversation.Id:N}");
             }
@@ -193,5 +219,5 @@ internal static class RunCommand
         });
     }
 
-    private sealed record Request(string? Task, string? Profile, string? Resume, bool OverrideWithEnvs, string? Workspace);
+    private sealed record Request(string? Task, string? Profile, string? Resume, bool OverrideWithEnvs, string? Workspace, string? Confirm);
 }

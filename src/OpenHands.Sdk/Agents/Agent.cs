@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using OpenHands.Sdk.Agents.Condensers;
+using OpenHands.Sdk.Agents.Mcp;
 using OpenHands.Sdk.Llms;
 
 namespace OpenHands.Sdk.Agents;
@@ -48,4 +50,12 @@ public sealed record Agent
     /// <summary>Gets whether the agent may switch its own LLM profile with the <c>switch_llm</c> tool.</summary>
     /// <value>The default is <see langword="false"/>.</value>
     public bool EnableSwitchLlmTool { get; init; }
+
+    /// <summary>Gets the MCP servers whose tools the agent may call besides <see cref="Tools"/> (JSON <c>mcp_config</c>).</summary>
+    /// <value>The default is <see langword="null"/>: no MCP servers.</value>
+    public McpConfig? McpConfig { get; init; }
+
+    /// <summary>Gets the condenser that keeps a long history within bounds (JSON <c>condenser</c>).</summary>
+    /// <value>The default is <see langword="null"/>: the whole history is sent every time.</value>
+    public LlmSummarizingCondenser? Condenser { get; init; }
 }

@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenHands.Sdk.Security;
 
 namespace OpenHands.Sdk.Agents;
 
@@ -30,4 +32,26 @@ public sealed class ToolContext
 
     /// <summary>Gets the conversation's LLM switch (used by <c>switch_llm</c>); <see langword="null"/> when the conversation cannot switch.</summary>
     public ILlmSwitcher? LlmSwitcher { get; init; }
+
+    /// <summary>Looks up the conversation's secrets by the names a text mentions; none by default.</summary>
+    internal Func<string, IReadOnlyDictionary<string, SecretString>>? SecretLookup { get; init; }
+
+    /// <summary>
+    /// Returns the conversation's secrets whose names appear in <paramref name="text"/> (ignoring case), for example the
+    /// variables a command uses: the terminal sets them in the command's environment. Output that shows a value is masked
+    /// as <c>&lt;secret-hidden&gt;</c> before anything records it.
+    /// </summary>
+    /// <param name="text">The text, for example a command.</param>
+    /// <returns>The secrets by name; empty when there are none.</returns>
+    public IReadOnlyDictionary<string, SecretString> SecretsNamedIn(string text) =>
+        SecretLookup is { } lookup && !string.IsNullOrEmpty(text) ? lookup(text) : ImmutableDictionary<string, SecretString>.Empty;
+
+    /// <summary>Returns a copy that looks secrets up with <paramref name="lookup"/>.</summary>
+    internal ToolContext WithSecrets(Func<string, IReadOnlyDictionary<string, SecretString>> lookup) => new(WorkingDirectory, ConversationId)
+    {
+        LoggerFactory = LoggerFactory,
+        TimeProvider = TimeProvider,
+        LlmSwitcher = LlmSwitcher,
+        SecretLookup = lookup,
+    };
 }

@@ -1,11 +1,13 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Agents;
+using OpenHands.Sdk.Agents.Mcp.Internal;
 using OpenHands.Sdk.Conversations.Events;
 using OpenHands.Sdk.Conversations.Internal;
 using OpenHands.Sdk.Conversations.Persistence;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Security;
 
 namespace OpenHands.Sdk.Conversations;
 
@@ -26,33 +28,45 @@ namespace OpenHands.Sdk.Conversations;
 /// run at a time.
 /// </para>
 /// </remarks>
-public sealed class Conversation : IAsyncDisposable
+public sealed partial class Conversation : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConversationFactory _services;
     private readonly ConversationPersistence _persistence;
     private readonly EventStream _events;
     private readonly LlmBinding _llm;
+    private readonly AgentTools _tools;
+    private readonly ConversationSecrets _secrets;
+    private readonly HistoryCondenser? _condenser;
     private readonly AgentStep _step;
     private readonly ConversationRunner _runner;
     private readonly RunInterruption _interruption;
     private bool _disposed;
 
-    internal Conversation(ConversationFactory services, ConversationPersistence persistence, EventLog log, Agent agent, IEnumerable<Action<ConversationEvent>> callbacks)
+    internal Conversation(
+        ConversationFactory services, ConversationPersistence persistence, EventLog log, Agent agent, IEnumerable<Action<ConversationEvent>> callbacks,
+        IReadOnlyDictionary<string, SecretString>? liveSecrets = null)
     {
+        _services = services;
         _persistence = persistence;
         var id = persistence.State.Id;
-        _events = new EventStream(id, log, callbacks, services.Time, services.LoggerFactory.CreateLogger<Conversation>());
+        var logger = services.LoggerFactory.CreateLogger<Conversation>();
+        _events = new EventStream(id, log, callbacks, services.Time, logger);
         _llm = new LlmBinding(agent, services, persistence, _events);
-        var tools = new AgentTools(agent, services.ToolRegistry);
+        _secrets = new ConversationSecrets(id, services.Cipher, logger, McpSession.SecretsOf(agent.McpConfig), persistence.State.Secrets, liveSecrets);
+        _tools = new AgentTools(agent, services.ToolRegistry, id, logger, () => persistence.State.SecretNames);
         var context = new ToolContext(persistence.State.WorkingDirectory, id)
         {
             LoggerFactory = services.LoggerFactory,
             TimeProvider = services.Time,
             LlmSwitcher = _llm,
         };
-        _interruption = new RunInterruption(_events, persistence, tools);
-        _step = new AgentStep(id, tools, new ActionRunner(tools, _events, persistence, _llm, context), _events, persistence, _llm, _interruption);
-        _runner = new ConversationRunner(id, _gate, _step, _events, persistence, _llm);
+        _condenser = agent.Condenser is { } condenser
+            ? new HistoryCondenser(id, condenser, ResolveCondenserLlmAsync, _llm.ClientFor, _events, _secrets.Mask, logger)
+            : null;
+        _interruption = new RunInterruption(_events, persistence, _tools);
+        _step = new AgentStep(id, _tools, new ActionRunner(_tools, _events, persistence, _llm, context, _secrets, logger), _events, persistence, _llm, _interruption);
+        _runner = new ConversationRunner(id, _gate, _step, _events, persistence, _llm, _tools, _condenser, logger);
     }
 
     /// <summary>Gets the conversation's id.</summary>
@@ -102,6 +116,7 @@ public sealed class Conversation : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(text);
         ObjectDisposedException.ThrowIf(_disposed, this);
         _persistence.ThrowIfDamaged();
+        await _tools.PrepareAsync(cancellationToken).ConfigureAwait(false);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -294,18 +309,17 @@ public sealed class Conversation : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops event streams and releases the chat clients. Persisted data stays.</summary>
+    /// <summary>Stops event streams, releases the chat clients and closes the MCP servers' connections. Persisted data stays.</summary>
     /// <returns>A task that completes when resources are released.</returns>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (!_disposed)
         {
             _disposed = true;
             _events.Complete();
             _llm.Dispose();
+            await _tools.DisposeAsync().ConfigureAwait(false);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Records, on restore, that the conversation runs on its secret-free snapshot and why.</summary>

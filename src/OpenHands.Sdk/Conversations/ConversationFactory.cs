@@ -6,6 +6,7 @@ using OpenHands.Sdk.Agents.Tools;
 using OpenHands.Sdk.Conversations.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Security;
 
 namespace OpenHands.Sdk.Conversations;
 
@@ -71,6 +72,7 @@ public sealed class ConversationFactory
         Resolver = options.Resolver ?? (options.ProfileStore is { } s ? new ProfileResolver(s) : null);
         Materializer = options.Materializer ?? (options.ProfileStore is { } m ? new ProfileMaterializer(m, options.LoggerFactory) : null);
         ToolRegistry = options.ToolRegistry ?? ToolRegistry.Default;
+        Cipher = options.Cipher;
         ChatClientFactory = options.ChatClientFactory
             ?? new LlmChatClientFactory(SharedHttp.Value, timeProvider: Time, loggerFactory: options.LoggerFactory).CreateClient;
     }
@@ -89,6 +91,8 @@ public sealed class ConversationFactory
     internal Func<Llm, IChatClient> ChatClientFactory { get; }
 
     internal ToolRegistry ToolRegistry { get; }
+
+    internal Cipher? Cipher { get; }
 
     internal ILoggerFactory LoggerFactory { get; }
 
@@ -109,6 +113,8 @@ public sealed class ConversationFactory
     {
         ArgumentNullException.ThrowIfNull(agent);
         var start = Prepare(options ?? new ConversationOptions());
+        agent.Condenser?.Validate();
+        var condenserLlm = await ResolveCondenserSnapshotAsync(agent, cancellationToken).ConfigureAwait(false);
         ProfileReference? reference = agent.Llm.SourceProfile is { } source ? new ProfileReference(source) : null;
         if (start.Directory is not null)
         {
@@ -116,7 +122,7 @@ public sealed class ConversationFactory
             reference = await Materializer!.MaterializeAsync(agent.Llm, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        return Create(start, agent, reference);
+        return Create(start, agent, reference, condenserLlm);
     }
 
     /// <summary>
@@ -152,7 +158,8 @@ public sealed class ConversationFactory
                 + "Fix: change the profile instead, or start from an Agent with StartAsync.");
         }
 
-        return Create(start, agent, resolution.Reference);
+        agent.Condenser?.Validate();
+        return Create(start, agent, resolution.Reference, await ResolveCondenserSnapshotAsync(agent, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -188,7 +195,17 @@ public sealed class ConversationFactory
         }
 
         var resolution = await Resolver!.ResolveForRestoreAsync(persistence.State.LlmProfile, persistence.State.LlmSnapshot, cancellationToken).ConfigureAwait(false);
-        var conversation = new Conversation(this, persistence, log, ConversationPersistence.AgentFrom(persistence.State, resolution.Llm), callbacks);
+        Agent agent;
+        try
+        {
+            agent = AgentExtrasCodec.Read(ConversationPersistence.AgentFrom(persistence.State, resolution.Llm), persistence.State, Cipher);
+        }
+        catch (Llms.Internal.LlmFormatException ex)
+        {
+            throw new InvalidConversationException(Path.Combine(persistence.Directory!, ConversationPersistence.StateFileName), ex.Message, ex);
+        }
+
+        var conversation = new Conversation(this, persistence, log, agent, callbacks);
         if (resolution.IsFallback)
         {
             conversation.AnnounceFallback(resolution);
@@ -228,6 +245,8 @@ public sealed class ConversationFactory
     private Start Prepare(ConversationOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxIterations, 1, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.ConfirmationPolicy, nameof(options));
+        ConversationSecrets.Validate(options.Secrets.ToDictionary(), nameof(options));
         var id = options.ConversationId ?? Guid.NewGuid();
         var directory = PersistenceDirectory is null ? null : ConversationPersistence.FolderFor(PersistenceDirectory, id);
         if (PersistenceDirectory is not null && ConversationPersistence.Exists(PersistenceDirectory, id))
@@ -235,10 +254,16 @@ public sealed class ConversationFactory
             throw new InvalidOperationException($"Conversation {id} already exists in '{directory}'. Restore it with ConversationFactory.RestoreAsync.");
         }
 
-        return new Start(id, directory, Path.GetFullPath(options.WorkingDirectory), options.MaxIterations, [.. options.Callbacks]);
+        return new Start(id, directory, Path.GetFullPath(options.WorkingDirectory), options.MaxIterations, [.. options.Callbacks])
+        {
+            ConfirmationPolicy = options.ConfirmationPolicy,
+            SecurityAnalyzer = options.SecurityAnalyzer,
+            StuckDetection = options.StuckDetection,
+            Secrets = options.Secrets.ToDictionary(StringComparer.Ordinal),
+        };
     }
 
-    private Conversation Create(Start start, Agent agent, ProfileReference? reference)
+    private Conversation Create(Start start, Agent agent, ProfileReference? reference, Llm? condenserLlm)
     {
         var state = new ConversationState
         {
@@ -248,14 +273,64 @@ public sealed class ConversationFactory
             Tools = agent.Tools,
             WorkingDirectory = start.WorkingDirectory,
             MaxIterations = start.MaxIterations,
-            AgentProperties = ConversationPersistence.AgentProperties(agent),
+            ConfirmationPolicy = start.ConfirmationPolicy,
+            SecurityAnalyzer = start.SecurityAnalyzer,
+            StuckDetection = start.StuckDetection,
+            CondenserProfile = agent.Condenser?.Profile,
+            AgentProperties = AgentExtrasCodec.Write(ConversationPersistence.AgentProperties(agent), agent, condenserLlm, Cipher),
         };
         var persistence = new ConversationPersistence(start.Directory, state);
         var conversation = new Conversation(this, persistence, persistence.OpenEventLog(), agent, start.Callbacks);
+        conversation.AddStartSecrets(start.Secrets);
         persistence.Save();
         return conversation;
     }
 
+    /// <summary>A new conversation with a copy of a state and its events (the same ids), a new id, idle, with fresh usage.</summary>
+    /// <exception cref="InvalidOperationException">A conversation with <paramref name="id"/> already exists.</exception>
+    internal Conversation Fork(
+        ConversationState source, IReadOnlyList<Events.ConversationEvent> events, Agent agent, IReadOnlyDictionary<string, SecretString> secrets, Guid id)
+    {
+        if (PersistenceDirectory is not null && ConversationPersistence.Exists(PersistenceDirectory, id) || id == source.Id)
+        {
+            throw new InvalidOperationException($"Conversation {id} already exists. Fix: fork with another id, or with none to draw a new one.");
+        }
+
+        var state = source with { Id = id, ExecutionStatus = ConversationExecutionStatus.Idle, Metrics = System.Collections.Immutable.ImmutableDictionary<string, LlmUsageMetrics>.Empty };
+        var persistence = new ConversationPersistence(PersistenceDirectory is null ? null : ConversationPersistence.FolderFor(PersistenceDirectory, id), state);
+        var log = persistence.OpenEventLog();
+        foreach (var e in events)
+        {
+            log.Append(e);
+        }
+
+        var conversation = new Conversation(this, persistence, log, agent, [], secrets);
+        persistence.Save();
+        return conversation;
+    }
+
+    /// <summary>The secret-free snapshot persisted for the condenser's LLM: its own profile's (read once, so a missing one fails the start), else none.</summary>
+    private async Task<Llm?> ResolveCondenserSnapshotAsync(Agent agent, CancellationToken cancellationToken)
+    {
+        if (agent.Condenser?.Profile is not { } profile)
+        {
+            return null;
+        }
+
+        var resolver = Resolver ?? throw new InvalidOperationException(
+            $"The condenser's profile '{profile}' cannot be resolved: this ConversationFactory has no profile store. Fix: set ConversationFactoryOptions.ProfileStore.");
+        return ConversationStateCodec.Snapshot(await resolver.ResolveAsync(profile, cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>A start's per-conversation values, validated and copied before anything is read or written.</summary>
-    private sealed record Start(Guid Id, string? Directory, string WorkingDirectory, int MaxIterations, Action<Events.ConversationEvent>[] Callbacks);
+    private sealed record Start(Guid Id, string? Directory, string WorkingDirectory, int MaxIterations, Action<Events.ConversationEvent>[] Callbacks)
+    {
+        public required Agents.Security.ConfirmationPolicy ConfirmationPolicy { get; init; }
+
+        public Agents.Security.ISecurityAnalyzer? SecurityAnalyzer { get; init; }
+
+        public bool StuckDetection { get; init; }
+
+        public required Dictionary<string, SecretString> Secrets { get; init; }
+    }
 }

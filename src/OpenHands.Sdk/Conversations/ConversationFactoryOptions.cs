@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Agents.Tools;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Security;
 
 namespace OpenHands.Sdk.Conversations;
 
@@ -39,6 +40,13 @@ public sealed class ConversationFactoryOptions
     /// <summary>Gets or sets the registry that turns tool specs into tools.</summary>
     /// <value>The default is <see langword="null"/>: <see cref="ToolRegistry.Default"/>.</value>
     public ToolRegistry? ToolRegistry { get; set; }
+
+    /// <summary>Gets or sets the cipher that encrypts a conversation's secrets at rest (tool secrets, MCP environment values and headers).</summary>
+    /// <value>
+    /// The default is <see langword="null"/>: such secrets are kept in memory only and never written (a restored
+    /// conversation no longer has them). <c>AddOpenHands</c> sets the profile store's cipher.
+    /// </value>
+    public Cipher? Cipher { get; set; }
 
     /// <summary>Gets or sets the logger factory.</summary>
     /// <value>The default is <see langword="null"/>: nothing is logged.</value>

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using OpenHands.Sdk.Agents;
+using OpenHands.Sdk.Agents.Security;
+using OpenHands.Sdk.Conversations.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
 
@@ -27,6 +29,9 @@ public sealed record ConversationState
     /// <summary>Gets the agent's LLM without any secret: the fallback when <see cref="LlmProfile"/> cannot be resolved.</summary>
     public required Llm LlmSnapshot { get; init; }
 
+    /// <summary>Gets the LLM profile of the condenser when it is not the agent's own (<c>agent_state.condenser_profile</c>).</summary>
+    public ProfileReference? CondenserProfile { get; init; }
+
     /// <summary>Gets the agent's tools as persisted specs.</summary>
     public ImmutableArray<ToolSpec> Tools { get; init; } = [];
 
@@ -38,6 +43,26 @@ public sealed record ConversationState
 
     /// <summary>Gets token usage and cost per LLM usage id.</summary>
     public ImmutableDictionary<string, LlmUsageMetrics> Metrics { get; init; } = ImmutableDictionary<string, LlmUsageMetrics>.Empty;
+
+    /// <summary>Gets which actions wait for the user's confirmation (JSON <c>confirmation_policy</c>).</summary>
+    /// <value>The default is <see cref="NeverConfirm"/>.</value>
+    public ConfirmationPolicy ConfirmationPolicy { get; init; } = ConfirmationPolicy.Never;
+
+    /// <summary>Gets the analyzer that rates each action's risk (JSON <c>security_analyzer</c>), or <see langword="null"/> for none.</summary>
+    public ISecurityAnalyzer? SecurityAnalyzer { get; init; }
+
+    /// <summary>Gets whether the run loop stops a run that repeats itself (JSON <c>stuck_detection</c>).</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool StuckDetection { get; init; } = true;
+
+    /// <summary>Gets the names of the secrets the tools can use, sorted (never their values).</summary>
+    public IReadOnlyList<string> SecretNames => [.. Secrets.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>Gets the secrets as persisted in <c>secret_registry</c> (Fernet tokens; no token when there is no cipher).</summary>
+    internal ImmutableDictionary<string, SecretEntry> Secrets { get; init; } = ImmutableDictionary<string, SecretEntry>.Empty;
+
+    /// <summary>Gets the persisted <c>security_analyzer</c> of a kind this SDK does not know (kept and written back).</summary>
+    internal JsonElement? UnknownSecurityAnalyzer { get; init; }
 
     /// <summary>Gets the agent fields this SDK does not model (kept as JSON and written back).</summary>
     internal ImmutableDictionary<string, JsonElement> AgentProperties { get; init; } = ImmutableDictionary<string, JsonElement>.Empty;

@@ -72,6 +72,7 @@ public static class OpenHandsServiceCollectionExtensions
             Materializer = sp.GetRequiredService<ProfileMaterializer>(),
             ChatClientFactory = sp.GetRequiredService<LlmChatClientFactory>().CreateClient,
             ToolRegistry = sp.GetService<ToolRegistry>(),
+            Cipher = sp.GetRequiredService<CipherHolder>().Cipher,
             LoggerFactory = sp.GetService<ILoggerFactory>(),
             TimeProvider = sp.GetService<TimeProvider>(),
         }));

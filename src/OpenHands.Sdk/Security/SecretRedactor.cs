@@ -13,11 +13,15 @@ internal sealed class SecretRedactor
 {
     public const string Mask = SecretString.Redacted;
 
+    /// <summary>What tool output shows instead of a conversation secret (the Python SDK's text).</summary>
+    public const string HiddenMask = "<secret-hidden>";
+
     // Providers echo keys back partly masked ("sk-proj-abc***xyz"); a secret's opening characters followed by
     // the characters keys are made of (masks included) are removed too, so no recognizable part of a key survives.
     private const int PrefixLength = 8;
 
     private readonly string[] _secrets;
+    private readonly string _mask = Mask;
 
     /// <summary>A redactor for the secrets of <paramref name="llm"/>: its secret fields and credential headers.</summary>
     public SecretRedactor(Llm llm)
@@ -30,6 +34,17 @@ internal sealed class SecretRedactor
         : this(secrets.OfType<SecretString>().Select(s => s.Reveal()))
     {
     }
+
+    /// <summary>A redactor for any secrets that writes <paramref name="mask"/> instead (for example <see cref="HiddenMask"/>).</summary>
+    public SecretRedactor(IEnumerable<SecretString?> secrets, string mask)
+        : this(secrets.OfType<SecretString>().Select(s => s.Reveal()))
+    {
+        ArgumentException.ThrowIfNullOrEmpty(mask);
+        _mask = mask;
+    }
+
+    /// <summary>Gets whether there is any secret to remove.</summary>
+    public bool IsEmpty => _secrets.Length == 0;
 
     private SecretRedactor(IEnumerable<string> values)
     {
@@ -61,17 +76,17 @@ internal sealed class SecretRedactor
 
         foreach (var secret in _secrets)
         {
-            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+            text = text.Replace(secret, _mask, StringComparison.Ordinal);
             if (secret.Length >= PrefixLength + 4)
             {
-                text = RedactRunsStartingWith(text, secret[..PrefixLength]);
+                text = RedactRunsStartingWith(text, secret[..PrefixLength], _mask);
             }
         }
 
         return text;
     }
 
-    private static string RedactRunsStartingWith(string text, string start)
+    private static string RedactRunsStartingWith(string text, string start, string mask)
     {
         var index = text.IndexOf(start, StringComparison.Ordinal);
         if (index < 0)
@@ -89,7 +104,7 @@ internal sealed class SecretRedactor
                 end++;
             }
 
-            builder.Append(text, from, index - from).Append(Mask);
+            builder.Append(text, from, index - from).Append(mask);
             from = end;
             index = text.IndexOf(start, from, StringComparison.Ordinal);
         }

@@ -60,7 +60,7 @@ public sealed class ConversationStateCodecTests
         var root = document.RootElement;
 
         root.EnumerateObject().Select(p => p.Name).Should().Equal(
-            "id", "agent", "workspace", "max_iterations", "execution_status", "stats", "agent_state", "future_root");
+            "id", "agent", "workspace", "max_iterations", "stuck_detection", "execution_status", "confirmation_policy", "stats", "secret_registry", "agent_state", "future_root");
         root.GetProperty("agent").EnumerateObject().Select(p => p.Name).Should().Equal("llm", "tools", "condenser", "kind");
         root.GetProperty("agent").GetProperty("kind").GetString().Should().Be("Agent");
         root.GetProperty("workspace").GetProperty("kind").GetString().Should().Be("LocalWorkspace");

@@ -119,8 +119,10 @@ public sealed class TerminalTool : ToolBase
         ShellRunResult run;
         try
         {
+            // The conversation's secrets that the command names are set as environment variables (the Python rule).
+            var secrets = context.SecretsNamedIn(command).ToDictionary(s => s.Key, s => s.Value.Reveal(), StringComparer.Ordinal);
             run = await ShellRunner.RunAsync(
-                Options.ShellPath, command, context.WorkingDirectory, timeout, Options.MaxOutputLength, context.TimeProvider, cancellationToken)
+                Options.ShellPath, command, context.WorkingDirectory, timeout, Options.MaxOutputLength, context.TimeProvider, cancellationToken, secrets)
                 .ConfigureAwait(false);
         }
         catch (Win32Exception e)

@@ -1,15 +1,23 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Agents;
+using OpenHands.Sdk.Agents.Mcp.Internal;
+using OpenHands.Sdk.Agents.Security;
 using OpenHands.Sdk.Conversations.Events;
+using OpenHands.Sdk.Internal;
+using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Conversations.Internal;
 
 /// <summary>
 /// Tool calls of the model: each becomes an <see cref="ActionEvent"/> (or an <see cref="AgentErrorEvent"/> when the tool
-/// is unknown or the arguments do not parse), then runs, in order, and its result becomes an observation.
+/// is unknown or the arguments do not parse), rated by the conversation's security analyzer; a new batch the confirmation
+/// policy asks about waits (status <c>waiting_for_confirmation</c>); otherwise the batch runs, in order, with the
+/// conversation's secrets available to the tools, and each result, secrets masked, becomes an observation.
 /// </summary>
 internal sealed class ActionRunner
 {
@@ -18,14 +26,18 @@ internal sealed class ActionRunner
     private readonly ConversationPersistence _persistence;
     private readonly LlmBinding _llm;
     private readonly ToolContext _context;
+    private readonly ConversationSecrets _secrets;
+    private readonly ILogger _logger;
 
-    public ActionRunner(AgentTools tools, EventStream events, ConversationPersistence persistence, LlmBinding llm, ToolContext context)
+    public ActionRunner(AgentTools tools, EventStream events, ConversationPersistence persistence, LlmBinding llm, ToolContext context, ConversationSecrets secrets, ILogger logger)
     {
         _tools = tools;
         _events = events;
         _persistence = persistence;
         _llm = llm;
-        _context = context;
+        _secrets = secrets;
+        _logger = logger;
+        _context = context.WithSecrets(secrets.NamedIn);
     }
 
     /// <summary>Records a tool call as an action; returns what to run, or <see langword="null"/> when it cannot run.</summary>
@@ -81,25 +93,35 @@ internal sealed class ActionRunner
         if (problem is null && tool is not null && arguments is not null)
         {
             argumentElement = JsonSerializer.SerializeToElement(arguments, OpenHandsJsonContext.Default.JsonNode);
-            var payload = (JsonObject)arguments.DeepClone();
-            payload["kind"] = tool.ObservationKind.EndsWith("Observation", StringComparison.Ordinal)
+            var payload = tool is McpTool ? new JsonObject { ["data"] = arguments.DeepClone() } : (JsonObject)arguments.DeepClone();
+            payload["kind"] = tool is McpTool ? McpTool.ActionKind
+                : tool.ObservationKind.EndsWith("Observation", StringComparison.Ordinal)
                 ? tool.ObservationKind[..^"Observation".Length] + "Action" : tool.Name + "_action";
             action = JsonSerializer.SerializeToElement(payload, OpenHandsJsonContext.Default.JsonNode);
         }
 
-        var actionEvent = (ActionEvent)_events.Emit(new ActionEvent
+        ActionEvent Draft(string securityRisk) => new()
         {
             Source = EventSource.Agent,
-            Thought = thought,
-            ReasoningContent = reasoning,
+            Thought = _secrets.Mask(thought),
+            ReasoningContent = reasoning is null ? null : _secrets.Mask(reasoning),
             Action = action,
             ToolName = call.Name,
             ToolCallId = callId,
             ToolCall = record,
             LlmResponseId = responseId,
-            SecurityRisk = risk,
-            Summary = summary ?? $"{call.Name}: {arguments?.ToJsonString() ?? "{}"}",
-        });
+            SecurityRisk = securityRisk,
+            Summary = _secrets.Mask(summary ?? $"{call.Name}: {arguments?.ToJsonString() ?? "{}"}"),
+        };
+
+        // With an analyzer, the recorded risk is its rating (what the confirmation policy decides on); else the model's.
+        var draft = Draft(risk);
+        if (action is not null && _persistence.State.SecurityAnalyzer is { } analyzer)
+        {
+            draft = Draft(ControlStateCodec.RiskName(analyzer.Rate(draft, _persistence.State.WorkingDirectory)));
+        }
+
+        var actionEvent = (ActionEvent)_events.Emit(draft);
 
         if (problem is not null || tool is null)
         {
@@ -116,10 +138,20 @@ internal sealed class ActionRunner
         return new PreparedAction(actionEvent, tool, argumentElement);
     }
 
-    /// <summary>Runs a batch in order (nothing after the first <c>finish</c>); a successful <c>finish</c> ends the run.</summary>
+    /// <summary>
+    /// Runs a batch in order (nothing after the first <c>finish</c>); a successful <c>finish</c> ends the run. A new batch
+    /// that the confirmation policy asks about does not run: the conversation waits for confirmation instead.
+    /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled; the action that was running stays pending.</exception>
     public async Task ExecuteAsync(List<PreparedAction> batch, CancellationToken cancellationToken)
     {
+        if (batch.Any(a => a.Fresh) && NeedsConfirmation(batch))
+        {
+            _persistence.SetStatus(ConversationExecutionStatus.WaitingForConfirmation);
+            _logger.WaitingForConfirmation(_persistence.State.Id, batch.Count);
+            return;
+        }
+
         var finishIndex = batch.FindIndex(a => a.Tool.Name == AgentTools.FinishToolName);
         if (finishIndex >= 0 && finishIndex < batch.Count - 1)
         {
@@ -127,7 +159,7 @@ internal sealed class ActionRunner
         }
 
         var results = new List<ConversationEvent>(batch.Count);
-        foreach (var (action, tool, arguments) in batch)
+        foreach (var (action, tool, arguments, _) in batch)
         {
             try
             {
@@ -139,9 +171,9 @@ internal sealed class ActionRunner
                     ToolCallId = action.ToolCallId,
                     ActionId = action.Id,
                     ObservationKind = tool.ObservationKind,
-                    Text = result.Text,
+                    Text = _secrets.Mask(result.Text),
                     IsError = result.IsError,
-                    ObservationFields = result.Fields,
+                    ObservationFields = MaskFields(result.Fields),
                 });
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -155,7 +187,7 @@ internal sealed class ActionRunner
                     Source = EventSource.Agent,
                     ToolName = action.ToolName,
                     ToolCallId = action.ToolCallId,
-                    Error = $"Error executing tool '{action.ToolName}': {_llm.Redact(ex.Message)}",
+                    Error = _secrets.Mask($"Error executing tool '{action.ToolName}': {_llm.Redact(ex.Message)}"),
                 });
             }
         }
@@ -170,5 +202,31 @@ internal sealed class ActionRunner
         {
             _persistence.SetStatus(ConversationExecutionStatus.Finished);
         }
+    }
+
+    /// <summary>The Python rule: a lone <c>finish</c> or <c>think</c> never waits; otherwise any action the policy asks about.</summary>
+    private bool NeedsConfirmation(List<PreparedAction> batch)
+    {
+        if (batch.Count == 0 || (batch.Count == 1 && batch[0].Tool.Name is AgentTools.FinishToolName or AgentTools.ThinkToolName))
+        {
+            return false;
+        }
+
+        var policy = _persistence.State.ConfirmationPolicy;
+        return batch.Any(a => policy.ShouldConfirm(ControlStateCodec.ParseRisk(a.Action.SecurityRisk) ?? SecurityRisk.Unknown));
+    }
+
+    private ImmutableDictionary<string, JsonElement> MaskFields(ImmutableDictionary<string, JsonElement> fields)
+    {
+        var result = fields;
+        foreach (var (name, value) in fields)
+        {
+            if (value.ValueKind == JsonValueKind.String && value.GetString() is { } text && _secrets.Mask(text) is var masked && masked != text)
+            {
+                result = result.SetItem(name, JsonSerializer.SerializeToElement(masked, OpenHandsJsonContext.Default.String));
+            }
+        }
+
+        return result;
     }
 }

@@ -1,10 +1,16 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Conversations.Events;
+using OpenHands.Sdk.Internal;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Conversations.Internal;
 
 /// <summary>
-/// The run loop: steps until the agent finishes, a pause is requested, the iteration cap is reached (an error event,
-/// not an exception) or a step fails; cancellation leaves the conversation paused. One run at a time.
+/// The run loop: steps until the agent finishes, waits for confirmation, is found stuck, a pause is requested, the
+/// iteration cap is reached (an error event, not an exception) or a step fails; cancellation leaves the conversation
+/// paused. Before each step it checks for loops (<see cref="StuckDetector"/>) and condenses a history that grew past the
+/// condenser's size (<see cref="HistoryCondenser"/>). One run at a time.
 /// </summary>
 internal sealed class ConversationRunner
 {
@@ -14,10 +20,16 @@ internal sealed class ConversationRunner
     private readonly EventStream _events;
     private readonly ConversationPersistence _persistence;
     private readonly LlmBinding _llm;
+    private readonly AgentTools _tools;
+    private readonly HistoryCondenser? _condenser;
+    private readonly StuckDetector _stuck = new();
+    private readonly ILogger _logger;
     private int _running;
     private volatile bool _pauseRequested;
 
-    public ConversationRunner(Guid conversationId, SemaphoreSlim gate, AgentStep step, EventStream events, ConversationPersistence persistence, LlmBinding llm)
+    public ConversationRunner(
+        Guid conversationId, SemaphoreSlim gate, AgentStep step, EventStream events, ConversationPersistence persistence, LlmBinding llm,
+        AgentTools tools, HistoryCondenser? condenser, ILogger logger)
     {
         _conversationId = conversationId;
         _gate = gate;
@@ -25,6 +37,9 @@ internal sealed class ConversationRunner
         _events = events;
         _persistence = persistence;
         _llm = llm;
+        _tools = tools;
+        _condenser = condenser;
+        _logger = logger;
     }
 
     /// <exception cref="InvalidOperationException">Another run is in progress.</exception>
@@ -71,6 +86,7 @@ internal sealed class ConversationRunner
 
     private async Task RunCoreAsync(CancellationToken cancellationToken)
     {
+        await _tools.PrepareAsync(cancellationToken).ConfigureAwait(false);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -109,9 +125,18 @@ internal sealed class ConversationRunner
                         return;
                     }
 
-                    await _step.RunAsync(cancellationToken).ConfigureAwait(false);
+                    if (StopIfStuck())
+                    {
+                        return;
+                    }
+
+                    if (!await TryCondenseAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        await _step.RunAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
                     iterations++;
-                    if (_persistence.State.ExecutionStatus == ConversationExecutionStatus.Finished)
+                    if (_persistence.State.ExecutionStatus is ConversationExecutionStatus.Finished or ConversationExecutionStatus.WaitingForConfirmation)
                     {
                         return;
                     }
@@ -171,6 +196,58 @@ internal sealed class ConversationRunner
             }
 
             throw new ConversationRunException(_conversationId, ex);
+        }
+    }
+
+    /// <summary>Sends the stuck detector's nudge, or ends the run as stuck with a state-update event; true when stuck.</summary>
+    private bool StopIfStuck()
+    {
+        if (!_persistence.State.StuckDetection)
+        {
+            return false;
+        }
+
+        var (nudge, pattern) = _stuck.Check(_events.Logged);
+        if (nudge is not null)
+        {
+            _events.Emit(new MessageEvent { Source = EventSource.Environment, Role = "user", Text = nudge });
+        }
+
+        if (pattern is null)
+        {
+            return false;
+        }
+
+        _logger.Stuck(_conversationId, pattern);
+        _persistence.SetStatus(ConversationExecutionStatus.Stuck);
+        _events.Emit(new ConversationStateUpdateEvent
+        {
+            Source = EventSource.Environment,
+            Key = "execution_status",
+            Value = JsonSerializer.SerializeToElement(ConversationStateCodec.StatusName(ConversationExecutionStatus.Stuck), OpenHandsJsonContext.Default.String),
+        });
+        return true;
+    }
+
+    /// <summary>
+    /// Condenses instead of a step when the history is due (never while actions are pending: they run first); a failed
+    /// summary is logged and the step goes on with the whole history.
+    /// </summary>
+    private async Task<bool> TryCondenseAsync(CancellationToken cancellationToken)
+    {
+        if (_condenser is null || !_condenser.IsDue(_events.Logged) || AgentTools.Unanswered(_events.Logged).Count > 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await _condenser.CondenseAsync(_events.Logged, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.CondensationFailed(_conversationId, _llm.Redact(ex.Message));
+            return false;
         }
     }
 

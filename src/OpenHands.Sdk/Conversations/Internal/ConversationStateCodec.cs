@@ -54,9 +54,18 @@ internal static class ConversationStateCodec
             Workspace = new WorkspaceDocument { WorkingDir = state.WorkingDirectory, Kind = "LocalWorkspace" },
             PersistenceDir = persistenceDirectory,
             MaxIterations = state.MaxIterations,
+            StuckDetection = state.StuckDetection,
             ExecutionStatus = state.ExecutionStatus,
+            ConfirmationPolicy = ControlStateCodec.WritePolicy(state.ConfirmationPolicy),
+            SecurityAnalyzer = ControlStateCodec.WriteAnalyzer(state.SecurityAnalyzer, state.UnknownSecurityAnalyzer),
             Stats = new StatsDocument { UsageToMetrics = metrics },
-            AgentState = new AgentStateDocument { LlmProfile = state.LlmProfile?.Name.Value, Unknown = UnknownFields.ForWrite(state.AgentState) },
+            SecretRegistry = ControlStateCodec.WriteSecrets(state.Secrets),
+            AgentState = new AgentStateDocument
+            {
+                LlmProfile = state.LlmProfile?.Name.Value,
+                CondenserProfile = state.CondenserProfile?.Name.Value,
+                Unknown = UnknownFields.ForWrite(state.AgentState),
+            },
             Unknown = UnknownFields.ForWrite(state.AdditionalProperties),
         };
         return JsonSerializer.SerializeToUtf8Bytes(document, Options.Contract<ConversationStateDocument>());
@@ -118,6 +127,8 @@ internal static class ConversationStateCodec
         }
 
         var reference = document.AgentState?.LlmProfile;
+        var condenserProfile = document.AgentState?.CondenserProfile;
+        var (analyzer, unknownAnalyzer) = ControlStateCodec.ReadAnalyzer(document.SecurityAnalyzer);
         return new ConversationState
         {
             Id = id,
@@ -128,6 +139,12 @@ internal static class ConversationStateCodec
             WorkingDirectory = document.Workspace?.WorkingDir ?? Environment.CurrentDirectory,
             MaxIterations = document.MaxIterations ?? 500,
             Metrics = Metrics(document.Stats),
+            StuckDetection = document.StuckDetection ?? true,
+            ConfirmationPolicy = ControlStateCodec.ReadPolicy(document.ConfirmationPolicy),
+            SecurityAnalyzer = analyzer,
+            UnknownSecurityAnalyzer = unknownAnalyzer,
+            Secrets = ControlStateCodec.ReadSecrets(document.SecretRegistry),
+            CondenserProfile = condenserProfile is not null && ProfileName.TryCreate(condenserProfile, out var cp) ? new ProfileReference(cp) : null,
             AgentProperties = UnknownFields.Take(agent.Unknown, "kind"),
             AgentState = UnknownFields.Take(document.AgentState?.Unknown),
             AdditionalProperties = UnknownFields.Take(document.Unknown),

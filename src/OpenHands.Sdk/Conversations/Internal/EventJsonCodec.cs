@@ -169,6 +169,15 @@ internal static class EventJsonCodec
             PauseEvent => new PauseEventDocument(),
             InterruptEvent => new InterruptEventDocument(),
             StreamingDeltaEvent d => new StreamingDeltaEventDocument { Content = d.Content, ReasoningContent = d.ReasoningContent },
+            UserRejectObservationEvent r => new UserRejectObservationDocument
+            {
+                ToolName = r.ToolName, ToolCallId = r.ToolCallId, RejectionReason = r.RejectionReason, RejectionSource = r.RejectionSource, ActionId = r.ActionId,
+            },
+            CondensationEvent c => new CondensationDocument
+            {
+                ForgottenEventIds = [.. c.ForgottenEventIds], Summary = c.Summary, SummaryOffset = c.SummaryOffset, LlmResponseId = c.LlmResponseId,
+            },
+            CondensationRequestEvent => new CondensationRequestDocument(),
             _ => throw new NotSupportedException($"Event type {e.GetType().Name} cannot be persisted."),
         };
 
@@ -265,6 +274,27 @@ internal static class EventJsonCodec
                     Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
                     Content = d.Content, ReasoningContent = d.ReasoningContent,
                 };
+            case UserRejectObservationDocument r:
+                return new UserRejectObservationEvent
+                {
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
+                    ToolName = r.ToolName ?? string.Empty,
+                    ToolCallId = r.ToolCallId ?? string.Empty,
+                    ActionId = Required(r.ActionId, "action_id"),
+                    RejectionReason = r.RejectionReason ?? UserRejectObservationEvent.DefaultReason,
+                    RejectionSource = r.RejectionSource ?? "user",
+                };
+            case CondensationDocument c:
+                return new CondensationEvent
+                {
+                    Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others,
+                    ForgottenEventIds = c.ForgottenEventIds is null ? [] : [.. c.ForgottenEventIds],
+                    Summary = c.Summary,
+                    SummaryOffset = c.SummaryOffset,
+                    LlmResponseId = c.LlmResponseId ?? string.Empty,
+                };
+            case CondensationRequestDocument:
+                return new CondensationRequestEvent { Id = id, Timestamp = time, Source = source, ParentId = parent, AdditionalProperties = others };
             default:
                 throw new NotSupportedException($"Event document {document.GetType().Name} has no event type.");
         }

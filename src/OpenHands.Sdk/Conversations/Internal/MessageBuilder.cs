@@ -4,13 +4,17 @@ using OpenHands.Sdk.Conversations.Events;
 
 namespace OpenHands.Sdk.Conversations.Internal;
 
-/// <summary>Turns a conversation's events into the chat messages sent to the model (the Python SDK's rules).</summary>
+/// <summary>
+/// Turns a conversation's events into the chat messages sent to the model (the Python SDK's rules), through the
+/// <see cref="HistoryView"/>: condensed events are not sent, their summary is.
+/// </summary>
 internal static class MessageBuilder
 {
     private const string ErrorPrefix = "[An error occurred during execution.]\n";
 
-    public static List<ChatMessage> Build(IReadOnlyList<ConversationEvent> events)
+    public static List<ChatMessage> Build(IReadOnlyList<ConversationEvent> history)
     {
+        var events = HistoryView.Build(history);
         // Tool calls and results must pair up: a call without a result (or a result without a call) is left out.
         var answeredCalls = new HashSet<string>(StringComparer.Ordinal);
         var calls = new HashSet<string>(StringComparer.Ordinal);
@@ -26,6 +30,9 @@ internal static class MessageBuilder
                     break;
                 case AgentErrorEvent err when err.ToolCallId.Length > 0:
                     answeredCalls.Add(err.ToolCallId);
+                    break;
+                case UserRejectObservationEvent r:
+                    answeredCalls.Add(r.ToolCallId);
                     break;
             }
         }
@@ -48,11 +55,9 @@ internal static class MessageBuilder
                     break;
                 case MessageEvent m:
                     var role = m.Role switch { "assistant" => ChatRole.Assistant, "system" => ChatRole.System, _ => ChatRole.User };
-                    if (role == ChatRole.User && messages.Count > 0 && messages[^1].Role == ChatRole.User
-                        && messages[^1].Contents.All(c => c is TextContent))
+                    if (role == ChatRole.User)
                     {
-                        // Two plain user messages in a row are sent as one.
-                        messages[^1].Contents.Add(new TextContent(m.Text));
+                        AddUserText(messages, m.Text);
                     }
                     else
                     {
@@ -84,10 +89,29 @@ internal static class MessageBuilder
                 case AgentErrorEvent err when calls.Contains(err.ToolCallId):
                     messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(err.ToolCallId, err.Error)]));
                     break;
+                case UserRejectObservationEvent r when calls.Contains(r.ToolCallId):
+                    messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(r.ToolCallId, "Action rejected: " + r.RejectionReason)]));
+                    break;
+                case CondensationSummaryEvent summary:
+                    AddUserText(messages, summary.Summary);
+                    break;
             }
         }
 
         return messages;
+    }
+
+    /// <summary>Adds a user message; two plain user messages in a row are sent as one.</summary>
+    private static void AddUserText(List<ChatMessage> messages, string text)
+    {
+        if (messages.Count > 0 && messages[^1].Role == ChatRole.User && messages[^1].Contents.All(c => c is TextContent))
+        {
+            messages[^1].Contents.Add(new TextContent(text));
+        }
+        else
+        {
+            messages.Add(new ChatMessage(ChatRole.User, text));
+        }
     }
 
     private static Dictionary<string, object?> ParseArguments(string json)

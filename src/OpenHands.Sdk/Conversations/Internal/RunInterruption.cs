@@ -107,7 +107,7 @@ internal sealed class RunInterruption
         _recorded = true;
 
         // Without a result for every tool call, the next LLM request would carry calls without answers, which providers reject.
-        foreach (var (action, _, _) in _tools.Pending(_events.Logged))
+        foreach (var (action, _, _, _) in _tools.Pending(_events.Logged))
         {
             _events.Emit(new AgentErrorEvent
             {

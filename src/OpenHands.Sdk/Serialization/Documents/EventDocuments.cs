@@ -25,6 +25,9 @@ namespace OpenHands.Sdk.Serialization.Documents;
 [JsonDerivedType(typeof(PauseEventDocument), "PauseEvent")]
 [JsonDerivedType(typeof(InterruptEventDocument), "InterruptEvent")]
 [JsonDerivedType(typeof(StreamingDeltaEventDocument), "StreamingDeltaEvent")]
+[JsonDerivedType(typeof(UserRejectObservationDocument), "UserRejectObservation")]
+[JsonDerivedType(typeof(CondensationDocument), "Condensation")]
+[JsonDerivedType(typeof(CondensationRequestDocument), "CondensationRequest")]
 internal class EventDocument
 {
     [JsonPropertyOrder(-4), JsonConverter(typeof(LooseStringConverter))]
@@ -207,3 +210,37 @@ internal sealed class StreamingDeltaEventDocument : EventDocument
 
     public string? ReasoningContent { get; set; }
 }
+
+internal sealed class UserRejectObservationDocument : EventDocument
+{
+    [JsonConverter(typeof(LooseStringConverter))]
+    public string? ToolName { get; set; }
+
+    [JsonConverter(typeof(LooseStringConverter))]
+    public string? ToolCallId { get; set; }
+
+    [JsonConverter(typeof(LooseStringConverter))]
+    public string? RejectionReason { get; set; }
+
+    [JsonConverter(typeof(LooseStringConverter))]
+    public string? RejectionSource { get; set; }
+
+    [JsonConverter(typeof(LooseStringConverter))]
+    public string? ActionId { get; set; }
+}
+
+/// <summary>A condensation: the forgotten ids (a set in Python, a list in JSON), the summary and where it goes.</summary>
+internal sealed class CondensationDocument : EventDocument
+{
+    public List<string>? ForgottenEventIds { get; set; }
+
+    [JsonConverter(typeof(LooseStringConverter))]
+    public string? Summary { get; set; }
+
+    public int? SummaryOffset { get; set; }
+
+    [JsonConverter(typeof(LooseStringConverter))]
+    public string? LlmResponseId { get; set; }
+}
+
+internal sealed class CondensationRequestDocument : EventDocument;

@@ -19,10 +19,18 @@ internal sealed class ConversationStateDocument
 
     public int? MaxIterations { get; set; }
 
+    public bool? StuckDetection { get; set; }
+
     [JsonConverter(typeof(ExecutionStatusConverter))]
     public ConversationExecutionStatus ExecutionStatus { get; set; }
 
+    public ConfirmationPolicyDocument? ConfirmationPolicy { get; set; }
+
+    public JsonElement? SecurityAnalyzer { get; set; }
+
     public StatsDocument? Stats { get; set; }
+
+    public SecretRegistryDocument? SecretRegistry { get; set; }
 
     public AgentStateDocument? AgentState { get; set; }
 
@@ -107,6 +115,44 @@ internal sealed class AgentStateDocument
 {
     [JsonConverter(typeof(LooseStringConverter))]
     public string? LlmProfile { get; set; }
+
+    /// <summary>Gets or sets the condenser's LLM profile, when it is not the agent's own.</summary>
+    [JsonConverter(typeof(LooseStringConverter))]
+    public string? CondenserProfile { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>A <c>confirmation_policy</c>: <c>ConfirmRisky</c>'s fields, the fields this version does not model, <c>kind</c> last.</summary>
+internal sealed class ConfirmationPolicyDocument
+{
+    [JsonConverter(typeof(LooseStringConverter))]
+    public string? Threshold { get; set; }
+
+    public bool? ConfirmUnknown { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>The <c>secret_registry</c>: a source per secret name.</summary>
+internal sealed class SecretRegistryDocument
+{
+    public Dictionary<string, SecretSourceDocument?>? SecretSources { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>A secret source: the value (a Fernet token here, never plaintext), its description, <c>kind</c> last.</summary>
+internal sealed class SecretSourceDocument
+{
+    [JsonConverter(typeof(LooseStringConverter))]
+    public string? Value { get; set; }
+
+    [JsonConverter(typeof(LooseStringConverter))]
+    public string? Description { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; set; }

@@ -27,7 +27,8 @@ internal static class ShellRunner
         TimeSpan timeout,
         int maxOutputLength,
         TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var setsid = Setsid.Value;
@@ -54,6 +55,10 @@ internal static class ShellRunner
         startInfo.ArgumentList.Add("exec 2>&1; " + command);
         startInfo.Environment["PAGER"] = "cat";
         startInfo.Environment["GIT_PAGER"] = "cat";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
 
         using var process = new Process { StartInfo = startInfo };
         process.Start();
