@@ -50,19 +50,20 @@ try
 {
     // 2. The client: everything below goes over HTTP and the websocket.
     using var workspace = new RemoteWorkspace(address, new SecretString(sessionKey));
-    await workspace.SaveProfileAsync("sample", llm);
+    await workspace.Profiles.SaveAsync("sample", llm);
     Console.WriteLine($"Saved LLM profile 'sample' ({llm.Model}); its key crossed the wire once, in that save.");
-    var profiles = await workspace.ListProfilesAsync();
+    var profiles = await workspace.Profiles.ListAsync();
     Console.WriteLine($"Profiles on the server: {string.Join(", ", profiles.Profiles.Select(p => $"{p.Name} (key set: {p.ApiKeySet})"))}.");
 
-    var conversation = await workspace.StartConversationAsync("sample", new RemoteConversationOptions { WorkingDirectory = state.FullName });
+    var conversation = await workspace.Conversations.StartWithProfileAsync("sample", new RemoteConversationOptions { WorkingDirectory = state.FullName });
     Console.WriteLine($"Started conversation {conversation.Id} by profile name 'sample'.");
 
     using var streaming = new CancellationTokenSource(TimeSpan.FromMinutes(5));
     var printer = PrintEventsAsync(conversation, streaming.Token);
     await conversation.SendMessageAsync(task);
-    var final = await conversation.RunAsync();
-    Console.WriteLine($"Run ended: {final.ExecutionStatus} (profile '{final.LlmProfile}', model {final.Llm?.Model}).");
+    var result = await conversation.RunAsync();
+    var final = await conversation.GetStateAsync();
+    Console.WriteLine($"Run ended: {result.Status} (profile '{final.LlmProfile}', model {final.Llm?.Model}): {result.FinalAnswer}");
 
     streaming.CancelAfter(TimeSpan.FromSeconds(5));   // let the stream catch up with the last events, then stop it
     await printer;
@@ -85,7 +86,7 @@ static async Task PrintEventsAsync(RemoteConversation conversation, Cancellation
 {
     try
     {
-        await foreach (var e in conversation.StreamEventsAsync(cancellationToken: cancellationToken))
+        await foreach (var e in conversation.WatchEventsAsync(cancellationToken: cancellationToken))
         {
             var line = e switch
             {

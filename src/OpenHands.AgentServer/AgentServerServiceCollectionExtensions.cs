@@ -68,10 +68,9 @@ public static class AgentServerServiceCollectionExtensions
         // first GET /api/profiles lists it; then crash leftovers go and the conversations are restored (and, at stop,
         // their runs are cancelled and awaited).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LegacySettingsMigrationService>());
-        services.TryAddSingleton<SessionKeyCheck>();
         services.TryAddSingleton<ConversationService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationLifetime>());
-        services.AddOpenApi();
+        AgentServerEndpointServices.Add(services);   // the session-key scheme, its policy and the OpenAPI document
         return builder;
     }
 }

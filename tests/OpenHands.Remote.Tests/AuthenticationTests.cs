@@ -19,11 +19,11 @@ public sealed class AuthenticationTests : RemoteTestBase
     public async Task EveryCall_CorrectKey_SucceedsAndSendsTheKeyInTheHeaderOnly()
     {
         await StartFakeLlmAsync();
-        await Workspace.SaveProfileAsync("fast", FakeLlmConfig());
-        await Workspace.ActivateProfileAsync("fast");
-        (await Workspace.ListProfilesAsync()).Profiles.Should().ContainSingle();
-        (await Workspace.GetSettingsAsync()).Settings.ActiveProfile!.Value.Value.Should().Be("fast");
-        var conversation = await Workspace.StartConversationAsync("fast");
+        await Workspace.Profiles.SaveAsync("fast", FakeLlmConfig());
+        await Workspace.Profiles.ActivateAsync("fast");
+        (await Workspace.Profiles.ListAsync()).Profiles.Should().ContainSingle();
+        (await Workspace.Settings.LoadAsync()).Settings.ActiveProfile!.Value.Value.Should().Be("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("hi");
         await conversation.PauseAsync();
         (await conversation.GetStateAsync()).Id.Should().Be(conversation.Id);
@@ -39,13 +39,13 @@ public sealed class AuthenticationTests : RemoteTestBase
         await using (var workspace = new RemoteWorkspace(Server.BaseAddress, new OpenHands.Sdk.Security.SecretString(ServerKey)))
         {
             workspace.BaseAddress.Should().Be(Server.BaseAddress);
-            await workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
-            var conversation = await workspace.StartConversationAsync("fast");
+            await workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
+            var conversation = await workspace.Conversations.StartWithProfileAsync("fast");
             conversation.Workspace.Should().BeSameAs(workspace);
-            (await workspace.ListProfilesAsync()).Profiles.Should().ContainSingle();
+            (await workspace.Profiles.ListAsync()).Profiles.Should().ContainSingle();
         }
 
-        (await Workspace.ListProfilesAsync()).Profiles.Should().ContainSingle("the other workspace's disposal closed only its own client");
+        (await Workspace.Profiles.ListAsync()).Profiles.Should().ContainSingle("the other workspace's disposal closed only its own client");
     }
 
     [Test]
@@ -53,7 +53,7 @@ public sealed class AuthenticationTests : RemoteTestBase
     {
         using var workspace = CreateWorkspace(sessionKey: null);
 
-        var act = () => workspace.ListProfilesAsync();
+        var act = () => workspace.Profiles.ListAsync();
 
         var error = (await act.Should().ThrowAsync<AgentServerAuthenticationException>()).Which;
         error.StatusCode.Should().Be(401);
@@ -66,10 +66,10 @@ public sealed class AuthenticationTests : RemoteTestBase
     {
         using var workspace = CreateWorkspace("session-key-wrong-2");
 
-        var list = () => workspace.ListProfilesAsync();
-        var save = () => workspace.SaveProfileAsync("fast", new Llm("openai/x") { ApiKey = new OpenHands.Sdk.Security.SecretString("sk-test-auth-5") });
-        var start = () => workspace.StartConversationAsync("fast");
-        var attach = () => workspace.GetConversationAsync(Guid.NewGuid());
+        var list = () => workspace.Profiles.ListAsync();
+        var save = () => workspace.Profiles.SaveAsync("fast", new Llm("openai/x") { ApiKey = new OpenHands.Sdk.Security.SecretString("sk-test-auth-5") });
+        var start = () => workspace.Conversations.StartWithProfileAsync("fast");
+        var attach = () => workspace.Conversations.RestoreAsync(Guid.NewGuid());
 
         foreach (var act in new Func<Task>[] { list, save, start, attach })
         {

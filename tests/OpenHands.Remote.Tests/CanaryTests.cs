@@ -25,28 +25,28 @@ public sealed class CanaryTests : RemoteTestBase
 
         // A raw Llm with the key: materialized once, then everything goes by reference.
         var agent = new Agent(FakeLlmConfig(ModelA, Canary), [new ToolSpec("terminal")]);
-        var conversation = await RemoteConversation.StartAsync(Workspace, agent, new RemoteConversationOptions { InitialMessage = "first" });
+        var conversation = await Workspace.Conversations.StartAsync(agent, new RemoteConversationOptions { InitialMessage = "first" });
         var raw = (await conversation.GetStateAsync()).LlmProfile!.Value.Value;   // the raw LLM's content name (it has a key)
-        await using var stream = new EventCollector(ct => conversation.StreamEventsAsync(cancellationToken: ct));
-        await Workspace.SaveProfileAsync("smart", FakeLlmConfig(ModelB, apiKey: null));
+        await using var stream = new EventCollector(ct => conversation.WatchEventsAsync(cancellationToken: ct));
+        await Workspace.Profiles.SaveAsync("smart", FakeLlmConfig(ModelB, apiKey: null));
         await conversation.RunAsync();
         await conversation.SwitchProfileAsync("smart");
         await conversation.SendMessageAsync("second");
         await conversation.RunAsync();
         await conversation.SwitchProfileAsync(raw);
         await conversation.PauseAsync();
-        await Workspace.ActivateProfileAsync(raw);
-        await Workspace.UpdateSettingsAsync(new RemoteSettingsUpdate { ConversationSettingsDiff = new() { ["max_iterations"] = 9 } });
-        var settings = await Workspace.GetSettingsAsync();
+        await Workspace.Profiles.ActivateAsync(raw);
+        await Workspace.Settings.UpdateAsync(new RemoteSettingsUpdate { ConversationSettingsDiff = new() { ["max_iterations"] = 9 } });
+        var settings = await Workspace.Settings.LoadAsync();
         var state = await conversation.GetStateAsync();
         var events = await conversation.GetEventsAsync();
-        var profile = await Workspace.GetProfileAsync(raw);
+        var profile = await Workspace.Profiles.GetAsync(raw);
         await stream.WaitForAsync(e => e.OfType<OpenHands.Sdk.Conversations.Events.ActionEvent>().Count() == 2);
-        var again = await RemoteConversation.StartAsync(Workspace, agent);   // the same raw Llm again: its profile is reused, no save
+        var again = await Workspace.Conversations.StartAsync(agent);   // the same raw Llm again: its profile is reused, no save
         await Record(errors, () => conversation.SwitchProfileAsync("ghost"));
-        await Record(errors, () => Workspace.StartConversationAsync("ghost"));
-        await Record(errors, () => Workspace.RenameProfileAsync(raw, "smart"));
-        await Record(errors, () => Workspace.UpdateSettingsAsync(new RemoteSettingsUpdate { AgentSettingsDiff = new() { ["tools"] = "not-a-list" } }));
+        await Record(errors, () => Workspace.Conversations.StartWithProfileAsync("ghost"));
+        await Record(errors, () => Workspace.Profiles.RenameAsync(raw, "smart"));
+        await Record(errors, () => Workspace.Settings.UpdateAsync(new RemoteSettingsUpdate { AgentSettingsDiff = new() { ["tools"] = "not-a-list" } }));
         await again.DeleteAsync();
         await conversation.DeleteAsync();
 

@@ -25,10 +25,10 @@ public sealed class DependencyInjectionTests : RemoteTestBase
             .BuildServiceProvider();
 
         var workspace = services.GetRequiredService<RemoteWorkspace>();
-        await workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
+        await workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
 
         services.GetRequiredService<RemoteWorkspace>().Should().BeSameAs(workspace);
-        (await workspace.ListProfilesAsync()).Profiles.Should().ContainSingle();
+        (await workspace.Profiles.ListAsync()).Profiles.Should().ContainSingle();
     }
 
     [Test]
@@ -40,7 +40,7 @@ public sealed class DependencyInjectionTests : RemoteTestBase
             .AddOpenHandsRemote(o => { o.BaseAddress = Server.BaseAddress; o.SessionApiKey = new SecretString("session-key-di-1"); }, _ => http)
             .BuildServiceProvider();
 
-        await services.GetRequiredService<RemoteWorkspace>().GetSettingsAsync();
+        await services.GetRequiredService<RemoteWorkspace>().Settings.LoadAsync();
 
         recorder.Requests.Should().ContainSingle().Which.Path.Should().Be("/api/settings");
     }
@@ -62,9 +62,9 @@ public sealed class DependencyInjectionTests : RemoteTestBase
             .BuildServiceProvider();
         var workspace = provider.GetRequiredService<RemoteWorkspace>();
 
-        await workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
-        await workspace.ActivateProfileAsync("fast");
-        var settings = await workspace.GetSettingsAsync();
+        await workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
+        await workspace.Profiles.ActivateAsync("fast");
+        var settings = await workspace.Settings.LoadAsync();
 
         settings.Settings.ActiveProfile!.Value.Value.Should().Be("fast");
         created.Should().Be(3, "each request takes its client from the factory, whose handlers it rotates");
@@ -76,7 +76,7 @@ public sealed class DependencyInjectionTests : RemoteTestBase
         using var http = new HttpClient();
         var workspace = new RemoteWorkspace(
             new RemoteWorkspaceOptions { BaseAddress = Server.BaseAddress, SessionApiKey = new SecretString("session-key-di-1") }, () => http);
-        await workspace.GetSettingsAsync();
+        await workspace.Settings.LoadAsync();
 
         workspace.Dispose();
 

@@ -19,11 +19,11 @@ public sealed class RetryTests : RemoteTestBase
     [Test]
     public async Task ListProfilesAsync_TwoServiceUnavailableAnswers_IsRetriedAndSucceeds()
     {
-        await Workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
+        await Workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
         Recorder.Clear();
         Faults.Inject(r => Path(r, "GET", "/api/profiles"), Fault.ServiceUnavailable, count: 2);
 
-        var list = await Workspace.ListProfilesAsync();
+        var list = await Workspace.Profiles.ListAsync();
 
         list.Profiles.Should().ContainSingle();
         Recorder.Requests.Should().HaveCount(3);
@@ -35,7 +35,7 @@ public sealed class RetryTests : RemoteTestBase
     {
         Faults.Inject(r => Path(r, "GET", "/api/settings"), Fault.ConnectionError);
 
-        var settings = await Workspace.GetSettingsAsync();
+        var settings = await Workspace.Settings.LoadAsync();
 
         settings.Settings.ActiveProfile.Should().BeNull();
         Recorder.Requests.Should().HaveCount(2);
@@ -45,9 +45,11 @@ public sealed class RetryTests : RemoteTestBase
     public async Task GetSettingsAsync_AttemptTimesOut_IsRetriedAndSucceeds()
     {
         using var workspace = CreateWorkspace(null, o => o.AttemptTimeout = TimeSpan.FromMilliseconds(200));
+        await Workspace.Settings.LoadAsync();   // a cold server's very first answer can take longer than the attempt timeout
+        Recorder.Clear();
         Faults.Inject(r => Path(r, "GET", "/api/settings"), Fault.Hang);
 
-        var settings = await workspace.GetSettingsAsync();
+        var settings = await workspace.Settings.LoadAsync();
 
         settings.LlmApiKeyIsSet.Should().BeFalse();
         Recorder.Requests.Should().HaveCount(2);
@@ -58,7 +60,7 @@ public sealed class RetryTests : RemoteTestBase
     {
         Faults.Inject(_ => true, Fault.ServiceUnavailable, count: -1);
 
-        var act = () => Workspace.ListProfilesAsync();
+        var act = () => Workspace.Profiles.ListAsync();
 
         var error = (await act.Should().ThrowAsync<AgentServerRequestException>()).Which;
         error.StatusCode.Should().Be(503);
@@ -71,7 +73,7 @@ public sealed class RetryTests : RemoteTestBase
     {
         Faults.Inject(_ => true, Fault.ConnectionError, count: -1);
 
-        var act = () => Workspace.ListProfilesAsync();
+        var act = () => Workspace.Profiles.ListAsync();
 
         var error = (await act.Should().ThrowAsync<AgentServerRequestException>()).Which;
         error.StatusCode.Should().BeNull();
@@ -92,7 +94,7 @@ public sealed class RetryTests : RemoteTestBase
         }, time);
         Faults.Inject(_ => true, Fault.ServiceUnavailable, count: -1);
 
-        var act = () => workspace.GetSettingsAsync();
+        var act = () => workspace.Settings.LoadAsync();
 
         await act.Should().ThrowAsync<AgentServerRequestException>();
         time.RequestedDelays.Should().Equal(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
@@ -102,10 +104,10 @@ public sealed class RetryTests : RemoteTestBase
     [Test]
     public async Task StartAsync_WithoutIdAndServiceUnavailable_IsNotRetried()
     {
-        await Workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
+        await Workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
         Faults.Inject(r => Path(r, "POST", "/api/conversations"), Fault.ServiceUnavailable);
 
-        var act = () => Workspace.StartConversationAsync("fast");
+        var act = () => Workspace.Conversations.StartWithProfileAsync("fast");
 
         (await act.Should().ThrowAsync<AgentServerRequestException>()).Which.StatusCode.Should().Be(503);
         Sent("POST", "/api/conversations").Should().ContainSingle();
@@ -114,11 +116,11 @@ public sealed class RetryTests : RemoteTestBase
     [Test]
     public async Task StartAsync_WithIdAndAnswerLost_IsRetriedAndReturnsTheOneConversationCreated()
     {
-        await Workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
+        await Workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
         var id = Guid.NewGuid();
         Faults.Inject(r => Path(r, "POST", "/api/conversations"), Fault.AnswerLost);
 
-        var conversation = await Workspace.StartConversationAsync("fast", new RemoteConversationOptions { ConversationId = id });
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast", new RemoteConversationOptions { ConversationId = id });
 
         conversation.Id.Should().Be(id);
         Sent("POST", "/api/conversations").Should().HaveCount(2);
@@ -129,10 +131,10 @@ public sealed class RetryTests : RemoteTestBase
     [Test]
     public async Task StartAsync_WithoutIdAndAnswerLost_IsNotRetried()
     {
-        await Workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
+        await Workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
         Faults.Inject(r => Path(r, "POST", "/api/conversations"), Fault.AnswerLost);
 
-        var act = () => Workspace.StartConversationAsync("fast");
+        var act = () => Workspace.Conversations.StartWithProfileAsync("fast");
 
         (await act.Should().ThrowAsync<AgentServerRequestException>()).Which.StatusCode.Should().BeNull();
         Sent("POST", "/api/conversations").Should().ContainSingle("a repeat would start a second conversation");
@@ -141,8 +143,8 @@ public sealed class RetryTests : RemoteTestBase
     [Test]
     public async Task SendMessageAsync_ConnectionError_IsNotRetried()
     {
-        await Workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
-        var conversation = await Workspace.StartConversationAsync("fast");
+        await Workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         Faults.Inject(r => Path(r, "POST", "/events"), Fault.ConnectionError);
 
         var act = () => conversation.SendMessageAsync("once");
@@ -156,16 +158,16 @@ public sealed class RetryTests : RemoteTestBase
     {
         Faults.Inject(r => Path(r, "POST", "/api/profiles/fast"), Fault.ServiceUnavailable);
 
-        await Workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
+        await Workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
 
         Sent("POST", "/api/profiles/fast").Should().HaveCount(2);
-        (await Workspace.ListProfilesAsync()).Profiles.Should().ContainSingle();
+        (await Workspace.Profiles.ListAsync()).Profiles.Should().ContainSingle();
     }
 
     [Test]
     public async Task GetProfileAsync_NotFound_IsNotRetried()
     {
-        var act = () => Workspace.GetProfileAsync("ghost");
+        var act = () => Workspace.Profiles.GetAsync("ghost");
 
         await act.Should().ThrowAsync<OpenHands.Sdk.Profiles.ProfileNotFoundException>();
         Recorder.Requests.Should().ContainSingle();
@@ -177,7 +179,7 @@ public sealed class RetryTests : RemoteTestBase
         Faults.Inject(_ => true, Fault.Hang);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        var act = () => Workspace.GetSettingsAsync(cts.Token);
+        var act = () => Workspace.Settings.LoadAsync(cts.Token);
 
         await act.Should().ThrowAsync<OperationCanceledException>();
         Recorder.Requests.Should().ContainSingle();

@@ -20,11 +20,11 @@ public sealed class SocketAuthenticationTests : RemoteTestBase
     [Test]
     public async Task StreamEventsAsync_CorrectKey_StreamsAndSendsTheKeyInTheUpgradeHeaderOnly()
     {
-        await Workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
-        var conversation = await Workspace.StartConversationAsync("fast");
+        await Workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("hello");
 
-        await using var stream = new EventCollector(ct => conversation.StreamEventsAsync(cancellationToken: ct));
+        await using var stream = new EventCollector(ct => conversation.WatchEventsAsync(cancellationToken: ct));
 
         await stream.WaitForAsync(e => e.OfType<MessageEvent>().Any());
         var upgrade = Recorder.Requests.Single(r => r.Path.StartsWith("/sockets/", StringComparison.Ordinal));
@@ -35,13 +35,13 @@ public sealed class SocketAuthenticationTests : RemoteTestBase
     [Test]
     public async Task StreamEventsAsync_ServerRejectsTheKey_ThrowsAuthenticationWithoutReconnecting()
     {
-        await Workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
-        var conversation = await Workspace.StartConversationAsync("fast");
+        await Workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         Faults.Inject(r => r.RequestUri!.AbsolutePath.StartsWith("/sockets/", StringComparison.Ordinal), FaultInjectingHandler.Fault.WrongSessionKey, count: -1);
 
         var act = async () =>
         {
-            await foreach (var _ in conversation.StreamEventsAsync())
+            await foreach (var _ in conversation.WatchEventsAsync())
             {
             }
         };

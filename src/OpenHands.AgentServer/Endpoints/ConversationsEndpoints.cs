@@ -1,14 +1,18 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.Agents;
+using OpenHands.Sdk.Agents.Tools;
+using OpenHands.Sdk.Conversations;
+using OpenHands.Sdk.Conversations.Events;
+using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Serialization.Documents;
+using OpenHands.Sdk.Wire;
 using static OpenHands.AgentServer.Endpoints.ConversationsWire;
 
 namespace OpenHands.AgentServer.Endpoints;
@@ -19,87 +23,71 @@ internal static class ConversationsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var c = api.MapGroup("/conversations").WithTags("conversations");
-        c.MapPost("", (Func<HttpContext, Task<IResult>>)(http => StartAsync(new ServerContext(http))));
-        c.MapGet("/search", (Func<HttpContext, Task<IResult>>)(http => SearchAsync(new ServerContext(http))));
-        c.MapGet("/count", (Func<HttpContext, Task<IResult>>)(http => CountAsync(new ServerContext(http))));
-        c.MapGet("", (Func<HttpContext, Task<IResult>>)(http => BatchGetAsync(new ServerContext(http))));
-        c.MapGet("/{id}", (Func<HttpContext, string, Task<IResult>>)((http, id) => GetAsync(new ServerContext(http), id)));
-        c.MapDelete("/{id}", (Func<HttpContext, string, Task<IResult>>)((http, id) => DeleteAsync(new ServerContext(http), id)));
-        c.MapPatch("/{id}", (Func<HttpContext, string, Task<IResult>>)((http, id) => UpdateAsync(new ServerContext(http), id)));
-        c.MapPost("/{id}/run", (Func<HttpContext, string, Task<IResult>>)((http, id) => RunAsync(new ServerContext(http), id)));
-        c.MapPost("/{id}/pause", (Func<HttpContext, string, Task<IResult>>)((http, id) => PauseAsync(new ServerContext(http), id)));
-        c.MapPost("/{id}/switch_profile", (Func<HttpContext, string, Task<IResult>>)((http, id) => SwitchProfileAsync(new ServerContext(http), id)));
-        c.MapPost("/{id}/switch_llm", (Func<HttpContext, string, Task<IResult>>)((http, id) => SwitchLlmAsync(new ServerContext(http), id)));
-        c.MapPost("/{id}/events", (Func<HttpContext, string, Task<IResult>>)((http, id) => PostEventAsync(new ServerContext(http), id)));
-        c.MapGet("/{id}/events/search", (Func<HttpContext, string, Task<IResult>>)((http, id) => SearchEventsAsync(new ServerContext(http), id)));
-        c.MapGet("/{id}/events/count", (Func<HttpContext, string, Task<IResult>>)((http, id) => CountEventsAsync(new ServerContext(http), id)));
-        c.MapGet("/{id}/events/{eventId}", (Func<HttpContext, string, string, Task<IResult>>)((http, id, eventId) => GetEventAsync(new ServerContext(http), id, eventId)));
+        c.MapPost("", StartAsync).Errors(404, 409, 413, 422, 503);
+        c.MapGet("/search", SearchAsync).Errors(422);
+        c.MapGet("/count", CountAsync);
+        c.MapGet("", BatchGetAsync).Errors(422);
+        c.MapGet("/{id}", GetAsync).Errors(404, 422);
+        c.MapDelete("/{id}", DeleteAsync).Errors(404, 422);
+        c.MapPatch("/{id}", UpdateAsync).Errors(404, 413, 422);
+        c.MapPost("/{id}/run", RunAsync).Errors(404, 409, 422);
+        c.MapPost("/{id}/pause", PauseAsync).Errors(404, 422);
+        c.MapPost("/{id}/switch_profile", SwitchProfileAsync).Errors(404, 413, 422, 503);
+        c.MapPost("/{id}/switch_llm", SwitchLlmAsync).Errors(404, 409, 413, 422, 503);
+        c.MapPost("/{id}/events", PostEventAsync).Errors(404, 413, 422);
+        c.MapGet("/{id}/events/search", SearchEventsAsync).Errors(404, 422);
+        c.MapGet("/{id}/events/count", CountEventsAsync).Errors(404, 422);
+        c.MapGet("/{id}/events/{eventId}", GetEventAsync).Errors(404, 422);
     }
 
-    private static ConversationService Service(ServerContext s) => s.Http.RequestServices.GetRequiredService<ConversationService>();
-
-    private static async Task<IResult> StartAsync(ServerContext s)
+    private static async Task<Results<WireCreated<ConversationInfo>, WireOk<ConversationInfo>>> StartAsync(
+        WireBody<StartConversationRequest> body, HttpResponse response, ConversationService service, ConversationFactory factory, CipherHolder cipher,
+        CancellationToken cancellationToken)
     {
-        var body = await s.ReadBodyAsync().ConfigureAwait(false);
-        var service = Service(s);
+        var request = body.Value;
         Guid? id = null;
-        if (RequestJson.OptionalString(body, "conversation_id") is { } idText)
+        if (request.ConversationId is { } idText)
         {
             id = Guid.TryParse(idText, out var g) ? g : throw ApiException.Validation("Input should be a valid UUID", "uuid_parsing", "body", "conversation_id");
-            if (await service.TryGetAsync(g, s.Aborted).ConfigureAwait(false) is { } existing)
+            if (await service.TryGetAsync(g, cancellationToken).ConfigureAwait(false) is { } existing)
             {
-                return ApiResults.Json(Info(existing), StatusCodes.Status200OK);
+                return new WireOk<ConversationInfo>(Info(existing));
             }
         }
-
-        var agentElement = RequestJson.Optional(body, "agent") is { ValueKind: not JsonValueKind.Null } a ? RequestJson.RequiredObject(body, "agent") : (JsonElement?)null;
-        var profileText = RequestJson.OptionalString(body, "llm_profile");
 
         // Everything is validated before anything is read or written. A profile is then read once, by reference, and
         // never written back: a delete, rename or key rotation racing this start is never undone.
         ProfileReference? profile = null;
         Llm? inlineLlm = null;
-        if (profileText is not null)
+        if (request.LlmProfile is { } profileText)
         {
             profile = new ProfileReference(Names.Parse(profileText, "body", "llm_profile"));
         }
-        else if (agentElement is { } agentObject && agentObject.TryGetProperty("llm", out var llmElement) && llmElement.ValueKind != JsonValueKind.Null)
+        else if (request.Agent?.Llm is { } llmDocument)
         {
-            if (llmElement.ValueKind != JsonValueKind.Object)
-            {
-                throw ApiException.Validation("Input should be a valid dictionary or object", "model_type", "body", "agent", "llm");
-            }
-
             // Legacy: an inline LLM is materialized once into a profile (its key never reaches the conversation files).
-            inlineLlm = s.ReadLlm(llmElement, "body", "agent", "llm");
+            inlineLlm = WireLlm.Read(llmDocument, cipher.Cipher, "body", "agent", "llm");
         }
 
-        var tools = ImmutableArray<ToolSpec>.Empty;
-        if (agentElement is { } ag && ag.TryGetProperty("tools", out var toolsElement) && toolsElement.ValueKind == JsonValueKind.Array)
+        var tools = Tools(request.Agent?.Tools, factory);
+        if (request.MaxIterations is <= 0)
         {
-            tools = [.. toolsElement.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.Object && t.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String
-                ? new ToolSpec(n.GetString()!)
-                : throw ApiException.Validation("Each tool needs a string 'name'", "value_error", "body", "agent", "tools"))];
+            throw ApiException.Validation("Input should be greater than or equal to 1", "greater_than_equal", "body", "max_iterations");
         }
 
-        int? maxIterations = null;
-        if (RequestJson.Optional(body, "max_iterations") is { } mi)
+        var workingDir = WorkingDirectory(request.Workspace?.WorkingDir);
+        string? initialText = null;
+        if (request.InitialMessage is { } initial)
         {
-            maxIterations = mi.ValueKind == JsonValueKind.Number && mi.TryGetInt32(out var m) && m > 0 ? m
-                : throw ApiException.Validation("Input should be a positive integer", "int_type", "body", "max_iterations");
-        }
-
-        string? workingDir = null;
-        if (RequestJson.Optional(body, "workspace") is { ValueKind: JsonValueKind.Object } ws)
-        {
-            workingDir = RequestJson.OptionalString(ws, "working_dir");
+            RequireUserRole(initial.Role, "body", "initial_message");
+            initialText = MessageText(initial.Content, "body", "initial_message");
         }
 
         ConversationService.Entry entry;
         bool created;
         try
         {
-            (entry, created) = await service.StartAsync(profile, inlineLlm, tools, id, maxIterations, workingDir, s.Aborted).ConfigureAwait(false);
+            (entry, created) = await service.StartAsync(profile, inlineLlm, tools, id, request.MaxIterations, workingDir, cancellationToken).ConfigureAwait(false);
         }
         catch (ProfileNotFoundException e) when (e.ProfileName is null)
         {
@@ -109,58 +97,52 @@ internal static class ConversationsEndpoints
                 "missing", "body", "llm_profile");
         }
 
-        string? notice = inlineLlm is not null && created
-            ? $"agent.llm was stored as LLM profile '{entry.Conversation.State.LlmProfile?.Name}'; the conversation refers to it. Send llm_profile instead."
-            : null;
-
-        if (RequestJson.Optional(body, "initial_message") is { ValueKind: JsonValueKind.Object } initial)
+        if (initialText is not null && created)
         {
-            await entry.Conversation.SendMessageAsync(MessageText(initial, "initial_message"), s.Aborted).ConfigureAwait(false);
-            if (RequestJson.OptionalBool(initial, "run", fallback: false))
+            await entry.Conversation.SendMessageAsync(initialText, cancellationToken).ConfigureAwait(false);
+            if (request.InitialMessage!.Run)
             {
                 service.TryStartRun(entry);
             }
         }
 
-        if (notice is not null)
+        if (inlineLlm is not null && created)
         {
-            s.Http.Response.Headers["Deprecation"] = "true";
-            s.Http.Response.Headers[SettingsEndpoints.DeprecationNoticeHeader] = notice;
+            response.Headers["Deprecation"] = "true";
+            response.Headers[SettingsEndpoints.DeprecationNoticeHeader] =
+                $"agent.llm was stored as LLM profile '{entry.Conversation.State.LlmProfile?.Name}'; the conversation refers to it. Send llm_profile instead.";
         }
 
-        return ApiResults.Json(Info(entry), created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        // 201 for a new conversation, 200 for an existing id (as the reference).
+        return created ? new WireCreated<ConversationInfo>(Info(entry)) : new WireOk<ConversationInfo>(Info(entry));
     }
 
-    private static async Task<IResult> GetAsync(ServerContext s, string id) =>
-        ApiResults.Json(Info(await Service(s).GetAsync(id, s.Aborted).ConfigureAwait(false)));
+    private static async Task<WireOk<ConversationInfo>> GetAsync(string id, ConversationService service, CancellationToken cancellationToken) =>
+        new(Info(await service.GetAsync(id, cancellationToken).ConfigureAwait(false)));
 
-    private static async Task<IResult> BatchGetAsync(ServerContext s)
+    private static async Task<WireOk<List<ConversationInfo?>>> BatchGetAsync(HttpRequest request, ConversationService service, CancellationToken cancellationToken)
     {
-        var ids = s.Http.Request.Query["ids"];
-        if (ids.Count == 0 || ids.Count >= 100)
+        var ids = request.Query["ids"];
+        if (ids.Count is 0 or >= 100)
         {
             throw ApiException.Validation("Give 1 to 99 ids", "value_error", "query", "ids");
         }
 
-        var result = new JsonArray();
-        foreach (var text in ids)
+        var parsed = ids.Select(text => Guid.TryParse(text, out var g) ? g : throw ApiException.Validation("Input should be a valid UUID", "uuid_parsing", "query", "ids")).ToList();
+        var result = new List<ConversationInfo?>(parsed.Count);
+        foreach (var g in parsed)
         {
-            if (!Guid.TryParse(text, out var g))
-            {
-                throw ApiException.Validation("Input should be a valid UUID", "uuid_parsing", "query", "ids");
-            }
-
-            result.Add(await Service(s).TryGetAsync(g, s.Aborted).ConfigureAwait(false) is { } e ? Info(e) : null);
+            result.Add(await service.TryGetAsync(g, cancellationToken).ConfigureAwait(false) is { } e ? Info(e) : null);
         }
 
-        return ApiResults.Json(result);
+        return new(result);
     }
 
-    private static async Task<IResult> SearchAsync(ServerContext s)
+    private static async Task<WireOk<Page<ConversationInfo>>> SearchAsync(HttpRequest request, ConversationService service, CancellationToken cancellationToken)
     {
-        var (offset, limit) = Paging(s.Http.Request);
-        var status = s.Http.Request.Query["status"].FirstOrDefault();
-        var sortOrder = s.Http.Request.Query["sort_order"].FirstOrDefault() ?? "CREATED_AT_DESC";
+        var (offset, limit) = Paging(request.Query);
+        var status = request.Query["status"].FirstOrDefault();
+        var sortOrder = request.Query["sort_order"].FirstOrDefault() ?? "CREATED_AT_DESC";
         Func<ConversationService.Entry, DateTimeOffset> key = sortOrder switch
         {
             "CREATED_AT" or "CREATED_AT_DESC" => e => e.CreatedAt,
@@ -168,134 +150,178 @@ internal static class ConversationsEndpoints
             _ => throw ApiException.Validation(
                 "sort_order must be one of CREATED_AT, UPDATED_AT, CREATED_AT_DESC, UPDATED_AT_DESC", "enum", "query", "sort_order"),
         };
-        var all = (await Service(s).AllAsync(s.Aborted).ConfigureAwait(false))
-            .Where(e => status is null || string.Equals(StatusName(e.Conversation.State.ExecutionStatus), status, StringComparison.OrdinalIgnoreCase));
+        var all = (await service.AllAsync(cancellationToken).ConfigureAwait(false)).Where(e => HasStatus(e, status));
         all = sortOrder.EndsWith("_DESC", StringComparison.Ordinal)
             ? all.OrderByDescending(key).ThenBy(e => e.Conversation.Id)
             : all.OrderBy(key).ThenBy(e => e.Conversation.Id);
-        return ApiResults.Json(Page(all.Select(Info).ToList(), offset, limit));
+        var (items, next) = Slice(all.ToList(), offset, limit);
+        return new(new Page<ConversationInfo> { Items = [.. items.Select(Info)], NextPageId = next });
     }
 
-    private static async Task<IResult> CountAsync(ServerContext s)
+    private static async Task<WireOk<int>> CountAsync(HttpRequest request, ConversationService service, CancellationToken cancellationToken)
     {
-        var status = s.Http.Request.Query["status"].FirstOrDefault();
-        var all = await Service(s).AllAsync(s.Aborted).ConfigureAwait(false);
-        return ApiResults.Json(JsonValue.Create(all.Count(e => status is null || string.Equals(StatusName(e.Conversation.State.ExecutionStatus), status, StringComparison.OrdinalIgnoreCase))));
+        var status = request.Query["status"].FirstOrDefault();
+        return new((await service.AllAsync(cancellationToken).ConfigureAwait(false)).Count(e => HasStatus(e, status)));
     }
 
-    private static async Task<IResult> DeleteAsync(ServerContext s, string id)
+    private static async Task<WireOk<SuccessResponse>> DeleteAsync(string id, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await Service(s).GetAsync(id, s.Aborted).ConfigureAwait(false);
-        await Service(s).DeleteAsync(entry.Conversation.Id).ConfigureAwait(false);
-        return ApiResults.Success();
+        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await service.DeleteAsync(entry.Conversation.Id).ConfigureAwait(false);
+        return new(SuccessResponse.Instance);
     }
 
-    private static async Task<IResult> UpdateAsync(ServerContext s, string id)
+    private static async Task<WireOk<SuccessResponse>> UpdateAsync(
+        string id, WireBody<UpdateConversationRequest> body, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await Service(s).GetAsync(id, s.Aborted).ConfigureAwait(false);
-        var body = await s.ReadBodyAsync().ConfigureAwait(false);
-        string? title = null;
-        if (RequestJson.OptionalString(body, "title") is { } t)
+        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var title = body.Value.Title;
+        if (title is { Length: < 1 or > 200 })
         {
-            title = t.Length is >= 1 and <= 200 ? t : throw ApiException.Validation("title must have 1-200 characters", "string_too_long", "body", "title");
+            throw ApiException.Validation("title must have 1-200 characters", "string_too_long", "body", "title");
         }
 
-        ImmutableSortedDictionary<string, string>? tags = null;
-        if (RequestJson.Optional(body, "tags") is { ValueKind: not JsonValueKind.Null } tagsElement)
-        {
-            if (tagsElement.ValueKind != JsonValueKind.Object || tagsElement.EnumerateObject().Any(p => p.Value.ValueKind != JsonValueKind.String))
-            {
-                throw ApiException.Validation("tags must be an object of strings", "dict_type", "body", "tags");
-            }
-
-            tags = tagsElement.EnumerateObject().ToImmutableSortedDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
-        }
-
+        var tags = body.Value.Tags?.ToImmutableSortedDictionary(StringComparer.Ordinal);
         entry.Update(title, tags);
-        return ApiResults.Success();
+        return new(SuccessResponse.Instance);
     }
 
-    private static async Task<IResult> RunAsync(ServerContext s, string id)
+    private static async Task<WireOk<SuccessResponse>> RunAsync(string id, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await Service(s).GetAsync(id, s.Aborted).ConfigureAwait(false);
-        return Service(s).TryStartRun(entry)
-            ? ApiResults.Success()
+        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return service.TryStartRun(entry)
+            ? new(SuccessResponse.Instance)
             : throw new ApiException(StatusCodes.Status409Conflict, "Conversation already running. Wait for completion or pause first.");
     }
 
-    private static async Task<IResult> PauseAsync(ServerContext s, string id)
+    private static async Task<WireOk<SuccessResponse>> PauseAsync(string id, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await Service(s).GetAsync(id, s.Aborted).ConfigureAwait(false);
-        await entry.Conversation.PauseAsync(s.Aborted).ConfigureAwait(false);
-        return ApiResults.Success();
+        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await entry.Conversation.PauseAsync(cancellationToken).ConfigureAwait(false);
+        return new(SuccessResponse.Instance);
     }
 
-    private static async Task<IResult> SwitchProfileAsync(ServerContext s, string id)
+    private static async Task<WireOk<SuccessResponse>> SwitchProfileAsync(
+        string id, WireBody<SwitchProfileRequest> body, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await Service(s).GetAsync(id, s.Aborted).ConfigureAwait(false);
-        var body = await s.ReadBodyAsync().ConfigureAwait(false);
-        var name = Names.Parse(RequestJson.RequiredString(body, "profile_name"), "body", "profile_name");
-        await entry.Conversation.SwitchProfileAsync(name, s.Aborted).ConfigureAwait(false);
-        return ApiResults.Success();
+        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var name = Names.Parse(body.Value.ProfileName ?? throw ApiException.Validation("Field required", "missing", "body", "profile_name"), "body", "profile_name");
+        await entry.Conversation.SwitchProfileAsync(name, cancellationToken).ConfigureAwait(false);
+        return new(SuccessResponse.Instance);
     }
 
-    private static async Task<IResult> SwitchLlmAsync(ServerContext s, string id)
+    private static async Task<WireOk<SuccessResponse>> SwitchLlmAsync(
+        string id, WireBody<SwitchLlmRequest> body, HttpResponse response, ConversationService service, CipherHolder cipher, CancellationToken cancellationToken)
     {
-        var entry = await Service(s).GetAsync(id, s.Aborted).ConfigureAwait(false);
-        var body = await s.ReadBodyAsync().ConfigureAwait(false);
-        var llm = s.ReadLlm(RequestJson.RequiredObject(body, "llm"), "body", "llm");
+        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var llm = WireLlm.Read(body.Value.Llm, cipher.Cipher, "body", "llm");
 #pragma warning disable CS0618 // The legacy endpoint maps to the obsolete raw switch, which materializes a profile first.
-        await entry.Conversation.SwitchLlmAsync(llm, s.Aborted).ConfigureAwait(false);
+        await entry.Conversation.SwitchLlmAsync(llm, cancellationToken).ConfigureAwait(false);
 #pragma warning restore CS0618
-        s.Http.Response.Headers["Deprecation"] = "true";
-        s.Http.Response.Headers[SettingsEndpoints.DeprecationNoticeHeader] =
+        response.Headers["Deprecation"] = "true";
+        response.Headers[SettingsEndpoints.DeprecationNoticeHeader] =
             $"switch_llm is deprecated: the LLM was stored as LLM profile '{entry.Conversation.State.LlmProfile?.Name}'. Use switch_profile.";
-        return ApiResults.Success();
+        return new(SuccessResponse.Instance);
     }
 
-    private static async Task<IResult> PostEventAsync(ServerContext s, string id)
+    private static async Task<WireOk<SuccessResponse>> PostEventAsync(
+        string id, WireBody<SendMessageRequest> body, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await Service(s).GetAsync(id, s.Aborted).ConfigureAwait(false);
-        var body = await s.ReadBodyAsync().ConfigureAwait(false);
-        var role = RequestJson.OptionalString(body, "role") ?? "user";
-        if (role != "user")
+        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        RequireUserRole(body.Value.Role, "body");
+        await entry.Conversation.SendMessageAsync(MessageText(body.Value.Content, "body"), cancellationToken).ConfigureAwait(false);
+        if (body.Value.Run)
         {
-            throw ApiException.Validation("Only role 'user' messages can be posted", "literal_error", "body", "role");
+            service.TryStartRun(entry);
         }
 
-        await entry.Conversation.SendMessageAsync(MessageText(body, null), s.Aborted).ConfigureAwait(false);
-        if (RequestJson.OptionalBool(body, "run", fallback: false))
+        return new(SuccessResponse.Instance);
+    }
+
+    private static async Task<WireOk<EventPage>> SearchEventsAsync(string id, HttpRequest request, ConversationService service, CancellationToken cancellationToken)
+    {
+        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var (offset, limit) = Paging(request.Query);
+        var events = FilterEvents(request.Query, entry.Conversation.Events);
+        if (request.Query["sort_order"].FirstOrDefault() == "TIMESTAMP_DESC")
         {
-            Service(s).TryStartRun(entry);
+            events.Reverse();
         }
 
-        return ApiResults.Success();
+        var (items, next) = Slice(events, offset, limit);
+        return new(new EventPage { Items = items, NextPageId = next });
     }
 
-    private static async Task<IResult> SearchEventsAsync(ServerContext s, string id)
+    private static async Task<WireOk<int>> CountEventsAsync(string id, HttpRequest request, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await Service(s).GetAsync(id, s.Aborted).ConfigureAwait(false);
-        var (offset, limit) = Paging(s.Http.Request);
-        var events = FilterEvents(s.Http.Request, entry.Conversation.Events);
-        if (s.Http.Request.Query["sort_order"].FirstOrDefault() == "TIMESTAMP_DESC")
+        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return new(FilterEvents(request.Query, entry.Conversation.Events).Count);
+    }
+
+    private static async Task<EventResult> GetEventAsync(string id, string eventId, ConversationService service, CancellationToken cancellationToken)
+    {
+        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var found = entry.Conversation.Events.FirstOrDefault(e => e.Id == eventId) ?? throw ApiException.NotFound($"Event not found: {eventId}");
+        return new(found);
+    }
+
+    private static bool HasStatus(ConversationService.Entry e, string? status) =>
+        status is null || string.Equals(StatusName(e.Conversation.State.ExecutionStatus), status, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The tools of a start request, each one known to the server and valid, before anything is written.</summary>
+    private static ImmutableArray<ToolSpec> Tools(List<ToolDocument?>? tools, ConversationFactory factory)
+    {
+        if (tools is null)
         {
-            events = [.. events.AsEnumerable().Reverse()];
+            return [];
         }
 
-        return ApiResults.Json(Page([.. events.Select(EventJson)], offset, limit));
+        var specs = ImmutableArray.CreateBuilder<ToolSpec>(tools.Count);
+        for (var i = 0; i < tools.Count; i++)
+        {
+            var loc = new[] { ApiException.Location.Name("body"), ApiException.Location.Name("agent"), ApiException.Location.Name("tools"), ApiException.Location.Index(i) };
+            if (tools[i] is not { Name: { Length: > 0 } name } tool)
+            {
+                throw ApiException.Validation("Each tool needs a string 'name'", "value_error", loc);
+            }
+
+            var spec = new ToolSpec(name, tool.Params ?? ImmutableDictionary<string, System.Text.Json.JsonElement>.Empty);
+            try
+            {
+                _ = factory.ToolRegistry.Create(spec);
+            }
+            catch (Exception e) when (e is UnknownToolException or ArgumentException or InvalidOperationException)
+            {
+                throw ApiException.Validation(e.Message, "value_error", loc);
+            }
+
+            specs.Add(spec);
+        }
+
+        return specs.MoveToImmutable();
     }
 
-    private static async Task<IResult> CountEventsAsync(ServerContext s, string id)
+    /// <summary>The working folder of a start request: a usable path (no NUL, not too long), or <see langword="null"/> for the default.</summary>
+    private static string? WorkingDirectory(string? path)
     {
-        var entry = await Service(s).GetAsync(id, s.Aborted).ConfigureAwait(false);
-        return ApiResults.Json(JsonValue.Create(FilterEvents(s.Http.Request, entry.Conversation.Events).Count));
-    }
+        if (path is null)
+        {
+            return null;
+        }
 
-    private static async Task<IResult> GetEventAsync(ServerContext s, string id, string eventId)
-    {
-        var entry = await Service(s).GetAsync(id, s.Aborted).ConfigureAwait(false);
-        var found = entry.Conversation.Events.FirstOrDefault(e => e.Id == eventId)
-            ?? throw ApiException.NotFound($"Event not found: {eventId}");
-        return ApiResults.Json(EventJson(found));
+        try
+        {
+            if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new ArgumentException("the path is empty or holds a NUL character");
+            }
+
+            _ = Path.GetFullPath(path);
+            return path;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw ApiException.Validation($"workspace.working_dir is not a usable path: {e.Message}", "value_error", "body", "workspace", "working_dir");
+        }
     }
 }

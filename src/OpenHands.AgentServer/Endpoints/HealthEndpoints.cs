@@ -1,33 +1,30 @@
 using System.Reflection;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using OpenHands.AgentServer.Internal;
+using OpenHands.Sdk.Wire;
 
 namespace OpenHands.AgentServer.Endpoints;
 
 /// <summary><c>/health</c>, <c>/alive</c>, <c>/ready</c> and <c>/server_info</c>: open, no session key.</summary>
 internal static class HealthEndpoints
 {
+    private static readonly string? Version = typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var started = TimeProvider.System.GetTimestamp();
-        endpoints.MapGet("/health", () => Results.Text("OK"));
-        endpoints.MapGet("/alive", () => ApiResults.Json(new JsonObject { ["status"] = "ok" }));
-        endpoints.MapGet("/ready", () => ApiResults.Json(new JsonObject { ["status"] = "ready" }));
-        endpoints.MapGet("/server_info", (HttpContext http) =>
+        var health = endpoints.MapGroup(string.Empty).WithTags("health");
+        health.MapGet("/health", () => TypedResults.Text("OK")).Produces<string>(StatusCodes.Status200OK, "text/plain");
+        health.MapGet("/alive", () => new WireOk<HealthStatus>(new HealthStatus { Status = "ok" }));
+        health.MapGet("/ready", () => new WireOk<HealthStatus>(new HealthStatus { Status = "ready" }));
+        health.MapGet("/server_info", (TimeProvider? time) => new WireOk<ServerInfo>(new ServerInfo
         {
-            var time = http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
-            var version = typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-            return ApiResults.Json(new JsonObject
-            {
-                ["uptime"] = TimeProvider.System.GetElapsedTime(started).TotalSeconds,
-                ["version"] = version,
-                ["implementation"] = "OpenHands.Sdk (.NET)",
-                ["timestamp"] = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0,
-            });
-        });
+            Uptime = TimeProvider.System.GetElapsedTime(started).TotalSeconds,
+            Version = Version,
+            Implementation = "OpenHands.Sdk (.NET)",
+            Timestamp = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds() / 1000.0,
+        }));
     }
 }

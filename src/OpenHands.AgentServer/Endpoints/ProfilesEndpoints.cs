@@ -1,15 +1,16 @@
-using System.Buffers;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 using OpenHands.AgentServer.Internal;
+using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Llms;
-using OpenHands.Sdk.Llms.Internal;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Settings;
+using OpenHands.Sdk.Wire;
 
 namespace OpenHands.AgentServer.Endpoints;
 
@@ -19,166 +20,146 @@ internal static class ProfilesEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var profiles = api.MapGroup("/profiles").WithTags("profiles");
-        profiles.MapGet("", (Func<HttpContext, Task<IResult>>)(http => ListAsync(new ServerContext(http))));
-        profiles.MapGet("/{name}", (HttpContext http, string name) => GetAsync(new ServerContext(http), name));
-        profiles.MapPost("/{name}", (HttpContext http, string name) => SaveAsync(new ServerContext(http), name));
-        profiles.MapDelete("/{name}", (HttpContext http, string name) => DeleteAsync(new ServerContext(http), name));
-        profiles.MapPost("/{name}/rename", (HttpContext http, string name) => RenameAsync(new ServerContext(http), name));
-        profiles.MapPost("/{name}/activate", (HttpContext http, string name) => ActivateAsync(new ServerContext(http), name));
-        profiles.MapPost("/{name}/validate", (HttpContext http, string name) => ValidateAsync(new ServerContext(http), name));
+        profiles.MapGet("", ListAsync).Errors(400, 503);
+        profiles.MapGet("/{name}", GetAsync).Errors(400, 404, 422, 503);
+        profiles.MapPost("/{name}", SaveAsync).Errors(400, 409, 412, 413, 422, 503);
+        profiles.MapDelete("/{name}", DeleteAsync).Errors(400, 409, 422, 503);
+        profiles.MapPost("/{name}/rename", RenameAsync).Errors(404, 409, 413, 422, 503);
+        profiles.MapPost("/{name}/activate", ActivateAsync).Errors(404, 409, 422, 503);
+        profiles.MapPost("/{name}/validate", ValidateAsync).Errors(413, 422);
     }
 
-    private static async Task<IResult> ListAsync(ServerContext s)
+    private static async Task<WireOk<ProfileListResponse>> ListAsync(ILlmProfileStore store, SettingsStore settings, CancellationToken cancellationToken)
     {
-        var summaries = await s.Profiles.ListSummariesAsync(s.Aborted).ConfigureAwait(false);
-        var settings = await s.Settings.LoadAsync(s.Aborted).ConfigureAwait(false);
-        var items = new JsonArray();
-        foreach (var p in summaries)
+        var summaries = await store.ListSummariesAsync(cancellationToken).ConfigureAwait(false);
+        var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
+        var items = new ProfileSummaryItem[summaries.Count];
+        for (var i = 0; i < items.Length; i++)
         {
-            items.Add(new JsonObject
+            var p = summaries[i];
+            items[i] = new ProfileSummaryItem
             {
-                ["name"] = p.Name.Value,
-                ["model"] = p.Model,
-                ["base_url"] = p.BaseUrl,
-                ["provider_connection_id"] = p.ProviderConnectionId,
+                Name = p.Name.Value,
+                Model = p.Model,
+                BaseUrl = p.BaseUrl,
+                ProviderConnectionId = p.ProviderConnectionId,
                 // Provider connections are not modeled: a linked profile cannot be resolved, so it reports broken.
-                ["provider_connection_broken"] = p.ProviderConnectionId is not null,
-                ["api_key_set"] = p.ApiKeySet,
-            });
+                ProviderConnectionBroken = p.ProviderConnectionId is not null,
+                ApiKeySet = p.ApiKeySet,
+            };
         }
 
-        var active = settings.ActiveProfile is { } a && summaries.Any(p => p.Name == a) ? a.Value : null;
-        return ApiResults.Json(new JsonObject { ["profiles"] = items, ["active_profile"] = active });
+        var active = current.ActiveProfile is { } a && summaries.Any(p => p.Name == a) ? a.Value : null;
+        return new(new ProfileListResponse { Profiles = items, ActiveProfile = active });
     }
 
-    private static async Task<IResult> GetAsync(ServerContext s, string name)
+    private static async Task<WireOk<ProfileDetailResponse>> GetAsync(
+        string name, [FromHeader(Name = ExposeSecretsHeader.Name)] string? exposeSecrets, ILlmProfileStore store, CipherHolder cipher, CancellationToken cancellationToken)
     {
-        var exposure = ExposeSecretsHeader.Parse(s.Http.Request, s.Cipher);   // checked before the lookup, as the reference
+        var exposure = ExposeSecretsHeader.Parse(exposeSecrets, cipher.Cipher);   // checked before the lookup, as the reference
         var profile = Names.Parse(name, "path", "name");
-        var llm = await s.Profiles.LoadAsync(profile, s.Aborted).ConfigureAwait(false);
-        var config = LlmToJson(llm, exposure, s.Cipher);
-        if (exposure == SecretExposure.Redacted)
-        {
-            config["api_key"] = null;
-        }
-
-        return ApiResults.Json(new JsonObject
-        {
-            ["name"] = profile.Value,
-            ["config"] = config,
-            ["api_key_set"] = llm.ApiKey is not null,
-        });
+        var llm = await store.LoadAsync(profile, cancellationToken).ConfigureAwait(false);
+        var body = new ProfileDetailResponse { Name = profile.Value, Config = WireLlm.ForDetail(llm, exposure), ApiKeySet = llm.ApiKey is not null };
+        return new(body, WireJson.Contract<ProfileDetailResponse>(exposure, cipher.Cipher));
     }
 
-    private static async Task<IResult> SaveAsync(ServerContext s, string name)
+    private static async Task<WireCreated<ProfileMessageResponse>> SaveAsync(
+        string name, WireBody<SaveProfileRequest> body, HttpRequest request, ILlmProfileStore store, CipherHolder cipher, IOptions<AgentServerOptions> options,
+        CancellationToken cancellationToken)
     {
         var profile = Names.Parse(name, "path", "name");
-        var body = await s.ReadBodyAsync().ConfigureAwait(false);
-        var llm = s.ReadLlm(RequestJson.RequiredObject(body, "llm"), "body", "llm");
-        var includeSecrets = RequestJson.OptionalBool(body, "include_secrets", fallback: true);
+        var llm = WireLlm.Read(body.Value.Llm, cipher.Cipher, "body", "llm");
 
         // An extension of the reference: "If-None-Match: *" only creates (checked under the store's lock), so a client that
         // materializes an LLM never overwrites a profile another client created a moment earlier.
-        var createOnly = s.Http.Request.Headers.IfNoneMatch.Any(v => v?.Trim() == "*");
+        var createOnly = request.Headers.IfNoneMatch.Any(v => v?.Trim() == "*");
         try
         {
-            await s.Profiles.SaveAsync(
-                profile, llm, new ProfileSaveOptions { IncludeSecrets = includeSecrets, MaxProfiles = s.Options.MaxProfiles, CreateOnly = createOnly }, s.Aborted)
-                .ConfigureAwait(false);
+            var save = new ProfileSaveOptions { IncludeSecrets = body.Value.IncludeSecrets, MaxProfiles = options.Value.MaxProfiles, CreateOnly = createOnly };
+            await store.SaveAsync(profile, llm, save, cancellationToken).ConfigureAwait(false);
         }
         catch (ProfileAlreadyExistsException) when (createOnly)
         {
             throw new ApiException(StatusCodes.Status412PreconditionFailed, $"Profile '{profile}' already exists (If-None-Match: *); it was left as it is");
         }
 
-        return ApiResults.Json(new JsonObject { ["name"] = profile.Value, ["message"] = $"Profile '{profile}' saved" }, StatusCodes.Status201Created);
+        return new(new ProfileMessageResponse { Name = profile.Value, Message = $"Profile '{profile}' saved" });
     }
 
-    private static async Task<IResult> DeleteAsync(ServerContext s, string name)
+    private static async Task<WireOk<ProfileMessageResponse>> DeleteAsync(string name, ILlmProfileStore store, SettingsStore settings, CancellationToken cancellationToken)
     {
         var profile = Names.Parse(name, "path", "name");
-        await s.Profiles.DeleteAsync(profile, s.Aborted).ConfigureAwait(false);
-        if ((await s.Settings.LoadAsync(s.Aborted).ConfigureAwait(false)).ActiveProfile == profile)
+
+        // The settings are read first: a corrupt settings.json is a 409 before the profile is touched.
+        var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
+        await store.DeleteAsync(profile, cancellationToken).ConfigureAwait(false);
+        if (current.ActiveProfile == profile)
         {
-            await s.Settings.UpdateAsync(x => x.ActiveProfile == profile ? x with { ActiveProfile = null } : x, s.Aborted).ConfigureAwait(false);
+            await settings.UpdateAsync(x => x.ActiveProfile == profile ? x with { ActiveProfile = null } : x, cancellationToken).ConfigureAwait(false);
         }
 
-        return ApiResults.Json(new JsonObject { ["name"] = profile.Value, ["message"] = $"Profile '{profile}' deleted" });
+        return new(new ProfileMessageResponse { Name = profile.Value, Message = $"Profile '{profile}' deleted" });
     }
 
-    private static async Task<IResult> RenameAsync(ServerContext s, string name)
+    private static async Task<WireOk<ProfileMessageResponse>> RenameAsync(
+        string name, WireBody<RenameProfileRequest> body, ILlmProfileStore store, SettingsStore settings, CancellationToken cancellationToken)
     {
         var profile = Names.Parse(name, "path", "name");
-        var body = await s.ReadBodyAsync().ConfigureAwait(false);
-        var newName = Names.Parse(RequestJson.RequiredString(body, "new_name"), "body", "new_name");
+        var newName = Names.Parse(body.Value.NewName ?? throw ApiException.Validation("Field required", "missing", "body", "new_name"), "body", "new_name");
         if (newName == profile)
         {
-            if (!await s.Profiles.ExistsAsync(profile, s.Aborted).ConfigureAwait(false))
-            {
-                throw ApiException.NotFound($"Profile '{profile}' not found");
-            }
-
-            return ApiResults.Json(new JsonObject { ["name"] = profile.Value, ["message"] = $"Profile '{profile}' unchanged (same name)" });
+            return await store.ExistsAsync(profile, cancellationToken).ConfigureAwait(false)
+                ? new(new ProfileMessageResponse { Name = profile.Value, Message = $"Profile '{profile}' unchanged (same name)" })
+                : throw ApiException.NotFound($"Profile '{profile}' not found");
         }
 
-        await s.Profiles.RenameAsync(profile, newName, s.Aborted).ConfigureAwait(false);
-        if ((await s.Settings.LoadAsync(s.Aborted).ConfigureAwait(false)).ActiveProfile == profile)
+        var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);   // a corrupt file: 409 before the rename
+        await store.RenameAsync(profile, newName, cancellationToken).ConfigureAwait(false);
+        if (current.ActiveProfile == profile)
         {
-            await s.Settings.UpdateAsync(x => x.ActiveProfile == profile ? x with { ActiveProfile = newName } : x, s.Aborted).ConfigureAwait(false);
+            await settings.UpdateAsync(x => x.ActiveProfile == profile ? x with { ActiveProfile = newName } : x, cancellationToken).ConfigureAwait(false);
         }
 
-        return ApiResults.Json(new JsonObject { ["name"] = newName.Value, ["message"] = $"Profile '{profile}' renamed to '{newName}'" });
+        return new(new ProfileMessageResponse { Name = newName.Value, Message = $"Profile '{profile}' renamed to '{newName}'" });
     }
 
-    private static async Task<IResult> ActivateAsync(ServerContext s, string name)
+    private static async Task<WireOk<ActivateProfileResponse>> ActivateAsync(string name, SettingsStore settings, CancellationToken cancellationToken)
     {
         var profile = Names.Parse(name, "path", "name");
-        await s.Settings.ActivateProfileAsync(profile, s.Aborted).ConfigureAwait(false);
-        return ApiResults.Json(new JsonObject
+        await settings.ActivateProfileAsync(profile, cancellationToken).ConfigureAwait(false);
+        return new(new ActivateProfileResponse
         {
-            ["name"] = profile.Value,
-            ["message"] = $"Profile '{profile}' activated; settings point to it and the LLM is resolved from the profile when used",
-            // Kept for clients of the reference: the profile is what the settings now use (by reference, not by copy).
-            ["llm_applied"] = true,
+            Name = profile.Value,
+            Message = $"Profile '{profile}' activated; settings point to it and the LLM is resolved from the profile when used",
         });
     }
 
-    private static async Task<IResult> ValidateAsync(ServerContext s, string name)
+    private static async Task<WireOk<ValidateProfileResponse>> ValidateAsync(
+        string name, WireBody<ValidateProfileRequest> body, CipherHolder cipher, LlmChatClientFactory clients, IOptions<AgentServerOptions> options,
+        CancellationToken cancellationToken)
     {
         Names.Parse(name, "path", "name");
-        var body = await s.ReadBodyAsync().ConfigureAwait(false);
-        var llm = s.ReadLlm(RequestJson.RequiredObject(body, "llm"), "body", "llm") with { NumRetries = 0 };
-        JsonNode? error = null;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(s.Aborted);
-        timeout.CancelAfter(s.Options.ValidateTimeout);
+        var llm = WireLlm.Read(body.Value.Llm, cipher.Cipher, "body", "llm") with { NumRetries = 0 };
+        ValidationFailure? error = null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.ValidateTimeout);
         try
         {
-            using var client = s.ChatClients.CreateClient(llm);
+            using var client = clients.CreateClient(llm);
             await client.GetResponseAsync([new ChatMessage(ChatRole.User, "ping")], new ChatOptions { MaxOutputTokens = 1 }, timeout.Token)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (e is LlmRateLimitException or LlmTimeoutException
-                                  || (e is OperationCanceledException && !s.Aborted.IsCancellationRequested))
+                                  || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // Transient: the configuration may well be right, as the reference decides.
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            error = new JsonObject { ["type"] = PythonErrorType(e), ["message"] = Redact(e.Message, llm) };
+            error = new ValidationFailure { Type = PythonErrorType(e), Message = SecretRedactor.Redact(e.Message, llm) };
         }
 
-        return ApiResults.Json(new JsonObject { ["valid"] = error is null, ["error"] = error });
-    }
-
-    internal static JsonObject LlmToJson(Llm llm, SecretExposure exposure, Cipher? cipher)
-    {
-        var buffer = new ArrayBufferWriter<byte>(2048);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            LlmJsonCodec.Write(writer, llm, exposure, cipher, isProfileFile: false);
-        }
-
-        return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
+        return new(new ValidateProfileResponse { Valid = error is null, Error = error });
     }
 
     private static string PythonErrorType(Exception e) => e switch
@@ -190,17 +171,4 @@ internal static class ProfilesEndpoints
         LlmNoResponseException => "LLMNoResponseError",
         _ => e.GetType().Name,
     };
-
-    private static string Redact(string message, Llm llm)
-    {
-        foreach (var secret in new[] { llm.ApiKey, llm.AwsAccessKeyId, llm.AwsSecretAccessKey, llm.AwsSessionToken })
-        {
-            if (secret is not null && secret.Reveal().Length > 0)
-            {
-                message = message.Replace(secret.Reveal(), SecretString.Redacted, StringComparison.Ordinal);
-            }
-        }
-
-        return message;
-    }
 }

@@ -2,13 +2,19 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using OpenHands.AgentServer.Internal;
+using OpenHands.Sdk.DependencyInjection;
+using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Llms.Internal;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Serialization;
+using OpenHands.Sdk.Serialization.Documents;
 using OpenHands.Sdk.Settings;
 using OpenHands.Sdk.Settings.Internal;
+using OpenHands.Sdk.Wire;
 
 namespace OpenHands.AgentServer.Endpoints;
 
@@ -23,87 +29,65 @@ internal static class SettingsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var settings = api.MapGroup("/settings").WithTags("settings");
-        settings.MapGet("", (Func<HttpContext, Task<IResult>>)(http => GetAsync(new ServerContext(http))));
-        settings.MapPatch("", (Func<HttpContext, Task<IResult>>)(http => PatchAsync(new ServerContext(http))));
+        settings.MapGet("", GetAsync).Errors(400, 409, 503);
+        settings.MapPatch("", PatchAsync).Errors(400, 404, 409, 413, 422, 503);
     }
 
-    private static async Task<IResult> GetAsync(ServerContext s)
+    private static async Task<WireOk<SettingsResponse>> GetAsync(
+        [FromHeader(Name = ExposeSecretsHeader.Name)] string? exposeSecrets, SettingsStore settings, CipherHolder cipher, CancellationToken cancellationToken)
     {
         // No secrets live in the settings, so the header changes nothing; it is still checked as the reference does.
-        ExposeSecretsHeader.Parse(s.Http.Request, s.Cipher);
-        var settings = await s.Settings.LoadAsync(s.Aborted).ConfigureAwait(false);
-        return ApiResults.Json(await ResponseAsync(s, settings).ConfigureAwait(false));
+        ExposeSecretsHeader.Parse(exposeSecrets, cipher.Cipher);
+        var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
+        return new(await ResponseAsync(settings, current, cancellationToken).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> PatchAsync(ServerContext s)
+    private static async Task<WireOk<SettingsResponse>> PatchAsync(
+        WireBody<SettingsPatchRequest> body, HttpResponse response, SettingsStore settings, ILlmProfileStore profiles, ProfileMaterializer materializer,
+        CipherHolder cipher, CancellationToken cancellationToken)
     {
-        var body = await s.ReadBodyAsync().ConfigureAwait(false);
-        string[] fields = ["agent_settings_diff", "conversation_settings_diff", "misc_settings_diff", "active_profile", "active_agent_profile_id"];
-        if (!fields.Any(f => body.TryGetProperty(f, out _)))
+        var patch = body.Value;
+        if (!patch.ChangesAnything)
         {
             throw new ApiException(StatusCodes.Status400BadRequest, AtLeastOne);
         }
 
-        var agentDiff = DiffObject(body, "agent_settings_diff");
-        var conversationDiff = DiffObject(body, "conversation_settings_diff");
-        var miscDiff = DiffObject(body, "misc_settings_diff");
-
-        var setActive = body.TryGetProperty("active_profile", out var activeElement);
-        ProfileName? active = null;
-        if (setActive && activeElement.ValueKind != JsonValueKind.Null)
+        // Everything is validated before the first write: a rejected request leaves profiles and settings as they were.
+        var active = Pointer(patch.ActiveProfile, "active_profile");
+        ProfileName? activeName = null;
+        if (active is not null)
         {
-            if (activeElement.ValueKind != JsonValueKind.String)
+            activeName = Names.Parse(active, "body", "active_profile");
+            if (!await profiles.ExistsAsync(activeName.Value, cancellationToken).ConfigureAwait(false))
             {
-                throw ApiException.Validation("Input should be a valid string", "string_type", "body", "active_profile");
-            }
-
-            active = Names.Parse(activeElement.GetString(), "body", "active_profile");
-            if (!await s.Profiles.ExistsAsync(active.Value, s.Aborted).ConfigureAwait(false))
-            {
-                throw ApiException.NotFound($"Profile '{active}' not found");
+                throw ApiException.NotFound($"Profile '{activeName}' not found");
             }
         }
 
-        var setAgentProfile = body.TryGetProperty("active_agent_profile_id", out var agentProfileElement);
-        string? agentProfileId = null;
-        if (setAgentProfile && agentProfileElement.ValueKind != JsonValueKind.Null)
+        var agentProfileId = Pointer(patch.ActiveAgentProfileId, "active_agent_profile_id");
+        if (agentProfileId is not null && !Guid.TryParse(agentProfileId, out _))
         {
-            if (agentProfileElement.ValueKind != JsonValueKind.String || !Guid.TryParse(agentProfileElement.GetString(), out _))
-            {
-                throw ApiException.Validation("active_agent_profile_id must be a UUID string or null", "string_pattern_mismatch", "body", "active_agent_profile_id");
-            }
-
-            agentProfileId = agentProfileElement.GetString();
+            throw ApiException.Validation("active_agent_profile_id must be a UUID string or null", "string_pattern_mismatch", "body", "active_agent_profile_id");
         }
+
+        var agentDiff = patch.AgentSettingsDiff is { } a ? (JsonObject)a.DeepClone() : null;
 
         // Deprecated: an LLM in the diff is applied to the active profile's content; the result is a raw LLM that goes
         // through the materialization policy (the active profile itself is never changed) and becomes the active pointer.
-        Sdk.Llms.Llm? llmFromDiff = null;
+        Llm? llmFromDiff = null;
         if (agentDiff?["llm"] is { } llmDiff)
         {
-            llmFromDiff = await LlmFromDiffAsync(s, llmDiff, active).ConfigureAwait(false);
+            llmFromDiff = await LlmFromDiffAsync(settings, profiles, cipher.Cipher, llmDiff, activeName, cancellationToken).ConfigureAwait(false);
         }
 
         agentDiff?.Remove("llm");
-
-        PersistedSettings Apply(PersistedSettings current, bool pointerSet, ProfileName? pointer)
+        var pointerSet = patch.ActiveProfileSet;
+        PersistedSettings Apply(PersistedSettings current, ProfileName? pointer)
         {
             var root = JsonNode.Parse(SettingsCodec.Write(current))!.AsObject();
-            if (agentDiff is not null)
-            {
-                root["agent_settings"] = Merge(root["agent_settings"], agentDiff);
-            }
-
-            if (conversationDiff is not null)
-            {
-                root["conversation_settings"] = Merge(root["conversation_settings"], conversationDiff);
-            }
-
-            if (miscDiff is not null)
-            {
-                root["misc_settings"] = Merge(root["misc_settings"], miscDiff);
-            }
-
+            Merge(root, "agent_settings", agentDiff);
+            Merge(root, "conversation_settings", patch.ConversationSettingsDiff);
+            Merge(root, "misc_settings", patch.MiscSettingsDiff);
             PersistedSettings next;
             try
             {
@@ -114,106 +98,125 @@ internal static class SettingsEndpoints
                 throw ApiException.Validation($"Settings validation failed: {e.Message}", "value_error", "body");
             }
 
-            if (pointerSet)
-            {
-                next = next with { ActiveProfile = pointer };
-            }
-
-            if (setAgentProfile)
-            {
-                next = next with { ActiveAgentProfileId = agentProfileId };
-            }
-
-            return next;
+            next = pointerSet ? next with { ActiveProfile = pointer } : next;
+            return patch.ActiveAgentProfileIdSet ? next with { ActiveAgentProfileId = agentProfileId } : next;
         }
 
+        // A corrupt settings file is a 409 and invalid diffs a 422, both before a profile is written.
+        _ = Apply(await settings.LoadAsync(cancellationToken).ConfigureAwait(false), activeName);
         ProfileName? materialized = null;
         if (llmFromDiff is not null)
         {
-            // Everything is validated before the first write: a 422 leaves profiles and settings as they were.
-            _ = Apply(await s.Settings.LoadAsync(s.Aborted).ConfigureAwait(false), setActive, active);
-            materialized = (await s.Materializer.MaterializeAsync(llmFromDiff, cancellationToken: s.Aborted).ConfigureAwait(false)).Name;
-            setActive = true;
-            active = materialized;
+            materialized = (await materializer.MaterializeAsync(llmFromDiff, cancellationToken: cancellationToken).ConfigureAwait(false)).Name;
+            (pointerSet, activeName) = (true, materialized);
         }
 
-        var updated = await s.Settings.UpdateAsync(current => Apply(current, setActive, active), s.Aborted).ConfigureAwait(false);
-
+        var updated = await settings.UpdateAsync(current => Apply(current, activeName), cancellationToken).ConfigureAwait(false);
         if (materialized is { } profile)
         {
-            s.Http.Response.Headers["Deprecation"] = "true";
-            s.Http.Response.Headers[DeprecationNoticeHeader] =
+            response.Headers["Deprecation"] = "true";
+            response.Headers[DeprecationNoticeHeader] =
                 $"agent_settings_diff.llm is deprecated: the resulting LLM is in LLM profile '{profile}', which is now active_profile (no other profile was changed); settings hold no LLM. Use POST /api/profiles/{{name}} and active_profile.";
         }
 
-        return ApiResults.Json(await ResponseAsync(s, updated).ConfigureAwait(false));
+        return new(await ResponseAsync(settings, updated, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>The diff applied to the base profile's content (the named or active one, else nothing): a raw LLM, not yet stored.</summary>
-    private static async Task<Sdk.Llms.Llm> LlmFromDiffAsync(ServerContext s, JsonNode llmDiff, ProfileName? requested)
+    /// <summary>A pointer field: absent or JSON null is none; anything but a string is a 422.</summary>
+    private static string? Pointer(JsonElement? value, string field)
     {
-        if (llmDiff is not JsonObject diff)
-        {
-            throw ApiException.Validation("Input should be a valid dictionary or object", "model_type", "body", "agent_settings_diff", "llm");
-        }
-
-        var baseName = requested ?? (await s.Settings.LoadAsync(s.Aborted).ConfigureAwait(false)).ActiveProfile;
-        var current = baseName is { } b ? await s.Profiles.TryLoadAsync(b, s.Aborted).ConfigureAwait(false) : null;
-        var baseJson = current is null ? new JsonObject() : ProfilesEndpoints.LlmToJson(current, SecretExposure.Plaintext, cipher: null);
-        var merged = Merge(baseJson, diff);
-        using var document = JsonDocument.Parse(merged!.ToJsonString());
-
-        // The base profile is the LLM's provenance: the policy reuses it when the diff changes nothing, and never rewrites it.
-        return s.ReadLlm(document.RootElement, "body", "agent_settings_diff", "llm") with { SourceProfile = current?.SourceProfile };
-    }
-
-    private static async Task<JsonObject> ResponseAsync(ServerContext s, PersistedSettings settings)
-    {
-        var root = JsonNode.Parse(SettingsCodec.Write(settings))!.AsObject();
-        return new JsonObject
-        {
-            ["agent_settings"] = root["agent_settings"]?.DeepClone(),
-            ["conversation_settings"] = root["conversation_settings"]?.DeepClone(),
-            ["llm_api_key_is_set"] = await s.Settings.GetLlmApiKeyIsSetAsync(s.Aborted).ConfigureAwait(false),
-            ["active_profile"] = settings.ActiveProfile?.Value,
-            ["active_agent_profile_id"] = settings.ActiveAgentProfileId,
-            ["misc_settings"] = root["misc_settings"]?.DeepClone() ?? new JsonObject(),
-        };
-    }
-
-    private static JsonObject? DiffObject(JsonElement body, string field)
-    {
-        if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (value is not { } element)
         {
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.Object
-            ? JsonNode.Parse(value.GetRawText())!.AsObject()
-            : throw ApiException.Validation("Input should be a valid dictionary or object", "model_type", "body", field);
+        try
+        {
+            return element.Deserialize(WireJson.Contract<string>());
+        }
+        catch (JsonException)
+        {
+            throw ApiException.Validation("Input should be a valid string", "string_type", "body", field);
+        }
     }
 
-    /// <summary>RFC 7386 merge patch: objects merge, <see langword="null"/> removes, anything else replaces.</summary>
-    private static JsonNode? Merge(JsonNode? target, JsonNode? patch)
+    /// <summary>The diff applied to the base profile's content (the named or active one, else nothing): a raw LLM, not yet stored.</summary>
+    private static async Task<Llm> LlmFromDiffAsync(
+        SettingsStore settings, ILlmProfileStore profiles, Cipher? cipher, JsonNode llmDiff, ProfileName? requested, CancellationToken cancellationToken)
     {
-        if (patch is not JsonObject patchObject)
+        string[] loc = ["body", "agent_settings_diff", "llm"];
+        if (llmDiff is not JsonObject diff)
         {
-            return patch?.DeepClone();
+            throw ApiException.Validation("Input should be a valid dictionary or object", "model_type", loc);
         }
 
-        var result = target is JsonObject t ? t.DeepClone().AsObject() : new JsonObject();
-        foreach (var (key, value) in patchObject)
+        var baseName = requested ?? (await settings.LoadAsync(cancellationToken).ConfigureAwait(false)).ActiveProfile;
+        var current = baseName is { } b ? await profiles.TryLoadAsync(b, cancellationToken).ConfigureAwait(false) : null;
+        var merged = current is null ? new JsonObject()
+            : JsonSerializer.SerializeToNode(LlmJsonCodec.WriteView(current, isProfileFile: false, includeUsageId: true), OpenHandsJson.For(SecretExposure.Plaintext, null, indented: false).Contract<LlmDocument>())!.AsObject();
+        MergeInto(merged, diff);
+        LlmDocument? document;
+        try
+        {
+            document = merged.Deserialize(WireJson.Contract<LlmDocument>());
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.Validation($"Invalid LLM: {JsonErrors.Describe(e)}", "value_error", loc);
+        }
+
+        // The base profile is the LLM's provenance: the policy reuses it when the diff changes nothing, and never rewrites it.
+        return WireLlm.Read(document, cipher, loc) with { SourceProfile = current?.SourceProfile };
+    }
+
+    private static async Task<SettingsResponse> ResponseAsync(SettingsStore store, PersistedSettings settings, CancellationToken cancellationToken)
+    {
+        var document = JsonSerializer.Deserialize(SettingsCodec.Write(settings), WireJson.Contract<SettingsDocument>())!;
+        return new SettingsResponse
+        {
+            AgentSettings = document.AgentSettings,
+            ConversationSettings = document.ConversationSettings,
+            LlmApiKeyIsSet = await store.GetLlmApiKeyIsSetAsync(cancellationToken).ConfigureAwait(false),
+            ActiveProfile = settings.ActiveProfile?.Value,
+            ActiveAgentProfileId = settings.ActiveAgentProfileId,
+            MiscSettings = settings.MiscSettings,
+        };
+    }
+
+    private static void Merge(JsonObject root, string field, JsonObject? diff)
+    {
+        if (diff is not null)
+        {
+            var target = root[field] as JsonObject ?? [];
+            root[field] = null;   // detach, so the merged object can be put back
+            MergeInto(target, diff);
+            root[field] = target;
+        }
+    }
+
+    /// <summary>RFC 7386 merge patch, in place: objects merge, <see langword="null"/> removes, anything else replaces.</summary>
+    private static void MergeInto(JsonObject target, JsonObject patch)
+    {
+        foreach (var (key, value) in patch)
         {
             if (value is null)
             {
-                result.Remove(key);
+                target.Remove(key);
+            }
+            else if (value is JsonObject patchObject)
+            {
+                if (target[key] is not JsonObject existing)
+                {
+                    existing = [];
+                    target[key] = existing;
+                }
+
+                MergeInto(existing, patchObject);
             }
             else
             {
-                result[key] = Merge(result[key], value);
+                target[key] = value.DeepClone();
             }
         }
-
-        return result;
     }
 }

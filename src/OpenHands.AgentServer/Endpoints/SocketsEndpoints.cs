@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.Conversations.Events;
 using OpenHands.Sdk.Conversations.Internal;
+using OpenHands.Sdk.Wire;
 
 namespace OpenHands.AgentServer.Endpoints;
 
@@ -41,21 +42,20 @@ internal static partial class SocketsEndpoints
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
-            await ApiResults.Error(StatusCodes.Status400BadRequest, "This route is a websocket: connect with a websocket client (ws://host/sockets/events/{conversation_id}).")
+            await new ApiError(StatusCodes.Status400BadRequest, "This route is a websocket: connect with a websocket client (ws://host/sockets/events/{conversation_id}).")
                 .ExecuteAsync(http).ConfigureAwait(false);
             return;
         }
 
         var services = http.RequestServices;
         var options = services.GetRequiredService<IOptions<AgentServerOptions>>().Value;
-        var keys = services.GetRequiredService<SessionKeyCheck>();
         var conversations = services.GetRequiredService<ConversationService>();
         var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenHands.AgentServer.Sockets");
         using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         try
         {
-            var (authenticated, pending) = await AuthenticateAsync(http, socket, keys, options).ConfigureAwait(false);
+            var (authenticated, pending) = await AuthenticateAsync(http, socket, options).ConfigureAwait(false);
             if (!authenticated)
             {
                 await SocketSession.CloseAsync(socket, AuthenticationFailed, "Authentication failed", pending).ConfigureAwait(false);
@@ -102,21 +102,16 @@ internal static partial class SocketsEndpoints
     }
 
     /// <summary>
-    /// Checks the session key: from the query or header before anything else, else from a first
-    /// <c>{"type":"auth","session_api_key":...}</c> frame within <see cref="AgentServerOptions.SocketAuthTimeout"/>.
+    /// Authenticates with the server's one scheme (<see cref="SessionKeyAuthenticationHandler"/>): the key of the header or
+    /// query, else that of a first <c>{"type":"auth","session_api_key":...}</c> frame within <see cref="AgentServerOptions.SocketAuthTimeout"/>.
     /// </summary>
     /// <returns>Whether the key is accepted, and a receive still in flight when the wait timed out.</returns>
-    private static async Task<(bool Accepted, Task? Pending)> AuthenticateAsync(HttpContext http, WebSocket socket, SessionKeyCheck keys, AgentServerOptions options)
+    private static async Task<(bool Accepted, Task? Pending)> AuthenticateAsync(HttpContext http, WebSocket socket, AgentServerOptions options)
     {
-        if (keys.IsOpen)
+        var result = await http.AuthenticateAsync(SessionKeyAuthenticationHandler.Scheme).ConfigureAwait(false);
+        if (result.Succeeded || result.Failure is not null)
         {
-            return (true, null);
-        }
-
-        var presented = http.Request.Query["session_api_key"].FirstOrDefault() ?? http.Request.Headers[SessionKeyCheck.HeaderName].FirstOrDefault();
-        if (presented is not null)
-        {
-            return (keys.Accepts(presented), null);
+            return (result.Succeeded, null);
         }
 
         // Cancelling a websocket receive aborts the socket, so the timeout races the receive instead of cancelling it:
@@ -128,24 +123,13 @@ internal static partial class SocketsEndpoints
         }
 
         var (type, data) = await first.ConfigureAwait(false);
-        if (type != WebSocketMessageType.Text || data is null)
+        if (type != WebSocketMessageType.Text || data is null || SocketSession.ReadFrame(data, out _) is not { Type: "auth", SessionApiKey: { } key })
         {
             return (false, null);
         }
 
-        try
-        {
-            using var doc = JsonDocument.Parse(data);
-            var root = doc.RootElement;
-            return (root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "auth"
-                && root.TryGetProperty("session_api_key", out var k) && k.ValueKind == JsonValueKind.String
-                && keys.Accepts(k.GetString()), null);
-        }
-        catch (JsonException)
-        {
-            return (false, null);
-        }
+        http.Features.Set(new SessionKeyFrame(key));
+        return ((await http.AuthenticateAsync(SessionKeyAuthenticationHandler.Scheme).ConfigureAwait(false)).Succeeded, null);
     }
 
     /// <summary>The index of the first event to send: all (<c>resend_mode=all</c>, or legacy <c>resend_all=true</c>), those at
@@ -197,7 +181,7 @@ internal static partial class SocketsEndpoints
         var fullState = new ConversationStateUpdateEvent
         {
             Key = FullStateKey,
-            Value = JsonSerializer.SerializeToElement(ConversationsWire.Info(s.Entry)),
+            Value = JsonSerializer.SerializeToElement(ConversationsWire.Info(s.Entry), WireJson.Contract<ConversationInfo>()),
             Source = EventSource.Environment,
             Timestamp = TimeProvider.System.GetUtcNow(),
         };
@@ -271,7 +255,7 @@ internal static partial class SocketsEndpoints
 
                 if (data is null)
                 {
-                    await s.SendErrorAsync("413", JsonValue.Create($"A frame may have at most {s.Options.MaxRequestBodyBytes} bytes")).ConfigureAwait(false);
+                    await s.SendErrorAsync(new ApiException(StatusCodes.Status413PayloadTooLarge, $"A frame may have at most {s.Options.MaxRequestBodyBytes} bytes")).ConfigureAwait(false);
                     continue;
                 }
 
@@ -292,31 +276,31 @@ internal static partial class SocketsEndpoints
     {
         try
         {
-            using var doc = JsonDocument.Parse(data);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw ApiException.Validation("A frame must be a JSON object: a message {\"role\":\"user\",\"content\":[...]}", "model_type", "body");
-            }
-
-            if (root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "auth")
+            var frame = SocketSession.ReadFrame(data, out var problem) ?? throw problem!;
+            if (frame.Type == "auth")
             {
                 return;
             }
 
-            if (RequestJson.OptionalString(root, "role") is { } role && role != "user")
-            {
-                throw ApiException.Validation("Only role 'user' messages can be sent", "literal_error", "body", "role");
-            }
-
-            await s.Entry.Conversation.SendMessageAsync(ConversationsWire.MessageText(root, null), s.Aborted).ConfigureAwait(false);
+            ConversationsWire.RequireUserRole(frame.Role, "body");
+            await s.Entry.Conversation.SendMessageAsync(ConversationsWire.MessageText(frame.Content, "body"), s.Aborted).ConfigureAwait(false);
             s.Conversations.TryStartRun(s.Entry);
         }
         catch (Exception e) when (ErrorMapping.Map(e) is { } mapped)
         {
-            await s.SendErrorAsync(mapped.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), mapped.Error.Detail.DeepClone()).ConfigureAwait(false);
+            await s.SendErrorAsync(mapped).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or WebSocketException or ObjectDisposedException))
+        {
+            // Never echo an unexpected exception (it could carry a secret); the socket stays open, the id ties it to the log.
+            var errorId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+            LogFrameFailed(s.Logger, errorId, e);
+            await s.SendErrorAsync(new ApiException(StatusCodes.Status500InternalServerError, $"Internal Server Error (error_id {errorId})")).ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Websocket frame failed with error {ErrorId}")]
+    private static partial void LogFrameFailed(ILogger logger, string errorId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Websocket ended by the connection")]
     private static partial void LogSocketEnded(ILogger logger, Exception exception);

@@ -1,22 +1,20 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using OpenHands.Sdk.Serialization;
+using OpenHands.Sdk.Wire;
 
 namespace OpenHands.AgentServer.Internal;
 
-/// <summary>An error answered with a status code and a <c>{"detail": …}</c> body.</summary>
+/// <summary>
+/// An error answered with a status code and <c>{"detail": "…"}</c>, or, for a validation error, FastAPI's
+/// <c>{"detail": [{"loc": […], "msg": "…", "type": "…"}]}</c>. Thrown before anything is written, so a rejected request
+/// changes nothing.
+/// </summary>
 internal sealed class ApiException : Exception
 {
     public ApiException(int statusCode, string message)
         : base(message)
     {
         StatusCode = statusCode;
-        Detail = JsonValue.Create(message);
-    }
-
-    public ApiException(int statusCode, string message, JsonNode detail)
-        : base(message)
-    {
-        StatusCode = statusCode;
-        Detail = detail;
     }
 
     public ApiException()
@@ -33,24 +31,35 @@ internal sealed class ApiException : Exception
         : base(message, innerException)
     {
         StatusCode = 400;
-        Detail = JsonValue.Create(message);
+    }
+
+    private ApiException(string message, IReadOnlyList<ValidationItem> items)
+        : base(message)
+    {
+        StatusCode = 422;
+        Items = items;
     }
 
     public int StatusCode { get; }
 
-    public JsonNode Detail { get; }
+    /// <summary>Gets the validation problems of a 422, or <see langword="null"/> for a plain detail.</summary>
+    public IReadOnlyList<ValidationItem>? Items { get; }
 
-    /// <summary>A 422 in the FastAPI validation shape: <c>{"detail":[{"loc":[…],"msg":…,"type":…}]}</c>.</summary>
-    public static ApiException Validation(string message, string type, params string[] loc)
-    {
-        var item = new JsonObject
-        {
-            ["loc"] = new JsonArray([.. loc.Select(l => (JsonNode?)JsonValue.Create(l))]),
-            ["msg"] = message,
-            ["type"] = type,
-        };
-        return new ApiException(422, message, new JsonArray(item));
-    }
+    /// <summary>A 422 in the FastAPI validation shape, at <paramref name="loc"/> (such as <c>"body", "llm"</c>).</summary>
+    public static ApiException Validation(string message, string type, params string[] loc) =>
+        Validation(message, type, [.. loc.Select(Location.Name)]);
+
+    /// <summary>A 422 in the FastAPI validation shape at a location of names and array indexes.</summary>
+    public static ApiException Validation(string message, string type, IReadOnlyList<JsonElement> loc) =>
+        new(message, [new ValidationItem { Loc = loc, Msg = message, Type = type }]);
 
     public static ApiException NotFound(string message) => new(404, message);
+
+    /// <summary>Locations in the validation shape: names as JSON strings, indexes as JSON numbers.</summary>
+    internal static class Location
+    {
+        public static JsonElement Name(string name) => UnknownFields.Element(name);
+
+        public static JsonElement Index(int index) => UnknownFields.Element(index);
+    }
 }

@@ -7,28 +7,37 @@ using Microsoft.Extensions.Logging;
 
 namespace OpenHands.AgentServer.Internal;
 
-/// <summary>The <c>/api</c> route group: session-key check, the one exception mapping, and a JSON 404 for unknown routes.</summary>
+/// <summary>
+/// The <c>/api</c> route group: the session-key scheme (<see cref="SessionKeyAuthenticationHandler"/>), one filter that
+/// answers unreadable bodies and maps exceptions to status codes (<see cref="ErrorMapping"/>), and a JSON 404 for
+/// unknown routes.
+/// </summary>
 internal static partial class ApiGroup
 {
     public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api");
-        api.AddEndpointFilter(async (context, next) =>
+        api.RequireAuthorization(SessionKeyAuthenticationHandler.PolicyName).Errors(StatusCodes.Status401Unauthorized);
+        api.AddEndpointFilter(static async (context, next) =>
         {
-            var http = context.HttpContext;
-            var check = http.RequestServices.GetRequiredService<SessionKeyCheck>();
-            if (!check.Accepts(http.Request.Headers[SessionKeyCheck.HeaderName].FirstOrDefault()))
+            // Every argument is bound before this runs; a body that could not be read is answered here, so no handler
+            // ever sees (or acts on) a rejected request.
+            foreach (var argument in context.Arguments)
             {
-                return Error(StatusCodes.Status401Unauthorized, "Unauthorized");
+                if (argument is IWireBody { Error: { } error })
+                {
+                    return ApiError.From(error);
+                }
             }
 
+            var http = context.HttpContext;
             try
             {
                 return await next(context).ConfigureAwait(false);
             }
             catch (Exception e) when (ErrorMapping.Map(e) is { } mapped)
             {
-                return ApiResults.Error(mapped.Status, mapped.Error.Detail);
+                return ApiError.From(mapped);
             }
             catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
             {
@@ -40,19 +49,15 @@ internal static partial class ApiGroup
                 var errorId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
                 var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("OpenHands.AgentServer");
                 LogUnhandled(logger, errorId, http.Request.Method, http.Request.Path, e);
-                return ApiResults.Json(
-                    new System.Text.Json.Nodes.JsonObject { ["detail"] = "Internal Server Error", ["error_id"] = errorId },
-                    StatusCodes.Status500InternalServerError);
+                return new ApiError(StatusCodes.Status500InternalServerError, "Internal Server Error", errorId: errorId);
             }
         });
 
-        api.Map("/{**path}", (HttpContext http) => ApiResults.Error(
+        api.Map("/{**path}", (HttpContext http) => new ApiError(
                 StatusCodes.Status404NotFound, $"Not Found: no route for {http.Request.Method} {http.Request.Path}"))
             .ExcludeFromDescription();
         return api;
     }
-
-    private static IResult Error(int status, string message) => ApiResults.Error(status, message);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error {ErrorId} on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string errorId, string method, string path, Exception exception);

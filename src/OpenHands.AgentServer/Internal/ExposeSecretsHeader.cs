@@ -8,9 +8,9 @@ internal static class ExposeSecretsHeader
 {
     public const string Name = "X-Expose-Secrets";
 
-    public static SecretExposure Parse(HttpRequest request, Cipher? cipher)
+    public static SecretExposure Parse(string? header, Cipher? cipher)
     {
-        var raw = request.Headers[Name].ToString();
+        var raw = header ?? string.Empty;
         var value = raw.Trim().ToLowerInvariant();
         var exposure = value switch
         {

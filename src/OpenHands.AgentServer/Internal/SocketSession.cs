@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json.Nodes;
+using System.Globalization;
+using System.Text.Json;
+using OpenHands.Sdk.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace OpenHands.AgentServer.Internal;
@@ -48,18 +49,41 @@ internal sealed class SocketSession(WebSocket socket, ConversationService.Entry 
     }
 
     /// <summary>Sends a <c>ServerErrorEvent</c> (not persisted) telling the client why its frame was refused.</summary>
-    public Task SendErrorAsync(string code, JsonNode detail)
+    public Task SendErrorAsync(ApiException error)
     {
-        var error = new JsonObject
+        var detail = error.Items is { } items
+            ? JsonSerializer.SerializeToElement(items, WireJson.Contract<IReadOnlyList<ValidationItem>>())
+            : JsonSerializer.SerializeToElement(error.Message, WireJson.Contract<string>());
+        var frame = new ServerErrorFrame
         {
-            ["kind"] = "ServerErrorEvent",
-            ["id"] = Guid.NewGuid().ToString(),
-            ["timestamp"] = TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", System.Globalization.CultureInfo.InvariantCulture),
-            ["source"] = "environment",
-            ["code"] = code,
-            ["detail"] = detail,
+            Id = Guid.NewGuid().ToString(),
+            Timestamp = TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture),
+            Code = error.StatusCode.ToString(CultureInfo.InvariantCulture),
+            Detail = detail,
         };
-        return SendAsync(Encoding.UTF8.GetBytes(error.ToJsonString()));
+        return SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame, WireJson.Contract<ServerErrorFrame>()));
+    }
+
+    /// <summary>Reads a client frame with the wire's contract; null, with the 422 in <paramref name="problem"/>, when it is not one.</summary>
+    public static ClientFrame? ReadFrame(byte[] data, out ApiException? problem)
+    {
+        problem = BodyText.FindInvalidText(data);
+        if (problem is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var frame = JsonSerializer.Deserialize(data, WireJson.Contract<ClientFrame>());
+            problem = frame is null ? ApiException.Validation("A frame must be a JSON object: a message {\"role\":\"user\",\"content\":[...]}", "model_type", "body") : null;
+            return frame;
+        }
+        catch (JsonException e)
+        {
+            problem = BodyText.Problem(e);
+            return null;
+        }
     }
 
     /// <summary>Reads one whole message; its bytes are null when it is longer than <paramref name="maxBytes"/> (the rest is skipped).</summary>

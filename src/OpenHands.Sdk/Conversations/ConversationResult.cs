@@ -15,7 +15,11 @@ public sealed record ConversationResult(ConversationExecutionStatus Status, stri
 
     /// <summary>Computes the result from a state and its events (so a restored conversation has one too).</summary>
     internal static ConversationResult From(ConversationState state, IReadOnlyList<ConversationEvent> events) =>
-        new(state.ExecutionStatus, FindFinalAnswer(events), ConversationUsage.Sum(state.Metrics.Values));
+        From(state.ExecutionStatus, events, ConversationUsage.Sum(state.Metrics.Values));
+
+    /// <summary>Computes the result from a status, the events and the usage (a remote conversation's, read over REST).</summary>
+    internal static ConversationResult From(ConversationExecutionStatus status, IReadOnlyList<ConversationEvent> events, ConversationUsage usage) =>
+        new(status, FindFinalAnswer(events), usage);
 
     private static string? FindFinalAnswer(IReadOnlyList<ConversationEvent> events)
     {

@@ -5,7 +5,7 @@ using OpenHands.Sdk.Remote.Internal;
 
 namespace OpenHands.Sdk.Remote;
 
-/// <summary>The event stream over the server's websocket.</summary>
+/// <summary>The event stream over the server's websocket (the local twin is <see cref="Conversations.Conversation.WatchEventsAsync"/>).</summary>
 public sealed partial class RemoteConversation
 {
     /// <summary>
@@ -34,7 +34,7 @@ public sealed partial class RemoteConversation
     /// <exception cref="ConversationNotFoundException">The server has no websocket route for the conversation (HTTP 404 on the upgrade).</exception>
     /// <exception cref="AgentServerRequestException">The server refused the stream's query (close code 1008).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async IAsyncEnumerable<ConversationEvent> StreamEventsAsync(
+    public async IAsyncEnumerable<ConversationEvent> WatchEventsAsync(
         RemoteEventStreamOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var channel = Channel.CreateBounded<ConversationEvent>(new BoundedChannelOptions(256)
@@ -61,4 +61,12 @@ public sealed partial class RemoteConversation
 
         pump.ThrowIfFailed();
     }
+
+    /// <summary>Streams the conversation's events over the server's websocket (see <see cref="WatchEventsAsync"/>).</summary>
+    /// <param name="options">Whether to include past events, or those since a time.</param>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    /// <returns>The events, each once and in order.</returns>
+    [Obsolete("Use WatchEventsAsync, named after the local Conversation.WatchEventsAsync.")]
+    public IAsyncEnumerable<ConversationEvent> StreamEventsAsync(RemoteEventStreamOptions? options = null, CancellationToken cancellationToken = default) =>
+        WatchEventsAsync(options, cancellationToken);
 }

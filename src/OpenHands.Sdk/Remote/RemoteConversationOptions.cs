@@ -2,7 +2,7 @@ using OpenHands.Sdk.Agents;
 
 namespace OpenHands.Sdk.Remote;
 
-/// <summary>How <see cref="RemoteConversation.StartAsync(RemoteWorkspace, string?, RemoteConversationOptions?, CancellationToken)"/> starts a conversation.</summary>
+/// <summary>How <see cref="RemoteConversationsClient.StartWithProfileAsync"/> and <see cref="RemoteConversationsClient.StartAsync"/> start a conversation.</summary>
 public sealed class RemoteConversationOptions
 {
     /// <summary>Gets or sets the conversation's id.</summary>
@@ -32,7 +32,7 @@ public sealed class RemoteConversationOptions
     /// Gets or sets the name of the LLM profile that a start from an <see cref="Agent"/> stores the agent's LLM in.
     /// </summary>
     /// <value>
-    /// The default is <see langword="null"/>: the materialization policy chooses (<see cref="RemoteWorkspace.MaterializeAsync(Llms.Llm, string?, CancellationToken)"/>):
+    /// The default is <see langword="null"/>: the materialization policy chooses (<see cref="RemoteProfilesClient.MaterializeAsync(Llms.Llm, string?, CancellationToken)"/>):
     /// the profile the LLM came from when it provably still holds it, else <c>Default</c> for an LLM without secrets when
     /// free or equal, else the LLM's content name <c>Default-</c> and 12 hex digits. A named profile that holds a different
     /// configuration is left as it is and the start fails, unless <see cref="ReplaceLlmProfile"/> is set. Ignored for a start

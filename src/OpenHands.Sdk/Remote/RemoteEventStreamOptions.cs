@@ -1,6 +1,6 @@
 namespace OpenHands.Sdk.Remote;
 
-/// <summary>Which events <see cref="RemoteConversation.StreamEventsAsync"/> returns.</summary>
+/// <summary>Which events <see cref="RemoteConversation.WatchEventsAsync"/> returns.</summary>
 public sealed class RemoteEventStreamOptions
 {
     /// <summary>Gets or sets whether the events persisted before the stream started are returned first.</summary>

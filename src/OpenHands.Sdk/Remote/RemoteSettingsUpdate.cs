@@ -8,7 +8,7 @@ namespace OpenHands.Sdk.Remote;
 /// </summary>
 /// <remarks>
 /// Settings never hold an LLM: an <see cref="AgentSettingsDiff"/> with an <c>llm</c> field is refused before anything is
-/// sent. Save the LLM with <see cref="RemoteWorkspace.SaveProfileAsync"/> and point <see cref="ActiveProfile"/> at it.
+/// sent. Save the LLM with <see cref="RemoteProfilesClient.SaveAsync"/> and point <see cref="ActiveProfile"/> at it.
 /// </remarks>
 public sealed class RemoteSettingsUpdate
 {

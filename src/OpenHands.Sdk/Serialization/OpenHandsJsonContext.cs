@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using OpenHands.Sdk.Conversations.Internal;
 using OpenHands.Sdk.Serialization.Documents;
+using OpenHands.Sdk.Wire;
 
 namespace OpenHands.Sdk.Serialization;
 
@@ -72,5 +73,36 @@ namespace OpenHands.Sdk.Serialization;
 
 // --- the agent server's files beside a conversation ---
 [JsonSerializable(typeof(ConversationMetaDocument))]
+
+// --- the REST contract of the agent server (OpenHands.Sdk.Wire), shared by the server and the remote client ---
+[JsonSerializable(typeof(SuccessResponse))]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(ValidationErrorResponse))]
+[JsonSerializable(typeof(List<ValidationItem?>))]
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(HealthStatus))]
+[JsonSerializable(typeof(ServerInfo))]
+[JsonSerializable(typeof(ProfileListResponse))]
+[JsonSerializable(typeof(ProfileDetailResponse))]
+[JsonSerializable(typeof(SaveProfileRequest))]
+[JsonSerializable(typeof(ValidateProfileRequest))]
+[JsonSerializable(typeof(RenameProfileRequest))]
+[JsonSerializable(typeof(ProfileMessageResponse))]
+[JsonSerializable(typeof(ActivateProfileResponse))]
+[JsonSerializable(typeof(ValidateProfileResponse))]
+[JsonSerializable(typeof(SettingsResponse))]
+[JsonSerializable(typeof(SettingsPatchRequest))]
+[JsonSerializable(typeof(StartConversationRequest))]
+[JsonSerializable(typeof(SendMessageRequest))]
+[JsonSerializable(typeof(UpdateConversationRequest))]
+[JsonSerializable(typeof(SwitchProfileRequest))]
+[JsonSerializable(typeof(SwitchLlmRequest))]
+[JsonSerializable(typeof(ConversationInfo))]
+[JsonSerializable(typeof(List<ConversationInfo?>))]
+[JsonSerializable(typeof(Page<ConversationInfo>))]
+[JsonSerializable(typeof(EventPage))]
+[JsonSerializable(typeof(ClientFrame))]
+[JsonSerializable(typeof(ServerErrorFrame))]
+[JsonSerializable(typeof(EventStamp))]
 
 internal sealed partial class OpenHandsJsonContext : JsonSerializerContext;

@@ -347,3 +347,41 @@ public sealed class ConversationsIntegrationTests : ServerTestBase
         (await bad.Content.ReadAsStringAsync()).Should().Contain("timestamp__gte");
     }
 }
+
+/// <summary>The request shapes of the reference's clients keep working on the typed endpoints (unknown fields are ignored).</summary>
+[Category("AgentServer")]
+public sealed class ReferenceClientShapesTests : ServerTestBase
+{
+    [Test]
+    public async Task Start_PythonRemoteConversationBody_Returns201AndKeepsTheKeyOutOfTheConversation()
+    {
+        const string body = """
+            {"agent":{"kind":"Agent","llm":{"model":"openai/gpt-4o","api_key":"sk-test-python-shape","base_url":"http://127.0.0.1:9/v1",
+              "api_version":null,"aws_access_key_id":null,"temperature":0.0,"top_p":1.0,"top_k":null,"max_input_tokens":null,"max_output_tokens":null,
+              "num_retries":5,"retry_multiplier":8.0,"retry_min_wait":8,"retry_max_wait":64,"timeout":300,"max_message_chars":30000,
+              "extra_headers":null,"reasoning_effort":"high","litellm_extra_body":{},"modify_params":true,"safety_settings":null,"usage_id":"agent"},
+              "tools":[{"name":"terminal","params":{}},{"name":"file_editor","params":{}}],"mcp_config":{},"agent_context":null,"condenser":null,
+              "system_prompt_filename":"system_prompt.j2"},
+             "initial_message":null,"max_iterations":50,"stuck_detection":true,"workspace":{"working_dir":"/tmp","kind":"LocalWorkspace"},
+             "tool_module_qualnames":{},"agent_definitions":[],"plugins":null,"hook_config":null,"client_tools":[],"tags":{},
+             "observability_metadata":{},"observability_tags":[],"observability_span_name":"conversation","user_id":null,
+             "stuck_detection_thresholds":{"action_observation":4}}
+            """;
+
+        var response = await Server.PostAsync("/api/conversations", body);
+
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var info = await response.JsonAsync();
+        info["agent"]!["llm"]!.AsObject().ContainsKey("api_key").Should().BeTrue("the reference writes api_key: null");
+        info["agent"]!["llm"]!["api_key"].Should().BeNull();
+        info["max_iterations"]!.GetValue<int>().Should().Be(50);
+        info["agent"]!["tools"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()).Should().Equal("terminal", "file_editor");
+        foreach (var (file, text) in Dir.AllFiles())
+        {
+            if (!file.StartsWith(Path.Combine(Dir.Path, "profiles"), StringComparison.Ordinal))
+            {
+                text.Should().NotContain("sk-test-python-shape", file);
+            }
+        }
+    }
+}

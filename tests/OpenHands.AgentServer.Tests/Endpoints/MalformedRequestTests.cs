@@ -61,6 +61,8 @@ public sealed class MalformedRequestTests : ServerTestBase
     [TestCaseSource(nameof(Cases))]
     public async Task Request_Malformed_Returns4xxWithDetail(string method, string path, string? body)
     {
+        var before = Snapshot();
+
         var response = await Server.SendAsync(new HttpMethod(method), path, body);
 
         var text = await response.Content.ReadAsStringAsync();
@@ -68,5 +70,30 @@ public sealed class MalformedRequestTests : ServerTestBase
         var detail = (await response.JsonAsync())["detail"];
         detail.Should().NotBeNull();
         detail!.ToJsonString().Length.Should().BeGreaterThan(4);
+        Snapshot().Should().Equal(before, "a rejected request changes nothing on disk");
     }
+
+    [TestCase("DELETE", "/api/profiles/fast", null)]
+    [TestCase("POST", "/api/profiles/fast/rename", "{\"new_name\":\"renamed\"}")]
+    [TestCase("POST", "/api/profiles/fast/activate", null)]
+    [TestCase("PATCH", "/api/settings", "{\"active_profile\":\"fast\"}")]
+    [TestCase("PATCH", "/api/settings", "{\"agent_settings_diff\":{\"llm\":{\"model\":\"openai/gpt-4o-mini\"}}}")]
+    public async Task Request_CorruptSettingsFile_Returns409AndChangesNothing(string method, string path, string? body)
+    {
+        (await Server.PostAsync("/api/profiles/fast", "{\"llm\":{\"model\":\"openai/gpt-4o\",\"api_key\":\"sk-test-corrupt-1\"}}")).StatusCode.Should().Be(System.Net.HttpStatusCode.Created);
+        (await Server.PatchAsync("/api/settings", "{\"misc_settings_diff\":{\"theme\":\"dark\"}}")).StatusCode.Should().Be(System.Net.HttpStatusCode.OK);   // its lock file exists
+        await File.WriteAllTextAsync(Path.Combine(Dir.Path, "settings.json"), "{ torn");
+        var before = Snapshot();
+
+        var response = await Server.SendAsync(new HttpMethod(method), path, body);
+
+        ((int)response.StatusCode).Should().Be(409, await response.Content.ReadAsStringAsync());
+        (await response.JsonAsync())["detail"]!.GetValue<string>().Should().Contain("Settings file is corrupted");
+        Snapshot().Should().Equal(before, "a rejected request changes nothing on disk");
+    }
+
+    /// <summary>Every file below the persistence folder and its bytes.</summary>
+    private Dictionary<string, string> Snapshot() =>
+        Directory.GetFiles(Dir.Path, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(Dir.Path, f), f => Convert.ToBase64String(File.ReadAllBytes(f)), StringComparer.Ordinal);
 }

@@ -46,17 +46,17 @@ public sealed class EventStreamTests : RemoteTestBase
     public async Task SetUpProfileAsync()
     {
         await StartFakeLlmAsync();
-        await Workspace.SaveProfileAsync("fast", FakeLlmConfig(ModelA));
-        await Workspace.SaveProfileAsync("smart", FakeLlmConfig(ModelB, "sk-test-remote-2"));
+        await Workspace.Profiles.SaveAsync("fast", FakeLlmConfig(ModelA));
+        await Workspace.Profiles.SaveAsync("smart", FakeLlmConfig(ModelB, "sk-test-remote-2"));
     }
 
     [Test]
     public async Task StreamEventsAsync_HistoryThenLive_ReturnsEveryEventOnceInOrderWithoutTheSnapshot()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("one");
         await conversation.SendMessageAsync("two");
-        await using var stream = new EventCollector(ct => conversation.StreamEventsAsync(cancellationToken: ct));
+        await using var stream = new EventCollector(ct => conversation.WatchEventsAsync(cancellationToken: ct));
         await stream.WaitForAsync(e => e.OfType<MessageEvent>().Count() == 2);
 
         await conversation.SendMessageAsync("three");
@@ -74,8 +74,8 @@ public sealed class EventStreamTests : RemoteTestBase
             FakeReply.ToolCall("think", """{"thought": "plan"}"""),
             FakeReply.ToolCall("finish", """{"message": "first done"}"""),
             FakeReply.ToolCall("finish", """{"message": "second done"}"""));
-        var conversation = await Workspace.StartConversationAsync("fast");
-        await using var stream = new EventCollector(ct => conversation.StreamEventsAsync(cancellationToken: ct));
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
+        await using var stream = new EventCollector(ct => conversation.WatchEventsAsync(cancellationToken: ct));
 
         await conversation.SendMessageAsync("go");
         await conversation.RunAsync();
@@ -92,9 +92,9 @@ public sealed class EventStreamTests : RemoteTestBase
     [Test]
     public async Task StreamEventsAsync_LiveOnly_SkipsThePast()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("old");
-        await using var stream = new EventCollector(ct => conversation.StreamEventsAsync(new RemoteEventStreamOptions { IncludeHistory = false }, ct));
+        await using var stream = new EventCollector(ct => conversation.WatchEventsAsync(new RemoteEventStreamOptions { IncludeHistory = false }, ct));
         await Task.Delay(300);   // the subscription is in place before the next message
 
         await conversation.SendMessageAsync("new");
@@ -106,13 +106,13 @@ public sealed class EventStreamTests : RemoteTestBase
     [Test]
     public async Task StreamEventsAsync_Since_ReturnsEventsFromThatTimeOn()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("before");
         var cut = (await conversation.GetEventsAsync()).OfType<MessageEvent>().Single().Timestamp.AddMilliseconds(1);
         await Task.Delay(20);
         await conversation.SendMessageAsync("after");
 
-        await using var stream = new EventCollector(ct => conversation.StreamEventsAsync(new RemoteEventStreamOptions { Since = cut }, ct));
+        await using var stream = new EventCollector(ct => conversation.WatchEventsAsync(new RemoteEventStreamOptions { Since = cut }, ct));
 
         var events = await stream.WaitForAsync(e => e.OfType<MessageEvent>().Any());
         await Task.Delay(200);
@@ -123,9 +123,9 @@ public sealed class EventStreamTests : RemoteTestBase
     [Test]
     public async Task StreamEventsAsync_ConversationDeleted_EndsTheStream()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("hello");
-        var stream = new EventCollector(ct => conversation.StreamEventsAsync(cancellationToken: ct));
+        var stream = new EventCollector(ct => conversation.WatchEventsAsync(cancellationToken: ct));
         await stream.WaitForAsync(e => e.OfType<MessageEvent>().Any());
 
         await conversation.DeleteAsync();
@@ -138,12 +138,12 @@ public sealed class EventStreamTests : RemoteTestBase
     [Test]
     public async Task StreamEventsAsync_UnknownConversation_EndsAtOnce()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.DeleteAsync();
 
         var events = new List<ConversationEvent>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await foreach (var e in conversation.StreamEventsAsync(cancellationToken: timeout.Token))
+        await foreach (var e in conversation.WatchEventsAsync(cancellationToken: timeout.Token))
         {
             events.Add(e);
         }
@@ -156,9 +156,9 @@ public sealed class EventStreamTests : RemoteTestBase
     public async Task StreamEventsAsync_ConnectionCut_ReconnectsAndReturnsEachEventOnce()
     {
         _cutFirstSocket = true;
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("one");
-        await using var stream = new EventCollector(ct => conversation.StreamEventsAsync(cancellationToken: ct));
+        await using var stream = new EventCollector(ct => conversation.WatchEventsAsync(cancellationToken: ct));
         await stream.WaitForAsync(e => e.OfType<MessageEvent>().Any());
         await Task.Delay(600);   // the first connection is cut at 400 ms
 
@@ -176,11 +176,11 @@ public sealed class EventStreamTests : RemoteTestBase
     [Test]
     public async Task StreamEventsAsync_UpgradeFailsTwice_ReconnectsAndStreams()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("one");
         Faults.Inject(r => r.RequestUri!.AbsolutePath.StartsWith("/sockets/", StringComparison.Ordinal), Fault.ConnectionError, count: 2);
 
-        await using var stream = new EventCollector(ct => conversation.StreamEventsAsync(cancellationToken: ct));
+        await using var stream = new EventCollector(ct => conversation.WatchEventsAsync(cancellationToken: ct));
 
         var events = await stream.WaitForAsync(e => e.OfType<MessageEvent>().Any());
         events.OfType<MessageEvent>().Single().Text.Should().Be("one");
@@ -190,7 +190,7 @@ public sealed class EventStreamTests : RemoteTestBase
     [Test]
     public async Task StreamEventsAsync_UpgradeKeepsFailing_BacksOffFromOneSecondDoublingToThirty()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         var time = new FakeTimeProvider { AutoAdvance = true };
         using var workspace = CreateWorkspace(null, o =>
         {
@@ -199,10 +199,10 @@ public sealed class EventStreamTests : RemoteTestBase
             o.AttemptTimeout = Timeout.InfiniteTimeSpan;   // a fake clock that fires at once would time every request out
         }, time);
         Faults.Inject(r => r.RequestUri!.AbsolutePath.StartsWith("/sockets/", StringComparison.Ordinal), Fault.ConnectionError, count: 7);
-        var attached = await RemoteConversation.AttachAsync(workspace, conversation.Id);
+        var attached = await workspace.Conversations.RestoreAsync(conversation.Id);
         await conversation.SendMessageAsync("finally");
 
-        await using var stream = new EventCollector(ct => attached.StreamEventsAsync(cancellationToken: ct));
+        await using var stream = new EventCollector(ct => attached.WatchEventsAsync(cancellationToken: ct));
 
         await stream.WaitForAsync(e => e.OfType<MessageEvent>().Any());
         time.RequestedDelays.Where(d => d >= TimeSpan.FromSeconds(1)).Take(7).Select(d => d.TotalSeconds).Should().Equal(1, 2, 4, 8, 16, 30, 30);
@@ -213,12 +213,12 @@ public sealed class EventStreamTests : RemoteTestBase
     [TestCase(404, typeof(ConversationNotFoundException))]
     public async Task StreamEventsAsync_UpgradeRefusedWithStatus_ThrowsTheTypedErrorWithoutReconnecting(int status, Type expected)
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         _rejectUpgradeWith = status;
 
         var act = async () =>
         {
-            await foreach (var _ in conversation.StreamEventsAsync())
+            await foreach (var _ in conversation.WatchEventsAsync())
             {
             }
         };
@@ -230,12 +230,12 @@ public sealed class EventStreamTests : RemoteTestBase
     [Test]
     public async Task StreamEventsAsync_ServerRefusesTheQuery_ThrowsRequestExceptionWithoutReconnecting()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         _spoilQuery = true;
 
         var act = async () =>
         {
-            await foreach (var _ in conversation.StreamEventsAsync())
+            await foreach (var _ in conversation.WatchEventsAsync())
             {
             }
         };
@@ -247,12 +247,12 @@ public sealed class EventStreamTests : RemoteTestBase
     [Test]
     public async Task StreamEventsAsync_CallerStops_EndsWithoutError()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("one");
         using var cts = new CancellationTokenSource();
         var seen = 0;
 
-        await foreach (var e in conversation.StreamEventsAsync(cancellationToken: cts.Token))
+        await foreach (var e in conversation.WatchEventsAsync(cancellationToken: cts.Token))
         {
             seen++;
             break;

@@ -17,15 +17,15 @@ public sealed class RemoteConversationTests : RemoteTestBase
     public async Task SetUpProfilesAsync()
     {
         await StartFakeLlmAsync();
-        await Workspace.SaveProfileAsync("fast", FakeLlmConfig(ModelA));
-        await Workspace.SaveProfileAsync("smart", FakeLlmConfig(ModelB, "sk-test-remote-2"));
+        await Workspace.Profiles.SaveAsync("fast", FakeLlmConfig(ModelA));
+        await Workspace.Profiles.SaveAsync("smart", FakeLlmConfig(ModelB, "sk-test-remote-2"));
         Recorder.Clear();
     }
 
     [Test]
     public async Task StartAsync_ByProfileName_SendsOnlyTheReference()
     {
-        var conversation = await RemoteConversation.StartAsync(Workspace, "fast", new RemoteConversationOptions
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast", new RemoteConversationOptions
         {
             MaxIterations = 7,
             WorkingDirectory = Dir.Path,
@@ -50,9 +50,9 @@ public sealed class RemoteConversationTests : RemoteTestBase
     [Test]
     public async Task StartAsync_NoProfileName_UsesTheServersActiveProfile()
     {
-        await Workspace.ActivateProfileAsync("smart");
+        await Workspace.Profiles.ActivateAsync("smart");
 
-        var conversation = await Workspace.StartConversationAsync();
+        var conversation = await Workspace.Conversations.StartWithProfileAsync();
 
         Sent("POST", "/api/conversations").Single().Body.Should().NotContain("llm_profile");
         (await conversation.GetStateAsync()).LlmProfile.Should().Be(ProfileName.Create("smart"));
@@ -61,7 +61,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     [Test]
     public async Task StartAsync_NoProfileAndNoActiveProfile_ThrowsValidationSayingHowToFixIt()
     {
-        var act = () => Workspace.StartConversationAsync();
+        var act = () => Workspace.Conversations.StartWithProfileAsync();
 
         var error = (await act.Should().ThrowAsync<AgentServerValidationException>()).Which;
         error.Errors.Should().ContainSingle().Which.Should().StartWith("body.llm_profile:");
@@ -71,7 +71,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     [Test]
     public async Task StartAsync_UnknownProfile_ThrowsProfileNotFound()
     {
-        var act = () => RemoteConversation.StartAsync(Workspace, "ghost");
+        var act = () => Workspace.Conversations.StartWithProfileAsync("ghost");
 
         (await act.Should().ThrowAsync<ProfileNotFoundException>()).Which.ProfileName.Should().Be(ProfileName.Create("ghost"));
     }
@@ -81,7 +81,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     {
         var agent = new Agent(FakeLlmConfig(ModelB, "sk-test-agent-4"), [new ToolSpec("file_editor")]);
 
-        var conversation = await RemoteConversation.StartAsync(Workspace, agent);
+        var conversation = await Workspace.Conversations.StartAsync(agent);
 
         var profile = (await conversation.GetStateAsync()).LlmProfile!.Value.Value;
         profile.Should().MatchRegex("^Default-[0-9a-f]{12}$", "an LLM with a key goes to its content name, which proves the key over REST");
@@ -98,7 +98,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     {
         var agent = new Agent(FakeLlmConfig(ModelB, "sk-test-agent-5"));
 
-        var conversation = await Workspace.StartConversationAsync(agent, new RemoteConversationOptions { LlmProfileName = "mine" });
+        var conversation = await Workspace.Conversations.StartAsync(agent, new RemoteConversationOptions { LlmProfileName = "mine" });
 
         (await conversation.GetStateAsync()).LlmProfile.Should().Be(ProfileName.Create("mine"));
     }
@@ -108,8 +108,8 @@ public sealed class RemoteConversationTests : RemoteTestBase
     {
         var id = Guid.NewGuid();
 
-        var first = await RemoteConversation.StartAsync(Workspace, "fast", new RemoteConversationOptions { ConversationId = id });
-        var second = await RemoteConversation.StartAsync(Workspace, "smart", new RemoteConversationOptions { ConversationId = id });
+        var first = await Workspace.Conversations.StartWithProfileAsync("fast", new RemoteConversationOptions { ConversationId = id });
+        var second = await Workspace.Conversations.StartWithProfileAsync("smart", new RemoteConversationOptions { ConversationId = id });
 
         first.Id.Should().Be(id);
         second.Id.Should().Be(id);
@@ -119,7 +119,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     [Test]
     public async Task StartAsync_WithInitialMessage_AddsTheMessage()
     {
-        var conversation = await RemoteConversation.StartAsync(Workspace, "fast", new RemoteConversationOptions { InitialMessage = "Hello there" });
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast", new RemoteConversationOptions { InitialMessage = "Hello there" });
 
         var events = await conversation.GetEventsAsync();
         events.OfType<MessageEvent>().Should().ContainSingle(m => m.Source == EventSource.User && m.Text == "Hello there");
@@ -128,9 +128,9 @@ public sealed class RemoteConversationTests : RemoteTestBase
     [Test]
     public async Task AttachAsync_ExistingConversation_ReturnsIt()
     {
-        var started = await Workspace.StartConversationAsync("fast");
+        var started = await Workspace.Conversations.StartWithProfileAsync("fast");
 
-        var attached = await Workspace.GetConversationAsync(started.Id);
+        var attached = await Workspace.Conversations.RestoreAsync(started.Id);
 
         attached.Id.Should().Be(started.Id);
     }
@@ -140,7 +140,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     {
         var id = Guid.NewGuid();
 
-        var act = () => RemoteConversation.AttachAsync(Workspace, id);
+        var act = () => Workspace.Conversations.RestoreAsync(id);
 
         var error = (await act.Should().ThrowAsync<ConversationNotFoundException>()).Which;
         error.ConversationId.Should().Be(id);
@@ -154,12 +154,14 @@ public sealed class RemoteConversationTests : RemoteTestBase
         FakeLlm.Enqueue(
             FakeReply.ToolCall("think", """{"thought": "easy"}"""),
             FakeReply.ToolCall("finish", """{"message": "All done."}"""));
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
 
         await conversation.SendMessageAsync("Do the thing");
-        var state = await conversation.RunAsync();
+        var result = await conversation.RunAsync();
 
-        state.ExecutionStatus.Should().Be(ConversationExecutionStatus.Finished);
+        result.Status.Should().Be(ConversationExecutionStatus.Finished);
+        result.FinalAnswer.Should().Be("All done.", "the run returns the same result a local run does");
+        result.Usage.Calls.Should().Be(2);
         var events = await conversation.GetEventsAsync();
         events.OfType<MessageEvent>().Should().Contain(m => m.Source == EventSource.User && m.Text == "Do the thing");
         events.OfType<ActionEvent>().Select(a => a.ToolName).Should().Equal("think", "finish");
@@ -171,20 +173,20 @@ public sealed class RemoteConversationTests : RemoteTestBase
     public async Task RunAsync_WithoutWaiting_ReturnsOnceTheRunStarted()
     {
         FakeLlm.Enqueue(FakeReply.Delay(TimeSpan.FromMilliseconds(500), FakeReply.ToolCall("finish", """{"message": "late"}""")));
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("Go");
 
         var started = await conversation.RunAsync(waitForCompletion: false);
 
-        started.ExecutionStatus.Should().BeOneOf(ConversationExecutionStatus.Idle, ConversationExecutionStatus.Running);
-        (await conversation.RunAsync()).ExecutionStatus.Should().Be(ConversationExecutionStatus.Finished, "a second run while running waits for the first");
+        started.Status.Should().BeOneOf(ConversationExecutionStatus.Idle, ConversationExecutionStatus.Running);
+        (await conversation.RunAsync()).Status.Should().Be(ConversationExecutionStatus.Finished, "a second run while running waits for the first");
     }
 
     [Test]
     public async Task RunAsync_LlmFails_ThrowsConversationRunExceptionWithTheServersError()
     {
         FakeLlm.Enqueue(FakeReply.Error(400, """{"error": {"message": "model says no", "type": "invalid_request_error"}}"""));
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("Go");
 
         var act = () => conversation.RunAsync();
@@ -199,13 +201,13 @@ public sealed class RemoteConversationTests : RemoteTestBase
     public async Task RunAsync_FinishedConversationWithoutNewMessage_ReturnsAtOnce()
     {
         FakeLlm.Enqueue(FakeReply.ToolCall("finish", """{"message": "done"}"""));
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("Go");
         await conversation.RunAsync();
 
         var again = await conversation.RunAsync();
 
-        again.ExecutionStatus.Should().Be(ConversationExecutionStatus.Finished);
+        again.Status.Should().Be(ConversationExecutionStatus.Finished);
         FakeLlm.Requests.Should().HaveCount(1);
     }
 
@@ -213,7 +215,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     public async Task RunAsync_CancelledWhileWaiting_PausesTheRunOnTheServer()
     {
         FakeLlm.Responder = _ => FakeReply.Delay(TimeSpan.FromMilliseconds(300), FakeReply.ToolCall("think", """{"thought": "again"}"""));
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("Loop");
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));
 
@@ -235,7 +237,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     [Test]
     public async Task PauseAsync_IdleConversation_MarksItPaused()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
 
         await conversation.PauseAsync();
 
@@ -249,7 +251,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
         FakeLlm.Enqueue(
             FakeReply.ToolCall("finish", """{"message": "first"}"""),
             FakeReply.ToolCall("finish", """{"message": "second"}"""));
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.SendMessageAsync("One");
         await conversation.RunAsync();
 
@@ -270,7 +272,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     [Test]
     public async Task SwitchProfileAsync_UnknownProfile_ThrowsProfileNotFoundAndKeepsTheProfile()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
 
         var act = () => conversation.SwitchProfileAsync("ghost");
 
@@ -281,7 +283,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     [Test]
     public async Task SwitchProfileAsync_DeletedConversation_ThrowsConversationNotFound()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         await conversation.DeleteAsync();
 
         var act = () => conversation.SwitchProfileAsync("smart");
@@ -292,7 +294,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     [Test]
     public async Task DeleteAsync_ExistingConversation_RemovesItAndASecondDeleteSucceeds()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
 
         await conversation.DeleteAsync();
 
@@ -304,7 +306,7 @@ public sealed class RemoteConversationTests : RemoteTestBase
     [Test]
     public async Task GetEventsAsync_ManyEvents_ReadsEveryPageInOrder()
     {
-        var conversation = await Workspace.StartConversationAsync("fast");
+        var conversation = await Workspace.Conversations.StartWithProfileAsync("fast");
         for (var i = 0; i < 105; i++)
         {
             await conversation.SendMessageAsync($"m{i}");

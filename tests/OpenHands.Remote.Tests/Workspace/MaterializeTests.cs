@@ -25,7 +25,7 @@ public sealed class MaterializeTests : RemoteTestBase
     [Test]
     public async Task MaterializeAsync_KeylessRawLlmAndDefaultFree_SavesItAsDefaultOnce()
     {
-        var reference = await Workspace.MaterializeAsync(Raw(key: null));
+        var reference = await Workspace.Profiles.MaterializeAsync(Raw(key: null));
 
         reference.Name.Value.Should().Be("Default");
         Saves.Should().Be(1);
@@ -35,29 +35,29 @@ public sealed class MaterializeTests : RemoteTestBase
     [Test]
     public async Task MaterializeAsync_RawLlmWithKey_SavesItOnceUnderItsContentNameAndAnotherClientReusesIt()
     {
-        var reference = await Workspace.MaterializeAsync(Raw());
+        var reference = await Workspace.Profiles.MaterializeAsync(Raw());
         var firstRecorder = Recorder;
         var other = CreateWorkspace(null);   // another client: knows nothing this one saw
 
-        var again = await other.MaterializeAsync(Raw() with { UsageId = "other-client" });
+        var again = await other.Profiles.MaterializeAsync(Raw() with { UsageId = "other-client" });
 
         reference.Name.Value.Should().MatchRegex("^Default-[0-9a-f]{12}$", "the name, derived from the whole content, vouches for the key");
         again.Should().Be(reference);
         Saved(firstRecorder).Should().ContainSingle();
         Saves.Should().Be(0, "the same LLM is never saved twice");
-        (await Workspace.GetLlmAsync(reference.Name.Value)).ApiKey!.Reveal().Should().Be("sk-test-mat-1");
+        (await Workspace.Profiles.LoadAsync(reference.Name.Value)).ApiKey!.Reveal().Should().Be("sk-test-mat-1");
     }
 
     [Test]
     public async Task MaterializeAsync_DefaultAndUsersActiveProfileDiffer_BothStayByteIdentical()
     {
-        await Workspace.SaveProfileAsync("Default", Raw("openai/other", "sk-test-mat-2"));
-        await Workspace.SaveProfileAsync("mine", Raw("openai/mine", "sk-test-mat-3"));
-        await Workspace.ActivateProfileAsync("mine");
+        await Workspace.Profiles.SaveAsync("Default", Raw("openai/other", "sk-test-mat-2"));
+        await Workspace.Profiles.SaveAsync("mine", Raw("openai/mine", "sk-test-mat-3"));
+        await Workspace.Profiles.ActivateAsync("mine");
         var before = AgedProfiles();
 
-        var first = await CreateWorkspace(null).MaterializeAsync(Raw());
-        var second = await CreateWorkspace(null).MaterializeAsync(Raw(key: null));
+        var first = await CreateWorkspace(null).Profiles.MaterializeAsync(Raw());
+        var second = await CreateWorkspace(null).Profiles.MaterializeAsync(Raw(key: null));
 
         first.Name.Value.Should().MatchRegex("^Default-[0-9a-f]{12}$");
         second.Name.Value.Should().MatchRegex("^Default-[0-9a-f]{12}$").And.NotBe(first.Name.Value);
@@ -71,21 +71,21 @@ public sealed class MaterializeTests : RemoteTestBase
     [Test]
     public async Task MaterializeAsync_TwoClientsWithLlmsDifferingOnlyInKey_GetTwoProfiles()
     {
-        var a = await Workspace.MaterializeAsync(Raw(key: "sk-test-client-a"));
-        var b = await CreateWorkspace(null).MaterializeAsync(Raw(key: "sk-test-client-b"));
+        var a = await Workspace.Profiles.MaterializeAsync(Raw(key: "sk-test-client-a"));
+        var b = await CreateWorkspace(null).Profiles.MaterializeAsync(Raw(key: "sk-test-client-b"));
 
         b.Should().NotBe(a, "keys are never swapped between clients");
-        (await Workspace.GetLlmAsync(a.Name.Value)).ApiKey!.Reveal().Should().Be("sk-test-client-a");
-        (await Workspace.GetLlmAsync(b.Name.Value)).ApiKey!.Reveal().Should().Be("sk-test-client-b");
+        (await Workspace.Profiles.LoadAsync(a.Name.Value)).ApiKey!.Reveal().Should().Be("sk-test-client-a");
+        (await Workspace.Profiles.LoadAsync(b.Name.Value)).ApiKey!.Reveal().Should().Be("sk-test-client-b");
     }
 
     [Test]
     public async Task MaterializeAsync_KeylessAndEqualToTheStoredProfile_WritesNothing()
     {
-        await Workspace.MaterializeAsync(Raw(key: null));
+        await Workspace.Profiles.MaterializeAsync(Raw(key: null));
         Recorder.Clear();
 
-        var reference = await CreateWorkspace(null).MaterializeAsync(Raw(key: null));
+        var reference = await CreateWorkspace(null).Profiles.MaterializeAsync(Raw(key: null));
 
         reference.Name.Value.Should().Be("Default");
         Saves.Should().Be(0);
@@ -94,11 +94,11 @@ public sealed class MaterializeTests : RemoteTestBase
     [Test]
     public async Task MaterializeAsync_LlmFetchedFromAProfile_StartsFromThatProfileWithoutSendingTheKeyBack()
     {
-        await Workspace.SaveProfileAsync("fast", Raw());
-        var fetched = await Workspace.GetLlmAsync("fast");
+        await Workspace.Profiles.SaveAsync("fast", Raw());
+        var fetched = await Workspace.Profiles.LoadAsync("fast");
         Recorder.Clear();
 
-        var reference = await Workspace.MaterializeAsync(fetched);
+        var reference = await Workspace.Profiles.MaterializeAsync(fetched);
 
         reference.Name.Value.Should().Be("fast");
         Saves.Should().Be(0);
@@ -108,32 +108,32 @@ public sealed class MaterializeTests : RemoteTestBase
     [Test]
     public async Task MaterializeAsync_LlmFromAProfileThatChanged_SavesANewProfileAndLeavesThatOne()
     {
-        await Workspace.SaveProfileAsync("fast", Raw());
-        var fetched = await Workspace.GetLlmAsync("fast");
+        await Workspace.Profiles.SaveAsync("fast", Raw());
+        var fetched = await Workspace.Profiles.LoadAsync("fast");
 
-        var reference = await Workspace.MaterializeAsync(fetched with { Temperature = 0.5 });
+        var reference = await Workspace.Profiles.MaterializeAsync(fetched with { Temperature = 0.5 });
 
         reference.Name.Value.Should().NotBe("fast");
-        (await Workspace.GetProfileAsync("fast")).Llm.Temperature.Should().BeNull("the source profile is provenance, never a target");
-        (await Workspace.GetProfileAsync(reference.Name.Value)).Llm.Temperature.Should().Be(0.5);
+        (await Workspace.Profiles.GetAsync("fast")).Llm.Temperature.Should().BeNull("the source profile is provenance, never a target");
+        (await Workspace.Profiles.GetAsync(reference.Name.Value)).Llm.Temperature.Should().Be(0.5);
     }
 
     [Test]
     public async Task MaterializeAsync_ExplicitName_SavesUnderThatName()
     {
-        var reference = await Workspace.MaterializeAsync(Raw(), "mine");
+        var reference = await Workspace.Profiles.MaterializeAsync(Raw(), "mine");
 
         reference.Name.Value.Should().Be("mine");
-        (await Workspace.ListProfilesAsync()).Profiles.Select(p => p.Name.Value).Should().Equal("mine");
+        (await Workspace.Profiles.ListAsync()).Profiles.Select(p => p.Name.Value).Should().Equal("mine");
     }
 
     [Test]
     public async Task MaterializeAsync_ExplicitNameHoldingAnotherConfiguration_ThrowsSayingHowToReplaceAndLeavesIt()
     {
-        await Workspace.SaveProfileAsync("mine", Raw("openai/mine", "sk-test-mine"));
+        await Workspace.Profiles.SaveAsync("mine", Raw("openai/mine", "sk-test-mine"));
         var before = AgedProfiles();
 
-        var act = () => CreateWorkspace(null).MaterializeAsync(Raw(), "mine");
+        var act = () => CreateWorkspace(null).Profiles.MaterializeAsync(Raw(), "mine");
 
         var error = (await act.Should().ThrowAsync<ProfileAlreadyExistsException>()).Which;
         error.Message.Should().Contain("'mine'").And.Contain("ReplaceExisting").And.NotContain("sk-test");
@@ -144,12 +144,12 @@ public sealed class MaterializeTests : RemoteTestBase
     [Test]
     public async Task MaterializeAsync_ExplicitNameWithReplaceExisting_ReplacesIt()
     {
-        await Workspace.SaveProfileAsync("mine", Raw("openai/mine", "sk-test-mine"));
+        await Workspace.Profiles.SaveAsync("mine", Raw("openai/mine", "sk-test-mine"));
 
-        var reference = await CreateWorkspace(null).MaterializeAsync(Raw(key: "sk-test-rotated"), new ProfileMaterializeOptions { Name = "mine", ReplaceExisting = true });
+        var reference = await CreateWorkspace(null).Profiles.MaterializeAsync(Raw(key: "sk-test-rotated"), new ProfileMaterializeOptions { Name = "mine", ReplaceExisting = true });
 
         reference.Name.Value.Should().Be("mine");
-        (await Workspace.GetLlmAsync("mine")).ApiKey!.Reveal().Should().Be("sk-test-rotated");
+        (await Workspace.Profiles.LoadAsync("mine")).ApiKey!.Reveal().Should().Be("sk-test-rotated");
     }
 
     [Test]
@@ -158,12 +158,12 @@ public sealed class MaterializeTests : RemoteTestBase
         var workspaces = new[] { CreateWorkspace(null), CreateWorkspace(null) };
         var llms = new[] { Raw("openai/first", key: null), Raw("openai/second", key: null) };
 
-        var names = await Task.WhenAll(workspaces.Select((w, i) => w.MaterializeAsync(llms[i])));
+        var names = await Task.WhenAll(workspaces.Select((w, i) => w.Profiles.MaterializeAsync(llms[i])));
 
         names.Select(n => n.Name).Distinct().Should().HaveCount(2);
         for (var i = 0; i < 2; i++)
         {
-            (await Workspace.GetProfileAsync(names[i].Name.Value)).Llm.Model.Should().Be(llms[i].Model);
+            (await Workspace.Profiles.GetAsync(names[i].Name.Value)).Llm.Model.Should().Be(llms[i].Model);
         }
     }
 

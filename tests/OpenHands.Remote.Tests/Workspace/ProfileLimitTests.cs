@@ -14,9 +14,9 @@ public sealed class ProfileLimitTests : RemoteTestBase
     [Test]
     public async Task SaveProfileAsync_BeyondTheServersLimit_ThrowsConflictAndKeepsTheKeyOutOfTheMessage()
     {
-        await Workspace.SaveProfileAsync("one", new Llm("openai/one"));
+        await Workspace.Profiles.SaveAsync("one", new Llm("openai/one"));
 
-        var act = () => Workspace.SaveProfileAsync("two", new Llm("openai/two") { ApiKey = new OpenHands.Sdk.Security.SecretString("sk-test-limit-3") });
+        var act = () => Workspace.Profiles.SaveAsync("two", new Llm("openai/two") { ApiKey = new OpenHands.Sdk.Security.SecretString("sk-test-limit-3") });
 
         var error = (await act.Should().ThrowAsync<AgentServerConflictException>()).Which;
         error.Detail.Should().Contain("Profile limit reached (1)");

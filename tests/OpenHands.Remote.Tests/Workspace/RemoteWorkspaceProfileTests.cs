@@ -17,11 +17,11 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task ListProfilesAsync_AfterSavesAndActivate_ReturnsSummariesAndActiveProfile()
     {
-        await Workspace.SaveProfileAsync("fast", Sample("openai/fast"));
-        await Workspace.SaveProfileAsync("slow", Sample("openai/slow", key: null));
-        await Workspace.ActivateProfileAsync("slow");
+        await Workspace.Profiles.SaveAsync("fast", Sample("openai/fast"));
+        await Workspace.Profiles.SaveAsync("slow", Sample("openai/slow", key: null));
+        await Workspace.Profiles.ActivateAsync("slow");
 
-        var list = await Workspace.ListProfilesAsync();
+        var list = await Workspace.Profiles.ListAsync();
 
         list.Profiles.Select(p => (p.Name.Value, p.Model, p.ApiKeySet)).Should().Equal(("fast", "openai/fast", true), ("slow", "openai/slow", false));
         list.ActiveProfile.Should().Be(ProfileName.Create("slow"));
@@ -30,7 +30,7 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task ListProfilesAsync_EmptyServer_ReturnsNoneAndNoActive()
     {
-        var list = await Workspace.ListProfilesAsync();
+        var list = await Workspace.Profiles.ListAsync();
 
         list.Profiles.Should().BeEmpty();
         list.ActiveProfile.Should().BeNull();
@@ -39,9 +39,9 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task GetProfileAsync_SavedWithKey_ReturnsConfigurationWithoutSecrets()
     {
-        await Workspace.SaveProfileAsync("fast", Sample() with { AwsSecretAccessKey = new SecretString("aws-test-secret-1") });
+        await Workspace.Profiles.SaveAsync("fast", Sample() with { AwsSecretAccessKey = new SecretString("aws-test-secret-1") });
 
-        var profile = await Workspace.GetProfileAsync("fast");
+        var profile = await Workspace.Profiles.GetAsync("fast");
 
         profile.Name.Value.Should().Be("fast");
         profile.ApiKeySet.Should().BeTrue();
@@ -56,7 +56,7 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task GetProfileAsync_Missing_ThrowsProfileNotFoundNamingIt()
     {
-        var act = () => Workspace.GetProfileAsync("ghost");
+        var act = () => Workspace.Profiles.GetAsync("ghost");
 
         var error = (await act.Should().ThrowAsync<ProfileNotFoundException>()).Which;
         error.ProfileName.Should().Be(ProfileName.Create("ghost"));
@@ -66,7 +66,7 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task SaveProfileAsync_InvalidName_ThrowsBeforeSendingAnything()
     {
-        var act = () => Workspace.SaveProfileAsync("../etc/passwd", Sample());
+        var act = () => Workspace.Profiles.SaveAsync("../etc/passwd", Sample());
 
         await act.Should().ThrowAsync<InvalidProfileNameException>();
         Recorder.Requests.Should().BeEmpty();
@@ -75,22 +75,22 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task SaveProfileAsync_Overwrite_ReplacesTheConfiguration()
     {
-        await Workspace.SaveProfileAsync("fast", Sample("openai/one"));
-        var reference = await Workspace.SaveProfileAsync("fast", Sample("openai/two"));
+        await Workspace.Profiles.SaveAsync("fast", Sample("openai/one"));
+        var reference = await Workspace.Profiles.SaveAsync("fast", Sample("openai/two"));
 
         reference.Name.Value.Should().Be("fast");
-        (await Workspace.GetProfileAsync("fast")).Llm.Model.Should().Be("openai/two");
+        (await Workspace.Profiles.GetAsync("fast")).Llm.Model.Should().Be("openai/two");
     }
 
     [Test]
     public async Task DeleteProfileAsync_ActiveProfile_RemovesItAndClearsTheActivePointer()
     {
-        await Workspace.SaveProfileAsync("fast", Sample());
-        await Workspace.ActivateProfileAsync("fast");
+        await Workspace.Profiles.SaveAsync("fast", Sample());
+        await Workspace.Profiles.ActivateAsync("fast");
 
-        await Workspace.DeleteProfileAsync("fast");
+        await Workspace.Profiles.DeleteAsync("fast");
 
-        var list = await Workspace.ListProfilesAsync();
+        var list = await Workspace.Profiles.ListAsync();
         list.Profiles.Should().BeEmpty();
         list.ActiveProfile.Should().BeNull();
     }
@@ -98,7 +98,7 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task DeleteProfileAsync_Missing_Succeeds()
     {
-        var act = () => Workspace.DeleteProfileAsync("ghost");
+        var act = () => Workspace.Profiles.DeleteAsync("ghost");
 
         await act.Should().NotThrowAsync();
     }
@@ -106,13 +106,13 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task RenameProfileAsync_ActiveProfile_MovesItAndTheActivePointer()
     {
-        await Workspace.SaveProfileAsync("old", Sample());
-        await Workspace.ActivateProfileAsync("old");
+        await Workspace.Profiles.SaveAsync("old", Sample());
+        await Workspace.Profiles.ActivateAsync("old");
 
-        var reference = await Workspace.RenameProfileAsync("old", "new");
+        var reference = await Workspace.Profiles.RenameAsync("old", "new");
 
         reference.Name.Value.Should().Be("new");
-        var list = await Workspace.ListProfilesAsync();
+        var list = await Workspace.Profiles.ListAsync();
         list.Profiles.Select(p => p.Name.Value).Should().Equal("new");
         list.ActiveProfile!.Value.Value.Should().Be("new");
         Sent("POST", "/api/profiles/old/rename").Single().Body.Should().Be("""{"new_name":"new"}""");
@@ -121,10 +121,10 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task RenameProfileAsync_TargetExists_ThrowsConflictWithTheServersDetail()
     {
-        await Workspace.SaveProfileAsync("a", Sample());
-        await Workspace.SaveProfileAsync("b", Sample());
+        await Workspace.Profiles.SaveAsync("a", Sample());
+        await Workspace.Profiles.SaveAsync("b", Sample());
 
-        var act = () => Workspace.RenameProfileAsync("a", "b");
+        var act = () => Workspace.Profiles.RenameAsync("a", "b");
 
         var error = (await act.Should().ThrowAsync<AgentServerConflictException>()).Which;
         error.StatusCode.Should().Be(409);
@@ -135,7 +135,7 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task RenameProfileAsync_Missing_ThrowsProfileNotFound()
     {
-        var act = () => Workspace.RenameProfileAsync("ghost", "other");
+        var act = () => Workspace.Profiles.RenameAsync("ghost", "other");
 
         (await act.Should().ThrowAsync<ProfileNotFoundException>()).Which.ProfileName.Should().Be(ProfileName.Create("ghost"));
     }
@@ -143,7 +143,7 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task ActivateProfileAsync_Missing_ThrowsProfileNotFound()
     {
-        var act = () => Workspace.ActivateProfileAsync("ghost");
+        var act = () => Workspace.Profiles.ActivateAsync("ghost");
 
         await act.Should().ThrowAsync<ProfileNotFoundException>().WithMessage("*'ghost'*");
     }
@@ -151,10 +151,10 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task GetLlmAsync_Named_ReturnsTheLlmWithItsKeyFromTheProfileEndpoint()
     {
-        await Workspace.SaveProfileAsync("fast", Sample());
+        await Workspace.Profiles.SaveAsync("fast", Sample());
         Recorder.Clear();
 
-        var llm = await Workspace.GetLlmAsync("fast");
+        var llm = await Workspace.Profiles.LoadAsync("fast");
 
         llm.ApiKey!.Reveal().Should().Be("sk-test-profile-1");
         llm.Model.Should().Be("openai/gpt-remote");
@@ -168,12 +168,12 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task GetLlmAsync_NoName_UsesTheActiveProfileAndNeverTheSettings()
     {
-        await Workspace.SaveProfileAsync("fast", Sample("openai/fast"));
-        await Workspace.SaveProfileAsync("slow", Sample("openai/slow", key: "sk-test-profile-2"));
-        await Workspace.ActivateProfileAsync("slow");
+        await Workspace.Profiles.SaveAsync("fast", Sample("openai/fast"));
+        await Workspace.Profiles.SaveAsync("slow", Sample("openai/slow", key: "sk-test-profile-2"));
+        await Workspace.Profiles.ActivateAsync("slow");
         Recorder.Clear();
 
-        var llm = await Workspace.GetLlmAsync();
+        var llm = await Workspace.Profiles.LoadAsync();
 
         llm.Model.Should().Be("openai/slow");
         llm.ApiKey!.Reveal().Should().Be("sk-test-profile-2");
@@ -183,9 +183,9 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task GetLlmAsync_NoNameAndNoActiveProfile_ThrowsProfileNotFoundSayingHowToFixIt()
     {
-        await Workspace.SaveProfileAsync("fast", Sample());
+        await Workspace.Profiles.SaveAsync("fast", Sample());
 
-        var act = () => Workspace.GetLlmAsync();
+        var act = () => Workspace.Profiles.LoadAsync();
 
         var error = (await act.Should().ThrowAsync<ProfileNotFoundException>()).Which;
         error.ProfileName.Should().BeNull();
@@ -195,7 +195,7 @@ public sealed class RemoteWorkspaceProfileTests : RemoteTestBase
     [Test]
     public async Task GetLlmAsync_Missing_ThrowsProfileNotFound()
     {
-        var act = () => Workspace.GetLlmAsync("ghost");
+        var act = () => Workspace.Profiles.LoadAsync("ghost");
 
         await act.Should().ThrowAsync<ProfileNotFoundException>().WithMessage("*'ghost'*");
     }

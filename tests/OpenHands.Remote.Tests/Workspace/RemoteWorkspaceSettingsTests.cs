@@ -15,10 +15,10 @@ public sealed class RemoteWorkspaceSettingsTests : RemoteTestBase
     [Test]
     public async Task GetSettingsAsync_WithActiveKeyedProfile_ReturnsThePointerAndKeyIsSet()
     {
-        await Workspace.SaveProfileAsync("fast", new Llm("openai/fast") { ApiKey = new SecretString("sk-test-settings-1") });
-        await Workspace.ActivateProfileAsync("fast");
+        await Workspace.Profiles.SaveAsync("fast", new Llm("openai/fast") { ApiKey = new SecretString("sk-test-settings-1") });
+        await Workspace.Profiles.ActivateAsync("fast");
 
-        var settings = await Workspace.GetSettingsAsync();
+        var settings = await Workspace.Settings.LoadAsync();
 
         settings.Settings.ActiveProfile.Should().Be(ProfileName.Create("fast"));
         settings.LlmApiKeyIsSet.Should().BeTrue();
@@ -28,7 +28,7 @@ public sealed class RemoteWorkspaceSettingsTests : RemoteTestBase
     [Test]
     public async Task GetSettingsAsync_FreshServer_ReturnsDefaults()
     {
-        var settings = await Workspace.GetSettingsAsync();
+        var settings = await Workspace.Settings.LoadAsync();
 
         settings.Settings.ActiveProfile.Should().BeNull();
         settings.LlmApiKeyIsSet.Should().BeFalse();
@@ -37,9 +37,9 @@ public sealed class RemoteWorkspaceSettingsTests : RemoteTestBase
     [Test]
     public async Task UpdateSettingsAsync_DiffsAndActiveProfile_AreAppliedAndReturned()
     {
-        await Workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
+        await Workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
 
-        var updated = await Workspace.UpdateSettingsAsync(new RemoteSettingsUpdate
+        var updated = await Workspace.Settings.UpdateAsync(new RemoteSettingsUpdate
         {
             AgentSettingsDiff = new JsonObject { ["agent_context"] = new JsonObject { ["system_message_suffix"] = "Be brief." } },
             ConversationSettingsDiff = new JsonObject { ["max_iterations"] = 42 },
@@ -51,7 +51,7 @@ public sealed class RemoteWorkspaceSettingsTests : RemoteTestBase
         updated.Settings.AgentSettings.SystemMessageSuffix.Should().Be("Be brief.");
         updated.Settings.ConversationSettings.MaxIterations.Should().Be(42);
         updated.Settings.MiscSettings["theme"].GetString().Should().Be("dark");
-        var reread = await Workspace.GetSettingsAsync();
+        var reread = await Workspace.Settings.LoadAsync();
         reread.Settings.AgentSettings.SystemMessageSuffix.Should().Be("Be brief.");
         Sent("PATCH", "/api/settings").Single().Body.Should().NotContain("llm\"");
     }
@@ -59,10 +59,10 @@ public sealed class RemoteWorkspaceSettingsTests : RemoteTestBase
     [Test]
     public async Task UpdateSettingsAsync_ClearActiveProfile_ClearsThePointer()
     {
-        await Workspace.SaveProfileAsync("fast", new Llm("openai/fast"));
-        await Workspace.ActivateProfileAsync("fast");
+        await Workspace.Profiles.SaveAsync("fast", new Llm("openai/fast"));
+        await Workspace.Profiles.ActivateAsync("fast");
 
-        var updated = await Workspace.UpdateSettingsAsync(new RemoteSettingsUpdate { ClearActiveProfile = true });
+        var updated = await Workspace.Settings.UpdateAsync(new RemoteSettingsUpdate { ClearActiveProfile = true });
 
         updated.Settings.ActiveProfile.Should().BeNull();
         Sent("PATCH", "/api/settings").Single().Body.Should().Be("""{"active_profile":null}""");
@@ -71,7 +71,7 @@ public sealed class RemoteWorkspaceSettingsTests : RemoteTestBase
     [Test]
     public async Task UpdateSettingsAsync_LlmInAgentDiff_ThrowsBeforeSendingAnything()
     {
-        var act = () => Workspace.UpdateSettingsAsync(new RemoteSettingsUpdate
+        var act = () => Workspace.Settings.UpdateAsync(new RemoteSettingsUpdate
         {
             AgentSettingsDiff = new JsonObject { ["llm"] = new JsonObject { ["model"] = "openai/x", ["api_key"] = "sk-test-settings-2" } },
         });
@@ -83,7 +83,7 @@ public sealed class RemoteWorkspaceSettingsTests : RemoteTestBase
     [Test]
     public async Task UpdateSettingsAsync_NothingToChange_ThrowsBeforeSendingAnything()
     {
-        var act = () => Workspace.UpdateSettingsAsync(new RemoteSettingsUpdate());
+        var act = () => Workspace.Settings.UpdateAsync(new RemoteSettingsUpdate());
 
         await act.Should().ThrowAsync<ArgumentException>();
         Recorder.Requests.Should().BeEmpty();
@@ -92,16 +92,16 @@ public sealed class RemoteWorkspaceSettingsTests : RemoteTestBase
     [Test]
     public async Task UpdateSettingsAsync_UnknownActiveProfile_ThrowsProfileNotFoundAndChangesNothing()
     {
-        var act = () => Workspace.UpdateSettingsAsync(new RemoteSettingsUpdate { ActiveProfile = "ghost" });
+        var act = () => Workspace.Settings.UpdateAsync(new RemoteSettingsUpdate { ActiveProfile = "ghost" });
 
         await act.Should().ThrowAsync<ProfileNotFoundException>().WithMessage("*'ghost'*");
-        (await Workspace.GetSettingsAsync()).Settings.ActiveProfile.Should().BeNull();
+        (await Workspace.Settings.LoadAsync()).Settings.ActiveProfile.Should().BeNull();
     }
 
     [Test]
     public async Task UpdateSettingsAsync_InvalidDiff_ThrowsValidationWithTheServersDetail()
     {
-        var act = () => Workspace.UpdateSettingsAsync(new RemoteSettingsUpdate { AgentSettingsDiff = new JsonObject { ["tools"] = "not-a-list" } });
+        var act = () => Workspace.Settings.UpdateAsync(new RemoteSettingsUpdate { AgentSettingsDiff = new JsonObject { ["tools"] = "not-a-list" } });
 
         var error = (await act.Should().ThrowAsync<AgentServerValidationException>()).Which;
         error.StatusCode.Should().Be(422);

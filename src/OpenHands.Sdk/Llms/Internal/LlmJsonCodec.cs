@@ -52,6 +52,11 @@ internal static class LlmJsonCodec
         ReadOnlySpan<byte> utf8, Cipher? cipher, bool isProfileFile, Func<string, string, Exception> onDecryptFailure, ProfileName? sourceProfile = null) =>
         Finish(Parse(utf8), cipher, isProfileFile, onDecryptFailure, sourceProfile);
 
+    /// <summary>Checks an LLM document read as part of a larger one (a REST request) and decrypts its secrets, as <see cref="Read(JsonElement, Cipher?, bool, Func{string, string, Exception})"/>.</summary>
+    /// <exception cref="LlmFormatException">The document is not a valid LLM.</exception>
+    public static Llm Read(LlmDocument? document, Cipher? cipher, Func<string, string, Exception> onDecryptFailure) =>
+        Finish(document, cipher, isProfileFile: false, onDecryptFailure, sourceProfile: null);
+
     /// <summary>Reads an LLM without any of its secrets, whatever their form (plaintext, sentinel, token): conversation snapshots.</summary>
     /// <exception cref="LlmFormatException">The document is not a valid LLM.</exception>
     public static Llm ReadSecretFree(JsonElement root) => FinishSecretFree(Parse(root));

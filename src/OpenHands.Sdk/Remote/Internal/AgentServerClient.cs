@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Serialization;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -100,12 +100,33 @@ internal sealed class AgentServerClient : IDisposable
     /// <summary>Gets the HTTP pipeline, also used for the websocket upgrade so that its handlers see it too.</summary>
     public HttpMessageInvoker Invoker => _http();
 
-    /// <summary>Sends a request and returns the JSON answer (a clone that outlives the response), or <see langword="null"/> for an empty body.</summary>
+    /// <summary>Sends a request and reads its answer with the wire's contract <paramref name="contract"/>.</summary>
+    /// <exception cref="AgentServerException">The server refused the request, failed, could not be reached, or answered with another shape.</exception>
+    /// <exception cref="ProfileNotFoundException">The request named an LLM profile the server does not have.</exception>
+    public async Task<T> SendAsync<T>(RemoteRequest request, JsonTypeInfo<T> contract, CancellationToken cancellationToken)
+    {
+        var (status, body) = await SendCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (body.Length == 0 ? default : JsonSerializer.Deserialize(body, contract))
+                ?? throw new AgentServerRequestException($"The agent server at {BaseAddress} answered {request.Method} {request.Path} without a JSON value.", status, null, null);
+        }
+        catch (JsonException e)
+        {
+            throw new AgentServerRequestException(
+                $"The agent server at {BaseAddress} answered {request.Method} {request.Path} with a body this client cannot read: {JsonErrors.Describe(e)}", status, null, e);
+        }
+    }
+
+    /// <summary>Sends a request whose answer is not needed (<c>{"success": true}</c> and the like).</summary>
     /// <exception cref="AgentServerException">The server refused the request, failed, or could not be reached.</exception>
     /// <exception cref="ProfileNotFoundException">The request named an LLM profile the server does not have.</exception>
-    public async Task<JsonElement?> SendAsync(RemoteRequest request, CancellationToken cancellationToken)
+    public async Task SendAsync(RemoteRequest request, CancellationToken cancellationToken) =>
+        await SendCoreAsync(request, cancellationToken).ConfigureAwait(false);
+
+    private async Task<(int Status, byte[] Body)> SendCoreAsync(RemoteRequest request, CancellationToken cancellationToken)
     {
-        var body = request.Body is null ? null : Encoding.UTF8.GetBytes(request.Body.ToJsonString());
+        var body = request.Body;
         var pipeline = request.Idempotent ? _retrying : _once;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
@@ -145,29 +166,10 @@ internal sealed class AgentServerClient : IDisposable
 
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             _logger.RequestCompleted(request.Method.Method, request.Path, status, (long)Time.GetElapsedTime(started).TotalMilliseconds);
-            if (response.IsSuccessStatusCode)
-            {
-                if (string.IsNullOrWhiteSpace(text))
-                {
-                    return null;
-                }
-
-                try
-                {
-                    using var document = JsonDocument.Parse(text);
-                    return document.RootElement.Clone();
-                }
-                catch (JsonException e)
-                {
-                    throw new AgentServerRequestException(
-                        $"The agent server at {BaseAddress} answered {request.Method} {request.Path} with a body that is not JSON.", status, null, e);
-                }
-            }
-
-            throw MapError(request, response.StatusCode, text);
+            return response.IsSuccessStatusCode ? (status, bytes) : throw MapError(request, response.StatusCode, bytes);
         }
     }
 
@@ -181,19 +183,9 @@ internal sealed class AgentServerClient : IDisposable
         return builder.Uri;
     }
 
-    /// <summary>Replaces every secret this request or this client knows with the sentinel.</summary>
-    public string Redact(string text, RemoteRequest? request = null)
-    {
-        foreach (var secret in (request?.Secrets ?? []).Append(SessionApiKey))
-        {
-            if (secret is not null)
-            {
-                text = text.Replace(secret.Reveal(), SecretString.Redacted, StringComparison.Ordinal);
-            }
-        }
-
-        return text;
-    }
+    /// <summary>Replaces every secret this request or this client knows with the sentinel (the one redactor, <see cref="SecretRedactor"/>).</summary>
+    public string Redact(string text, RemoteRequest? request = null) =>
+        new SecretRedactor((request?.Secrets ?? []).Append(SessionApiKey)).Redact(text);
 
     public void Dispose()
     {
@@ -271,10 +263,10 @@ internal sealed class AgentServerClient : IDisposable
         return message;
     }
 
-    private Exception MapError(RemoteRequest request, HttpStatusCode statusCode, string text)
+    private Exception MapError(RemoteRequest request, HttpStatusCode statusCode, byte[] body)
     {
         var status = (int)statusCode;
-        var (detail, errors) = ParseDetail(text);
+        var (detail, errors) = RemoteErrors.Parse(body);
         detail = detail is null ? null : Redact(detail, request);
         errors = [.. errors.Select(e => Redact(e, request))];
         var what = $"{request.Method} {request.Path}";
@@ -310,69 +302,4 @@ internal sealed class AgentServerClient : IDisposable
         NotFoundMeaning.ProfileOrConversation => detail?.StartsWith("Conversation not found", StringComparison.OrdinalIgnoreCase) == true,
         _ => false,
     };
-
-    /// <summary>Reads <c>{"detail": "…"}</c>, <c>{"detail": [{loc, msg, type}]}</c> (422) or any other body.</summary>
-    private static (string? Detail, List<string> Errors) ParseDetail(string text)
-    {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return (null, errors);
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("detail", out var detail))
-            {
-                return (Shorten(text), errors);
-            }
-
-            string? result = detail.ValueKind switch
-            {
-                JsonValueKind.String => detail.GetString(),
-                JsonValueKind.Array => null,
-                JsonValueKind.Null => null,
-                _ => Shorten(detail.GetRawText()),
-            };
-            if (detail.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in detail.EnumerateArray())
-                {
-                    errors.Add(ValidationItem(item));
-                }
-
-                result = string.Join("; ", errors);
-            }
-
-            // The Python agent-server hides a 5xx's detail in "exception".
-            if (root.TryGetProperty("exception", out var exception) && exception.ValueKind == JsonValueKind.String)
-            {
-                result = result is null ? exception.GetString() : $"{result} ({exception.GetString()})";
-            }
-
-            return (result, errors);
-        }
-        catch (JsonException)
-        {
-            return (Shorten(text), errors);
-        }
-    }
-
-    private static string ValidationItem(JsonElement item)
-    {
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            return item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText();
-        }
-
-        var loc = item.TryGetProperty("loc", out var l) && l.ValueKind == JsonValueKind.Array
-            ? string.Join(".", l.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() : x.GetRawText()))
-            : null;
-        var msg = item.TryGetProperty("msg", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : item.GetRawText();
-        return loc is null ? msg! : $"{loc}: {msg}";
-    }
-
-    private static string Shorten(string text) => text.Length <= 500 ? text : text[..500] + " …";
 }

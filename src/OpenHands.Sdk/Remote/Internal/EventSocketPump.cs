@@ -8,6 +8,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Conversations.Events;
 using OpenHands.Sdk.Conversations.Internal;
+using OpenHands.Sdk.Serialization;
+using OpenHands.Sdk.Wire;
 using Polly;
 using Polly.Retry;
 
@@ -200,10 +202,8 @@ internal sealed class EventSocketPump
         string? timestamp;
         try
         {
-            using var document = JsonDocument.Parse(frame);
-            var root = document.RootElement;
-            timestamp = RemoteJson.String(root, "timestamp");
-            e = EventJsonCodec.Read(root);
+            timestamp = JsonSerializer.Deserialize(frame.Span, OpenHandsJson.Redacted.Contract<EventStamp>())?.Timestamp;
+            e = EventJsonCodec.FromBytes(frame.Span);
         }
         catch (Exception ex) when (ex is JsonException or Llms.Internal.LlmFormatException)
         {

@@ -3,11 +3,12 @@ using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Profiles.Internal;
+using OpenHands.Sdk.Security;
 
 namespace OpenHands.Sdk.Remote.Internal;
 
 /// <summary>
-/// <see cref="ProfileMaterializer"/>'s policy over REST, for <see cref="RemoteWorkspace.MaterializeAsync(Llm, ProfileMaterializeOptions, CancellationToken)"/>.
+/// <see cref="ProfileMaterializer"/>'s policy over REST, for <see cref="RemoteProfilesClient.MaterializeAsync(Llm, ProfileMaterializeOptions, CancellationToken)"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -23,7 +24,7 @@ namespace OpenHands.Sdk.Remote.Internal;
 /// with <c>If-None-Match: *</c>, which this SDK's server checks under its store lock.
 /// </para>
 /// </remarks>
-internal sealed class RemoteMaterializer(RemoteWorkspace workspace, ILogger logger)
+internal sealed class RemoteMaterializer(RemoteProfilesClient profiles, Uri baseAddress, ILogger logger)
 {
     private const int MaxRounds = 8;
 
@@ -59,12 +60,12 @@ internal sealed class RemoteMaterializer(RemoteWorkspace workspace, ILogger logg
         }
 
         throw new InvalidOperationException(
-            $"Profiles kept being created on the agent server at {workspace.BaseAddress} under the candidate names while the LLM ({llm.Model}) was being stored. Try again.");
+            $"Profiles kept being created on the agent server at {baseAddress} under the candidate names while the LLM ({llm.Model}) was being stored. Try again.");
     }
 
     private async Task<ProfileName?> IntoNamedAsync(Wanted wanted, ProfileName name, bool replace, CancellationToken cancellationToken)
     {
-        var stored = await workspace.TryGetProfileAsync(name, cancellationToken).ConfigureAwait(false);
+        var stored = await profiles.TryGetAsync(name, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             return await TryCreateAsync(name, wanted, cancellationToken).ConfigureAwait(false) ? name : null;
@@ -78,19 +79,19 @@ internal sealed class RemoteMaterializer(RemoteWorkspace workspace, ILogger logg
         if (!replace)
         {
             throw new ProfileAlreadyExistsException(name,
-                $"LLM profile '{name}' on the agent server at {workspace.BaseAddress} holds a different configuration, or a key this client "
+                $"LLM profile '{name}' on the agent server at {baseAddress} holds a different configuration, or a key this client "
                 + "cannot compare (the server never shows keys); it was left as it is. Fix: leave the name out to store this LLM under a "
                 + "profile of its own, or set ProfileMaterializeOptions.ReplaceExisting (RemoteConversationOptions.ReplaceLlmProfile) to replace it.");
         }
 
-        await workspace.SaveCoreAsync(name, wanted.Llm, createOnly: false, cancellationToken).ConfigureAwait(false);
+        await profiles.SaveCoreAsync(name, wanted.Llm, createOnly: false, cancellationToken).ConfigureAwait(false);
         return name;
     }
 
     private async Task<ProfileName?> IntoChosenAsync(Wanted wanted, CancellationToken cancellationToken)
     {
         if (wanted.Llm.SourceProfile is { } source
-            && await workspace.TryGetProfileAsync(source, cancellationToken).ConfigureAwait(false) is { } origin && Proves(origin, wanted))
+            && await profiles.TryGetAsync(source, cancellationToken).ConfigureAwait(false) is { } origin && Proves(origin, wanted))
         {
             return Reused(source, wanted);
         }
@@ -99,7 +100,7 @@ internal sealed class RemoteMaterializer(RemoteWorkspace workspace, ILogger logg
         RemoteProfile? atDefault = null;
         if (!wanted.HasSecrets || _known.ContainsKey(ProfileName.Default))
         {
-            atDefault = await workspace.TryGetProfileAsync(ProfileName.Default, cancellationToken).ConfigureAwait(false);
+            atDefault = await profiles.TryGetAsync(ProfileName.Default, cancellationToken).ConfigureAwait(false);
             if (atDefault is not null && Proves(atDefault, wanted))
             {
                 return Reused(ProfileName.Default, wanted);
@@ -109,7 +110,7 @@ internal sealed class RemoteMaterializer(RemoteWorkspace workspace, ILogger logg
         ProfileName? free = null;
         foreach (var candidate in ProfileNaming.ContentNames(wanted.Fingerprint))
         {
-            var stored = await workspace.TryGetProfileAsync(candidate, cancellationToken).ConfigureAwait(false);
+            var stored = await profiles.TryGetAsync(candidate, cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {
                 free = candidate;
@@ -155,7 +156,7 @@ internal sealed class RemoteMaterializer(RemoteWorkspace workspace, ILogger logg
     {
         try
         {
-            await workspace.SaveCoreAsync(name, wanted.Llm, createOnly: true, cancellationToken).ConfigureAwait(false);
+            await profiles.SaveCoreAsync(name, wanted.Llm, createOnly: true, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (AgentServerException e) when (e.StatusCode == 412)
@@ -171,8 +172,8 @@ internal sealed class RemoteMaterializer(RemoteWorkspace workspace, ILogger logg
 
         public string Fingerprint { get; } = fingerprint;
 
-        public bool HasSecrets { get; } = RemoteWorkspace.HasSecrets(llm);
+        public bool HasSecrets { get; } = SecretFields.ValuesOf(llm).Any();
 
-        public Llm SecretFree { get; } = RemoteWorkspace.WithoutSecrets(llm);
+        public Llm SecretFree { get; } = SecretFields.Without(llm);
     }
 }

@@ -223,6 +223,13 @@ internal sealed class LlmDocument
     [JsonIgnore]
     internal bool WritingWithoutUsageId { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether a missing <c>api_key</c> is written as an explicit <see langword="null"/>: the agent-server's
+    /// redacted marker in profile details and conversation infos (where Python answers <c>"api_key": null</c>).
+    /// </summary>
+    [JsonIgnore]
+    internal bool WritingKeyAsNull { get; set; }
+
     /// <summary>Gets whether the key and base URL are written: never for a subscription, nor in a profile file linked to a provider connection.</summary>
     private bool WritesConnection =>
         AuthType != LlmAuthType.Subscription && !(WritingProfileFile && !string.IsNullOrEmpty(ProviderConnectionId));
@@ -242,7 +249,8 @@ internal sealed class LlmDocument
         {
             property.ShouldSerialize = property.Name switch
             {
-                "api_key" or "base_url" => static (target, value) => value is not null && ((LlmDocument)target).WritesConnection,
+                "api_key" => static (target, value) => (value is not null || ((LlmDocument)target).WritingKeyAsNull) && ((LlmDocument)target).WritesConnection,
+                "base_url" => static (target, value) => value is not null && ((LlmDocument)target).WritesConnection,
                 "extra_headers" => static (target, value) => value is not null && ((LlmDocument)target).AuthType != LlmAuthType.Subscription,
                 "usage_id" => static (target, _) => !((LlmDocument)target).WritingWithoutUsageId,
                 _ => property.ShouldSerialize,

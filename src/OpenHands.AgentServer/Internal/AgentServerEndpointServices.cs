@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace OpenHands.AgentServer.Internal;
+
+/// <summary>The services the endpoints need: the session-key scheme and its policy, and the OpenAPI document.</summary>
+internal static class AgentServerEndpointServices
+{
+    public static void Add(IServiceCollection services)
+    {
+        services.TryAddSingleton<SessionKeyCheck>();
+        services.TryAddTransient<SessionKeyAuthenticationHandler>();   // resolved from DI per request, not by reflection
+        services.AddAuthentication(o =>
+        {
+            if (!o.Schemes.Any(s => s.Name == SessionKeyAuthenticationHandler.Scheme))
+            {
+                o.AddScheme<SessionKeyAuthenticationHandler>(SessionKeyAuthenticationHandler.Scheme, "Session API key (X-Session-API-Key)");
+            }
+        });
+        services.AddAuthorization(o => o.AddPolicy(SessionKeyAuthenticationHandler.PolicyName, p => p
+            .AddAuthenticationSchemes(SessionKeyAuthenticationHandler.Scheme)
+            .RequireAuthenticatedUser()));
+
+        // The OpenAPI schemas are built from the app's JSON options: the wire's types get their snake_case names there
+        // (only those types; the app's own keep its policy). Responses themselves are written with the wire's own options.
+        services.Configure<JsonOptions>(o =>
+        {
+            if (!o.SerializerOptions.TypeInfoResolverChain.OfType<WireSchemaResolver>().Any())
+            {
+                o.SerializerOptions.TypeInfoResolverChain.Insert(0, new WireSchemaResolver());
+            }
+        });
+        services.AddOpenApi(OpenApiSetup.DocumentName, OpenApiSetup.Configure);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, EndpointWarmup>());
+    }
+}

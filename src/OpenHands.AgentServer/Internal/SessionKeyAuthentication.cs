@@ -1,0 +1,71 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using OpenHands.Sdk.Wire;
+
+namespace OpenHands.AgentServer.Internal;
+
+/// <summary>
+/// The one authentication scheme of the server, for REST and the websocket: the key in <c>X-Session-API-Key</c>, the
+/// deprecated <c>session_api_key</c> query parameter, or (websocket only) the key of the first <c>{"type":"auth"}</c>
+/// frame, which the socket hands over through <see cref="SessionKeyFrame"/>. Keys are compared in constant time by
+/// <see cref="SessionKeyCheck"/>; with no keys configured every request is accepted, as in the Python agent-server.
+/// </summary>
+/// <remarks>Not derived from <c>AuthenticationHandler</c>, which caches its first result: the socket authenticates again after its auth frame.</remarks>
+internal sealed class SessionKeyAuthenticationHandler(SessionKeyCheck keys) : IAuthenticationHandler
+{
+    public const string Scheme = "OpenHands.SessionApiKey";
+    public const string PolicyName = "OpenHands.SessionApiKey";
+    public const string QueryName = "session_api_key";
+
+    private HttpContext _context = null!;
+
+    public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context)
+    {
+        _context = context;
+        return Task.CompletedTask;
+    }
+
+    public Task<AuthenticateResult> AuthenticateAsync()
+    {
+        if (keys.IsOpen)
+        {
+            return Task.FromResult(Success("open"));
+        }
+
+        var presented = _context.Features.Get<SessionKeyFrame>()?.Key
+            ?? _context.Request.Headers[SessionKeyCheck.HeaderName].FirstOrDefault()
+            ?? _context.Request.Query[QueryName].FirstOrDefault();
+        if (presented is null)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        return Task.FromResult(keys.Accepts(presented) ? Success("session key") : AuthenticateResult.Fail("Unauthorized"));
+    }
+
+    /// <summary>The reference's 401: <c>{"detail": "Unauthorized"}</c>.</summary>
+    public Task ChallengeAsync(AuthenticationProperties? properties) => WriteAsync(StatusCodes.Status401Unauthorized, "Unauthorized");
+
+    public Task ForbidAsync(AuthenticationProperties? properties) => WriteAsync(StatusCodes.Status403Forbidden, "Forbidden");
+
+    private static AuthenticateResult Success(string how) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.AuthenticationMethod, how)], Scheme)), Scheme));
+
+    private Task WriteAsync(int status, string detail)
+    {
+        if (_context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        _context.Response.StatusCode = status;
+        return _context.Response.WriteAsJsonAsync(new ErrorResponse { Detail = detail }, WireJson.Contract<ErrorResponse>(), WireJson.ContentType, _context.RequestAborted);
+    }
+}
+
+/// <summary>The key of a websocket's <c>{"type":"auth"}</c> frame, set as a request feature before authenticating again.</summary>
+internal sealed class SessionKeyFrame(string? key)
+{
+    public string? Key { get; } = key;
+}
