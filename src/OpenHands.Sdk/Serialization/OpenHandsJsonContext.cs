@@ -40,6 +40,8 @@ namespace OpenHands.Sdk.Serialization;
 
 // --- LLM, profiles, security ---
 [JsonSerializable(typeof(LlmDocument))]
+[JsonSerializable(typeof(OpenHands.Sdk.Llms.Clients.Internal.ProviderErrorDocument))]
+[JsonSerializable(typeof(OpenHands.Sdk.Llms.Clients.Internal.ProviderErrorDetailDocument))]
 
 // --- settings ---
 [JsonSerializable(typeof(SettingsDocument))]

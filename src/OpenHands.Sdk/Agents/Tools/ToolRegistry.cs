@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using System.Globalization;
+using System.Collections.Immutable;
 using System.Text.Json;
+using OpenHands.Sdk.Agents.Tools.Internal;
 
 namespace OpenHands.Sdk.Agents.Tools;
 
@@ -88,49 +89,44 @@ public sealed class ToolRegistry
     private static TerminalToolOptions TerminalOptions(ToolSpec spec)
     {
         var options = new TerminalToolOptions();
-        var parameters = spec.Params ?? System.Collections.Immutable.ImmutableDictionary<string, JsonElement>.Empty;
-        if ((parameters.TryGetValue("timeout_seconds", out var timeout) || parameters.TryGetValue("timeout", out timeout)) && timeout.ValueKind != JsonValueKind.Null)
+        var parameters = new ToolArguments($"Tool '{spec.Name}'", spec.Params ?? ImmutableDictionary<string, JsonElement>.Empty);
+        var timeoutName = spec.Params?.ContainsKey("timeout_seconds") == true ? "timeout_seconds" : "timeout";
+        if (parameters.Number(timeoutName) is { } seconds)
         {
-            var seconds = Number(spec, "timeout_seconds", timeout);
             if (seconds <= 0 || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
             {
-                throw Invalid(spec, "timeout_seconds", timeout, "a positive number of seconds");
+                parameters.Invalid(timeoutName, "a positive number of seconds");
             }
-
-            options = options with { Timeout = TimeSpan.FromSeconds(seconds) };
-        }
-
-        if (parameters.TryGetValue("max_output_chars", out var max) && max.ValueKind != JsonValueKind.Null)
-        {
-            var value = Number(spec, "max_output_chars", max);
-            if (value < TerminalToolOptions.MinMaxOutputLength || value > int.MaxValue || value != Math.Floor(value))
+            else
             {
-                throw Invalid(spec, "max_output_chars", max, $"a whole number of at least {TerminalToolOptions.MinMaxOutputLength}");
+                options = options with { Timeout = TimeSpan.FromSeconds(seconds) };
             }
-
-            options = options with { MaxOutputLength = (int)value };
         }
 
-        if (parameters.TryGetValue("shell_path", out var shell) && shell.ValueKind != JsonValueKind.Null)
+        if (parameters.Number("max_output_chars") is { } max)
         {
-            if (shell.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(shell.GetString()))
+            if (max < TerminalToolOptions.MinMaxOutputLength || max > int.MaxValue || max != Math.Floor(max))
             {
-                throw Invalid(spec, "shell_path", shell, "the path or name of a shell");
+                parameters.Invalid("max_output_chars", $"a whole number of at least {TerminalToolOptions.MinMaxOutputLength}");
             }
-
-            options = options with { ShellPath = shell.GetString()! };
+            else
+            {
+                options = options with { MaxOutputLength = (int)max };
+            }
         }
 
-        return options;
+        if (parameters.String("shell_path", strict: true) is { } shell)
+        {
+            if (string.IsNullOrWhiteSpace(shell))
+            {
+                parameters.Invalid("shell_path", "the path or name of a shell");
+            }
+            else
+            {
+                options = options with { ShellPath = shell };
+            }
+        }
+
+        return parameters.Error is { } error ? throw new ArgumentException(error, nameof(spec)) : options;
     }
-
-    private static double Number(ToolSpec spec, string name, JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number) => number,
-        JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number) => number,
-        _ => throw Invalid(spec, name, value, "a number"),
-    };
-
-    private static ArgumentException Invalid(ToolSpec spec, string name, JsonElement value, string expected) =>
-        new($"Tool '{spec.Name}': the parameter '{name}' must be {expected}, not {value.GetRawText()}.", nameof(spec));
 }

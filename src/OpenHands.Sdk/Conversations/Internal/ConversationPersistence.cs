@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Conversations.Persistence;
 using OpenHands.Sdk.Internal;
@@ -166,22 +167,29 @@ internal sealed class ConversationPersistence
     };
 
     /// <summary>Rebuilds the agent of a persisted state around a resolved LLM.</summary>
+    /// <remarks>A field of an unexpected shape counts as absent, as an older writer may have left one.</remarks>
     public static Agent AgentFrom(ConversationState state, Llm llm)
     {
-        string? suffix = null;
-        var switchTool = false;
-        if (state.AgentProperties.TryGetValue("agent_context", out var context) && context.ValueKind == JsonValueKind.Object
-            && context.TryGetProperty("system_message_suffix", out var s) && s.ValueKind == JsonValueKind.String)
+        var suffix = Field(state, "agent_context", OpenHandsJsonContext.Default.AgentContextDocument)?.SystemMessageSuffix;
+        var defaults = Field(state, "include_default_tools", OpenHandsJsonContext.Default.StringArray) ?? [];
+        return new Agent(llm, state.Tools) { SystemMessageSuffix = suffix, EnableSwitchLlmTool = defaults.Contains("SwitchLLMTool") };
+    }
+
+    private static T? Field<T>(ConversationState state, string name, JsonTypeInfo<T> contract)
+    {
+        if (!state.AgentProperties.TryGetValue(name, out var value))
         {
-            suffix = s.GetString();
+            return default;
         }
 
-        if (state.AgentProperties.TryGetValue("include_default_tools", out var defaults) && defaults.ValueKind == JsonValueKind.Array)
+        try
         {
-            switchTool = defaults.EnumerateArray().Any(d => d.ValueKind == JsonValueKind.String && d.GetString() == "SwitchLLMTool");
+            return value.Deserialize(contract);
         }
-
-        return new Agent(llm, state.Tools) { SystemMessageSuffix = suffix, EnableSwitchLlmTool = switchTool };
+        catch (JsonException)
+        {
+            return default;
+        }
     }
 
     /// <summary>The agent fields persisted besides the LLM and tools (Python's names).</summary>

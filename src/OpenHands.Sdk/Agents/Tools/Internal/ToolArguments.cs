@@ -1,28 +1,37 @@
 using System.Globalization;
 using System.Text.Json;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Agents.Tools.Internal;
 
 /// <summary>
-/// Reads a tool call's arguments leniently (JSON <c>null</c> counts as absent; numbers and booleans may arrive as
+/// Reads a tool's parameters leniently (JSON <c>null</c> counts as absent; numbers and booleans may arrive as
 /// strings, lists as JSON-encoded strings, as models sometimes send them) and records the first problem in
-/// <see cref="Error"/> instead of throwing.
+/// <see cref="Error"/> instead of throwing. The one reader of tool-call arguments and of tool-spec parameters.
 /// </summary>
 internal sealed class ToolArguments
 {
-    private readonly string _toolName;
-    private readonly JsonElement _arguments;
+    private readonly string _subject;
+    private readonly IReadOnlyDictionary<string, JsonElement> _arguments;
 
+    /// <summary>Reads a tool call's arguments (a JSON object, as the LLM client has checked).</summary>
     public ToolArguments(string toolName, JsonElement arguments)
+        : this($"Invalid arguments for '{toolName}'", arguments.Deserialize(OpenHandsJsonContext.Default.DictionaryStringJsonElement) ?? [])
     {
-        _toolName = toolName;
+    }
+
+    /// <summary>Reads named parameters, phrasing problems as <c>{subject}: the parameter ...</c>.</summary>
+    public ToolArguments(string subject, IReadOnlyDictionary<string, JsonElement> arguments)
+    {
+        _subject = subject;
         _arguments = arguments;
     }
 
     /// <summary>Gets the first problem found, phrased for the model, or <see langword="null"/>.</summary>
     public string? Error { get; private set; }
 
-    public string? String(string name, bool required = false)
+    /// <summary>Reads a string; numbers and booleans count as their JSON text unless <paramref name="strict"/>.</summary>
+    public string? String(string name, bool required = false, bool strict = false)
     {
         if (!TryGet(name, required, out var value))
         {
@@ -32,7 +41,7 @@ internal sealed class ToolArguments
         return value.ValueKind switch
         {
             JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False when !strict => value.GetRawText(),
             _ => Fail<string>(name, "a string", value),
         };
     }
@@ -143,22 +152,26 @@ internal sealed class ToolArguments
 
     private bool TryGet(string name, bool required, out JsonElement value)
     {
-        if (_arguments.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null)
+        if (_arguments.TryGetValue(name, out value) && value.ValueKind != JsonValueKind.Null)
         {
             return true;
         }
 
         if (required)
         {
-            Error ??= $"Invalid arguments for '{_toolName}': the parameter '{name}' is required.";
+            Error ??= $"{_subject}: the parameter '{name}' is required.";
         }
 
         return false;
     }
 
+    /// <summary>Records that a present parameter is out of range, with the value as given.</summary>
+    public void Invalid(string name, string expected) =>
+        Fail<bool>(name, expected, _arguments[name]);
+
     private T? Fail<T>(string name, string expected, JsonElement value)
     {
-        Error ??= $"Invalid arguments for '{_toolName}': the parameter '{name}' must be {expected}, not {Describe(value)}.";
+        Error ??= $"{_subject}: the parameter '{name}' must be {expected}, not {Describe(value)}.";
         return default;
     }
 

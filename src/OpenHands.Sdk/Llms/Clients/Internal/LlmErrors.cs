@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Llms.Clients.Internal;
 
@@ -123,29 +124,7 @@ internal static class LlmErrors
 
         try
         {
-            using var doc = JsonDocument.Parse(body);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            if (root.TryGetProperty("error", out var error))
-            {
-                if (error.ValueKind == JsonValueKind.String)
-                {
-                    return error.GetString();
-                }
-
-                if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
-                {
-                    return message.GetString();
-                }
-            }
-
-            return root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()
-                : root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()
-                : null;
+            return JsonSerializer.Deserialize(body, OpenHandsJsonContext.Default.ProviderErrorDocument)?.Text;
         }
         catch (JsonException)
         {
