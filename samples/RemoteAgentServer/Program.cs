@@ -28,7 +28,7 @@ var llm = scripted is not null
         BaseUrl = Environment.GetEnvironmentVariable("LLM_BASE_URL"),
     };
 
-// 1. The agent server, in this process, on loopback. A real deployment runs `dotnet run --project src/OpenHands.AgentServer`.
+// 1. The agent server, in this process, on loopback. A real deployment runs `dotnet run --project src/OpenHands.AgentServer.Host` (or the `openhands-agent-server` tool).
 var state = Directory.CreateTempSubdirectory("openhands-remote-sample-");
 var sessionKey = "session-" + Guid.NewGuid().ToString("N");
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });

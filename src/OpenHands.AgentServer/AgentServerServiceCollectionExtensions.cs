@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using OpenHands.AgentServer;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.DependencyInjection;
-using OpenHands.Sdk.Security.Internal;
+using OpenHands.Sdk.Security;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

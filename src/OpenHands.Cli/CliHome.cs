@@ -1,10 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenHands.Sdk;
 using OpenHands.Sdk.DependencyInjection;
-using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
-using OpenHands.Sdk.Security.Internal;
 using OpenHands.Sdk.Settings;
 
 namespace OpenHands.Cli;
@@ -29,14 +28,14 @@ internal sealed class CliHome : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(new CliLoggerFactory(io));
 
-        // The cipher comes from this command's environment alone (CliIo), never from the process's behind its back.
-        services.AddSingleton(new CipherHolder(Cipher));
         _services = services
             .AddOpenHands(o =>
             {
                 o.PersistenceDirectory = directory;
                 o.ProfilesDirectory = Path.Combine(directory, "profiles");
+                // The key comes from this command's environment alone (CliIo), never from the process's behind its back.
                 o.SecretKey = secretKey;
+                o.SecretKeyFromEnvironment = false;
             })
             .Services.BuildServiceProvider();
         Profiles = _services.GetRequiredService<ILlmProfileStore>();

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Llms;
-using OpenHands.Sdk.Llms.Internal;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
 
@@ -115,12 +114,11 @@ internal sealed class Migrator(CliHome home, CliIo io)
         var element = JsonSerializer.SerializeToElement(llm);
         try
         {
-            return LlmJsonCodec.Read(element, home.Cipher, isProfileFile: false,
-                (secret, reason) => new SecretDecryptionException($"{path} ({field})", secret, reason));
+            return LlmJson.Read(element, home.Cipher, $"{path} ({field})");
         }
-        catch (LlmFormatException ex)
+        catch (InvalidProfileException ex)
         {
-            throw CliException.Usage($"{path}: '{field}' is not a valid LLM ({ex.Message}). Fix: correct the file; nothing was changed.");
+            throw CliException.Usage($"{path}: '{field}' is not a valid LLM ({ex.InnerException?.Message ?? ex.Message}). Fix: correct the file; nothing was changed.");
         }
     }
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenHands.Sdk.Llms;
-using OpenHands.Sdk.Llms.Internal;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
 using Spectre.Console;
@@ -262,7 +261,7 @@ internal static class ProfilesCommands
         var buffer = new ArrayBufferWriter<byte>(2048);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            LlmJsonCodec.Write(writer, llm, exposure, cipher: null, isProfileFile: true);
+            LlmJson.Write(writer, llm, exposure);
         }
 
         return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();

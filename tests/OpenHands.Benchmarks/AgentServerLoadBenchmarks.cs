@@ -21,7 +21,7 @@ namespace OpenHands.Benchmarks;
 
 /// <summary>
 /// Requests per second of the agent server under concurrent clients, each against a bare minimal Kestrel endpoint
-/// measured in the same run: <c>GET /api/profiles</c> (5 encrypted profiles, one active) vs a bare GET returning the
+/// measured in the same run: <c>GET /api/profiles</c> (20 encrypted profiles, one active) vs a bare GET returning the
 /// same bytes, and <c>POST /api/conversations</c> with <c>{"llm_profile":…}</c> and no run vs a bare POST that reads
 /// the same body and returns a response of the same size.
 /// </summary>
@@ -51,6 +51,21 @@ public class AgentServerLoadBenchmarks
         ("gpt-4o-mini", "openai/gpt-4o-mini", null),
         ("gemini-pro", "gemini/gemini-2.5-pro", null),
         ("local-qwen", "openai/qwen2.5-coder-32b", "http://10.0.0.12:8000/v1"),
+        ("claude-haiku", "anthropic/claude-haiku-4-5", null),
+        ("claude-opus", "anthropic/claude-opus-4-1", "https://llm-proxy.example.com/v1"),
+        ("gpt-5", "openai/gpt-5", null),
+        ("gpt-5-mini", "openai/gpt-5-mini", "https://llm-proxy.example.com/v1"),
+        ("o4-mini", "openai/o4-mini", null),
+        ("gemini-flash", "gemini/gemini-2.5-flash", null),
+        ("mistral-large", "mistral/mistral-large-latest", null),
+        ("codestral", "mistral/codestral-latest", "https://codestral.example.com/v1"),
+        ("deepseek-chat", "deepseek/deepseek-chat", null),
+        ("deepseek-coder", "openai/deepseek-coder-v2", "http://10.0.0.13:8000/v1"),
+        ("llama-70b", "openai/llama-3.3-70b-instruct", "http://10.0.0.14:8000/v1"),
+        ("groq-llama", "groq/llama-3.3-70b-versatile", null),
+        ("gpt-4-1", "openai/gpt-4.1", null),
+        ("claude-3-7", "anthropic/claude-3-7-sonnet-latest", "https://llm-proxy.example.com/v1"),
+        ("openrouter-qwen", "openrouter/qwen/qwen3-coder", "https://openrouter.ai/api/v1"),
     ];
 
     private string _root = null!;

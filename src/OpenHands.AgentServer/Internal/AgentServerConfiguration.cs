@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using OpenHands.Sdk.Internal;
-using OpenHands.Sdk.Security.Internal;
+using OpenHands.Sdk;
+using OpenHands.Sdk.Security;
 
 namespace OpenHands.AgentServer.Internal;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using OpenHands.Sdk.Internal;
+using OpenHands.Sdk;
 
 namespace OpenHands.AgentServer.Internal;
 

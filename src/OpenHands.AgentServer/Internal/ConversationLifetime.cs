@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenHands.Sdk;
 using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Settings;

@@ -1,4 +1,4 @@
-using OpenHands.Sdk.Internal;
+using OpenHands.Sdk;
 
 namespace OpenHands.AgentServer.Internal;
 

@@ -24,6 +24,17 @@ public sealed class OpenHandsOptions
     /// </value>
     public string? SecretKey { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether a <see langword="null"/> <see cref="SecretKey"/> falls back to the process environment
+    /// (<c>OH_SECRET_KEY</c>, then the session keys; see <see cref="Security.SecretKeySource"/>).
+    /// </summary>
+    /// <value>
+    /// The default is <see langword="true"/>. A host that resolves the key from an environment of its own (a command's, a
+    /// server's configuration) sets <see cref="SecretKey"/> and <see langword="false"/> here, so that no key is read behind
+    /// its back and a <see langword="null"/> key really means plaintext.
+    /// </value>
+    public bool SecretKeyFromEnvironment { get; set; } = true;
+
     /// <summary>Gets or sets how long a write waits for a store lock.</summary>
     /// <value>The default is 30 seconds. Must be positive and at most one hour.</value>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenHands.Sdk;
 using OpenHands.Sdk.Agents.Tools;
 using OpenHands.Sdk.Conversations;
 using OpenHands.Sdk.DependencyInjection;
-using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
-using OpenHands.Sdk.Security.Internal;
+using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Settings;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -37,7 +37,8 @@ public static class OpenHandsServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<OpenHandsOptions>>().Value;
-            return new CipherHolder(SecretKeySource.CreateCipher(o.SecretKey, timeProvider: sp.GetRequiredService<TimeProvider>()));
+            return new CipherHolder(SecretKeySource.CreateCipher(
+                o.SecretKey, o.SecretKeyFromEnvironment ? null : static _ => null, timeProvider: sp.GetRequiredService<TimeProvider>()));
         });
         services.TryAddSingleton<ILlmProfileStore>(sp =>
         {

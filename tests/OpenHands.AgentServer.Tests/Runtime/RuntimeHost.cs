@@ -11,9 +11,9 @@ using OpenHands.AgentServer.Tests.Support;
 namespace OpenHands.AgentServer.Tests.Runtime;
 
 /// <summary>
-/// The real server built the way Program.cs builds it, with a configuration of the test's own (the <c>AgentServer</c>
-/// section and the Python agent-server's variable names, as the environment would give them) and every log line
-/// collected. Nothing is configured in code unless the test says so.
+/// The real server built the way the host's Program.cs (src/OpenHands.AgentServer.Host) builds it, with a configuration
+/// of the test's own (the <c>AgentServer</c> section and the Python agent-server's variable names, as the environment
+/// would give them) and every log line collected. Nothing is configured in code unless the test says so.
 /// </summary>
 internal sealed class RuntimeHost : IAsyncDisposable
 {

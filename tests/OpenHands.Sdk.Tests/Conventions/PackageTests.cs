@@ -17,7 +17,14 @@ namespace OpenHands.Sdk.Tests.Conventions;
 [Category("Packaging")]
 public sealed class PackageTests
 {
-    private static readonly string[] Packages = ["OpenHands.Sdk", "OpenHands.AgentServer", "OpenHands.Cli"];
+    private static readonly string[] Packages = ["OpenHands.Sdk", "OpenHands.AgentServer", "OpenHands.AgentServer.Host", "OpenHands.Cli"];
+
+    /// <summary>
+    /// Grants to a shipped assembly that are known and not yet removed (issue 11: the server still calls the SDK's wire
+    /// contract and JSON codecs; docs/package-boundaries.md). The list may only shrink: a grant not listed fails, and so
+    /// does a listed grant that is gone (remove it from the list).
+    /// </summary>
+    private static readonly (string Package, string Grantee)[] KnownGrantsToShippedAssemblies = [("OpenHands.Sdk", "OpenHands.AgentServer")];
     private static readonly Guid SourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
     private static string? s_folder;
 
@@ -91,7 +98,7 @@ public sealed class PackageTests
     {
         using var package = Open(id, ".nupkg");
         var names = package.Entries.Select(e => e.FullName).ToList();
-        var assembly = id == "OpenHands.Cli" ? "openhands" : id;
+        var assembly = AssemblyName(id);
 
         names.Should().Contain(n => n.EndsWith("/" + assembly + ".dll", StringComparison.Ordinal));
         names.Should().Contain(n => n.EndsWith("/" + assembly + ".xml", StringComparison.Ordinal));
@@ -101,7 +108,7 @@ public sealed class PackageTests
     public void SymbolPackage_PdbMapsSourcesWithSourceLink(string id)
     {
         using var symbols = Open(id, ".snupkg");
-        var assembly = id == "OpenHands.Cli" ? "openhands" : id;
+        var assembly = AssemblyName(id);
         var entry = symbols.Entries.Single(e => e.FullName.EndsWith("/" + assembly + ".pdb", StringComparison.Ordinal));
         using var pdb = new MemoryStream();
         using (var stream = entry.Open())
@@ -119,6 +126,60 @@ public sealed class PackageTests
             .SingleOrDefault();
 
         sourceLink.Should().NotBeNull("the PDB must carry a SourceLink map").And.Contain("https://raw.githubusercontent.com/");
+    }
+
+    /// <summary>
+    /// A shipped package's assembly lets no other assembly see its internals but its tests and the benchmarks: the server
+    /// and the CLI build against the SDK as any NuGet consumer does, so a later SDK cannot break them at run time.
+    /// </summary>
+    [TestCaseSource(nameof(Packages))]
+    public void Package_AssemblyGrantsInternalsOnlyToTestsAndBenchmarks(string id)
+    {
+        using var package = Open(id, ".nupkg");
+        var grantees = InternalsVisibleTo(package, AssemblyName(id));
+        var known = KnownGrantsToShippedAssemblies.Where(k => k.Package == id).Select(k => k.Grantee).ToList();
+
+        grantees.Where(g => !g.EndsWith(".Tests", StringComparison.Ordinal) && g != "OpenHands.Benchmarks")
+            .Should().BeEquivalentTo(known, "internals are for tests and benchmarks only; a shipped package uses the public API");
+    }
+
+    private static string AssemblyName(string id) => id == "OpenHands.Cli" ? "openhands" : id;
+
+    /// <summary>The assembly names of the <c>InternalsVisibleTo</c> attributes of the package's assembly.</summary>
+    private static List<string> InternalsVisibleTo(ZipArchive package, string assembly)
+    {
+        var entry = package.Entries.Single(e => e.FullName.EndsWith("/" + assembly + ".dll", StringComparison.Ordinal));
+        using var image = new MemoryStream();
+        using (var stream = entry.Open())
+        {
+            stream.CopyTo(image);
+        }
+
+        image.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(image);
+        var reader = pe.GetMetadataReader();
+        var grantees = new List<string>();
+        foreach (var handle in reader.GetAssemblyDefinition().GetCustomAttributes())
+        {
+            var attribute = reader.GetCustomAttribute(handle);
+            if (attribute.Constructor.Kind != HandleKind.MemberReference)
+            {
+                continue;
+            }
+
+            var parent = reader.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent;
+            if (parent.Kind != HandleKind.TypeReference || reader.GetString(reader.GetTypeReference((TypeReferenceHandle)parent).Name) != "InternalsVisibleToAttribute")
+            {
+                continue;
+            }
+
+            // The blob: prolog 0x0001, then one SerString (a compressed length and UTF-8 bytes): "Name" or "Name, PublicKey=...".
+            var blob = reader.GetBlobReader(attribute.Value);
+            blob.ReadUInt16();
+            grantees.Add(blob.ReadSerializedString()!.Split(',')[0].Trim());
+        }
+
+        return grantees;
     }
 
     private static ZipArchive Open(string id, string extension)

@@ -1,4 +1,4 @@
-using OpenHands.Sdk.Security.Internal;
+using OpenHands.Sdk.Security;
 
 namespace OpenHands.Sdk.Tests.Security;
 

@@ -1,11 +1,23 @@
-namespace OpenHands.Sdk.Internal;
+namespace OpenHands.Sdk;
 
-/// <summary>Where the SDK keeps its files, resolved the same way by every component (one rule, one place).</summary>
-internal static class OpenHandsPaths
+/// <summary>
+/// Where OpenHands keeps its files, resolved the same way by the SDK, the agent server and the CLI (and as the Python
+/// SDK and CLI resolve them): the persistence folder, the profiles folder, the agent server's conversations and
+/// workspaces folders.
+/// </summary>
+/// <remarks>
+/// Every method takes an optional environment reader, so a host can resolve paths from an environment of its own (a
+/// command's, a test's) instead of the process's. Relative paths are made absolute; <c>~</c> is the user's home folder.
+/// </remarks>
+public static class OpenHandsPaths
 {
+    /// <summary>The variable that names the profiles folder: <c>OH_LLM_PROFILES_PATH</c>.</summary>
     public const string ProfilesPathVariable = "OH_LLM_PROFILES_PATH";
+
+    /// <summary>The variable that names the persistence folder: <c>OH_PERSISTENCE_DIR</c>.</summary>
     public const string PersistenceDirVariable = "OH_PERSISTENCE_DIR";
-    public const string SecretKeyVariable = "OH_SECRET_KEY";
+
+    /// <summary>The variable that names the agent server's conversations folder: <c>OH_CONVERSATIONS_PATH</c>.</summary>
     public const string ConversationsPathVariable = "OH_CONVERSATIONS_PATH";
 
     /// <summary>The persistence folder: explicit, else <c>OH_PERSISTENCE_DIR</c>, else <c>~/.openhands</c>.</summary>
@@ -37,6 +49,10 @@ internal static class OpenHandsPaths
     /// The profiles folder: explicit, else <c>OH_LLM_PROFILES_PATH</c>, else <c>$OH_PERSISTENCE_DIR/profiles</c>,
     /// else <c>~/.openhands/profiles</c> (the folder the Python CLI uses).
     /// </summary>
+    /// <param name="configured">An explicit folder; blank counts as absent.</param>
+    /// <param name="persistenceDirectory">The persistence folder, resolved by <see cref="PersistenceDirectory"/> when null.</param>
+    /// <param name="environment">Reads an environment variable; the process environment by default.</param>
+    /// <exception cref="InvalidOperationException">No folder is given and the home folder is unknown.</exception>
     public static string ProfilesDirectory(string? configured, string? persistenceDirectory = null, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;

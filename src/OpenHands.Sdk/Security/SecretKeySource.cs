@@ -1,10 +1,10 @@
-namespace OpenHands.Sdk.Security.Internal;
+namespace OpenHands.Sdk.Security;
 
 /// <summary>
 /// Where the key that encrypts secrets at rest comes from: one rule for the CLI, the agent server and every app using
 /// <c>AddOpenHands</c>, the Python agent-server's rule, so that all of them read each other's files.
 /// </summary>
-internal static class SecretKeySource
+public static class SecretKeySource
 {
     /// <summary>The variable that names the key.</summary>
     public const string SecretKeyVariable = "OH_SECRET_KEY";
@@ -23,6 +23,7 @@ internal static class SecretKeySource
     /// <param name="configured">An explicit key (an option); empty counts as absent.</param>
     /// <param name="environment">Reads an environment variable; the process environment by default.</param>
     /// <param name="sessionKeys">Session keys configured outside the environment.</param>
+    /// <returns>The key, or <see langword="null"/>.</returns>
     public static string? Resolve(string? configured, Func<string, string?>? environment = null, IEnumerable<string>? sessionKeys = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
@@ -34,6 +35,11 @@ internal static class SecretKeySource
     }
 
     /// <summary>The cipher for <see cref="Resolve"/>'s key, or <see langword="null"/> without one.</summary>
+    /// <param name="configured">An explicit key (an option); empty counts as absent.</param>
+    /// <param name="environment">Reads an environment variable; the process environment by default.</param>
+    /// <param name="sessionKeys">Session keys configured outside the environment.</param>
+    /// <param name="timeProvider">The clock of the tokens the cipher writes; the system clock by default.</param>
+    /// <returns>The cipher, or <see langword="null"/> when no key is found (secrets are then stored in plaintext).</returns>
     public static Cipher? CreateCipher(string? configured, Func<string, string?>? environment = null, IEnumerable<string>? sessionKeys = null, TimeProvider? timeProvider = null) =>
         Resolve(configured, environment, sessionKeys) is { } key ? new Cipher(key, timeProvider) : null;
 

@@ -1,5 +1,5 @@
-// The runnable agent server: `dotnet run --project src/OpenHands.AgentServer` listens on http://127.0.0.1:8000
-// unless ASPNETCORE_URLS, --urls or Kestrel configuration say otherwise.
+// The runnable agent server (`openhands-agent-server`, or `dotnet run --project src/OpenHands.AgentServer.Host`):
+// listens on http://127.0.0.1:8000 unless ASPNETCORE_URLS, --urls or Kestrel configuration say otherwise.
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
 {
