@@ -46,7 +46,7 @@ public sealed class OperatingTests
     {
         using var home = TempHome.Create();
         await using var server = await FakeLlmServer.StartNewAsync();
-        await RunCommandTests.AddProfileAsync(home, server, "fake");
+        await RunCommandTests.AddProfileAsync(home, server, "fake", Key);
         server.Enqueue(
             FakeReply.ToolCall("terminal", """{"command": "echo json-run"}"""),
             FakeReply.ToolCall("finish", """{"message": "Echoed."}"""));
@@ -71,7 +71,7 @@ public sealed class OperatingTests
     {
         using var home = TempHome.Create();
         await using var server = await FakeLlmServer.StartNewAsync();
-        await RunCommandTests.AddProfileAsync(home, server, "fake");
+        await RunCommandTests.AddProfileAsync(home, server, "fake", Key);
         server.Enqueue(FakeReply.Text("First answer."));
         var first = await CliRunner.InProcessAsync(home, ["run", "The first task"]);
         first.Exit.Should().Be(0, first.ToString());
@@ -152,8 +152,9 @@ public sealed class OperatingTests
     {
         using var home = TempHome.Create();
 
-        var sub = await CliRunner.InProcessAsync(home, ["[suggest]", "conversations", "s"]);
-        var option = await CliRunner.InProcessAsync(home, ["[suggest]", "run", "--js"]);
+        // As dotnet-suggest and the bash function in docs/cli.md call it: the cursor position in the whole line.
+        var sub = await CliRunner.InProcessAsync(home, ["[suggest:25]", "openhands conversations s"]);
+        var option = await CliRunner.InProcessAsync(home, ["[suggest:18]", "openhands run --js"]);
 
         sub.Stdout.Split('\n', StringSplitOptions.TrimEntries).Should().Contain("show");
         option.Stdout.Split('\n', StringSplitOptions.TrimEntries).Should().Contain("--json");
