@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Completions;
 using System.CommandLine.Invocation;
 
 namespace OpenHands.Cli;
@@ -56,18 +57,31 @@ internal static class CliApp
             Description = "The OpenHands folder (settings.json, profiles/, conversations/). Default: OH_PERSISTENCE_DIR, else ~/.openhands.",
             Recursive = true,
         };
-        var root = new RootCommand("""
+        var root = new RootCommand(CliHelp.With(
+            """
             OpenHands: LLM profiles, migration of Python CLI settings, and running an agent.
             LLM profiles are the one place where models, endpoints and API keys are kept.
             Exit codes: 0 ok, 1 failure, 2 usage or configuration problem.
-            """);
+            Shell completion: see docs/cli.md (dotnet-suggest, or: openhands [suggest] "openhands prof").
+            """,
+            "openhands profiles add fast --model openai/gpt-4o-mini",
+            "openhands run \"Create hello.txt with a greeting\"",
+            "openhands conversations list"));
+        if (!root.Directives.OfType<SuggestDirective>().Any())
+        {
+            root.Add(new SuggestDirective());   // shell completion: openhands [suggest:POS] "openhands pro"
+        }
+
         root.Add(home);
         root.Add(ProfilesCommands.Create(io, home));
 
-        var migrate = new Command("migrate", "Move the LLM (and key) from the Python CLI's agent_settings.json and a legacy settings.json into profiles ('Default' when free; an equal profile is reused, none is replaced); keeps *.bak backups. Safe to run twice. Other commands move a legacy settings.json themselves.");
+        var migrate = new Command("migrate", CliHelp.With(
+            "Move the LLM (and key) from the Python CLI's agent_settings.json and a legacy settings.json into profiles ('Default' when free; an equal profile is reused, none is replaced); keeps *.bak backups. Safe to run twice. Other commands move a legacy settings.json themselves.",
+            "openhands migrate", "openhands migrate --home ~/.openhands"));
         migrate.SetAction((parse, ct) => ProfilesCommands.WithHome(io, parse, home, h => new Migrator(h, io).RunAsync(ct), migrateFirst: false, cancellationToken: ct));
         root.Add(migrate);
         root.Add(RunCommand.Create(io, home));
+        root.Add(ConversationsCommands.Create(io, home));
         return root;
     }
 }

@@ -56,6 +56,9 @@ internal sealed class CliHome : IAsyncDisposable
 
     public ProfileResolver Resolver { get; }
 
+    /// <summary>Gets the logger factory: the SDK's warnings (an LLM retry included) as one stderr line each.</summary>
+    public ILoggerFactory LoggerFactory => _services.GetRequiredService<ILoggerFactory>();
+
     public string ProfilesDirectory => Path.Combine(Directory, "profiles");
 
     public string ConversationsDirectory => Path.Combine(Directory, "conversations");

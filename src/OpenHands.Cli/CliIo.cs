@@ -37,6 +37,18 @@ internal sealed class CliIo
         };
     }
 
+    /// <summary>The same streams, with stdout's plain lines sent to stderr: for commands whose stdout is machine-readable (<c>run --json</c>).</summary>
+    public CliIo WithLinesOnStderr() => new()
+    {
+        Out = Error,
+        Error = Error,
+        In = In,
+        InputIsTerminal = InputIsTerminal,
+        Terminal = null,
+        Environment = Environment,
+        CurrentDirectory = CurrentDirectory,
+    };
+
     public string? Env(string name) => Environment(name) is { Length: > 0 } value ? value : null;
 
     /// <summary>Writes one line: with markup on a terminal, else the plain text.</summary>

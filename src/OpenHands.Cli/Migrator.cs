@@ -105,7 +105,7 @@ internal sealed class Migrator(CliHome home, CliIo io)
     {
         if (llm["api_key"] is JsonValue v && v.TryGetValue<string>(out var key) && key == SecretString.Redacted)
         {
-            io.Note($"note: the API key in {LegacyFiles.AgentSettingsFileName} was redacted ({SecretString.Redacted}), so profile '{profile}' has none. Fix: openhands profiles add {profile} --model {model} --api-key-stdin --force");
+            io.Note($"note: the API key in {LegacyFiles.AgentSettingsFileName} was redacted ({SecretString.Redacted}), so profile '{profile}' has none. Fix: {CliHints.AddKey(profile.Value, model, llm["base_url"] is JsonValue b && b.TryGetValue<string>(out var baseUrl) ? baseUrl : null)}");
         }
     }
 

@@ -18,14 +18,14 @@ internal static class ProfilesCommands
     public static Command Create(CliIo io, Option<string?> home)
     {
         var json = new Option<bool>("--json") { Description = "Write JSON instead of text." };
-        var profiles = new Command("profiles", "Manage LLM profiles: the one place where models, endpoints and API keys are kept.");
+        var profiles = new Command("profiles", CliHelp.With("Manage LLM profiles: the one place where models, endpoints and API keys are kept.", "openhands profiles list", "echo \"$OPENAI_API_KEY\" | openhands profiles add fast --model openai/gpt-4o-mini --api-key-stdin", "openhands profiles activate fast"));
 
-        var list = new Command("list", "List the profiles; the active one is marked with *.") { json };
+        var list = new Command("list", CliHelp.With("List the profiles; the active one is marked with *.", "openhands profiles list", "openhands profiles list --json")) { json };
         list.SetAction((parse, ct) => WithHome(io, parse, home, h => ListAsync(h, io, parse.GetValue(json), ct), cancellationToken: ct));
 
         var showName = new Argument<string>("NAME") { Description = "The profile." };
         var reveal = new Option<bool>("--reveal") { Description = "Print secrets (the API key) in plaintext. Without it they print as **********." };
-        var show = new Command("show", "Show one profile. Secrets stay hidden unless --reveal is given.") { showName, json, reveal };
+        var show = new Command("show", CliHelp.With("Show one profile. Secrets stay hidden unless --reveal is given.", "openhands profiles show fast", "openhands profiles show fast --json")) { showName, json, reveal };
         show.SetAction((parse, ct) => WithHome(io, parse, home, h => ShowAsync(h, io, parse.GetValue(showName)!, parse.GetValue(json), parse.GetValue(reveal), ct), cancellationToken: ct));
 
         var addName = new Argument<string>("NAME") { Description = "The new profile's name (letters, digits, '.', '_', '-')." };
@@ -33,21 +33,21 @@ internal static class ProfilesCommands
         var baseUrl = new Option<string?>("--base-url") { Description = "An OpenAI-compatible endpoint, e.g. http://127.0.0.1:4000/v1." };
         var keyStdin = new Option<bool>("--api-key-stdin") { Description = "Read the API key from stdin (first line). Without it a terminal prompts for the key without echo." };
         var force = new Option<bool>("--force") { Description = "Replace a profile of the same name." };
-        var add = new Command("add", "Create a profile. The key is prompted for without echo, or read with --api-key-stdin.") { addName, model, baseUrl, keyStdin, force };
+        var add = new Command("add", CliHelp.With("Create a profile. The key is prompted for without echo, or read with --api-key-stdin.", "openhands profiles add fast --model openai/gpt-4o-mini", "echo \"$KEY\" | openhands profiles add proxy --model litellm_proxy/claude-sonnet --base-url http://127.0.0.1:4000 --api-key-stdin", "openhands profiles add local --model ollama/llama3")) { addName, model, baseUrl, keyStdin, force };
         add.SetAction((parse, ct) => WithHome(io, parse, home, h => AddAsync(
             h, io, parse.GetValue(addName)!, parse.GetValue(model)!, parse.GetValue(baseUrl), parse.GetValue(keyStdin), parse.GetValue(force), ct), cancellationToken: ct));
 
         var removeName = new Argument<string>("NAME") { Description = "The profile to delete." };
-        var remove = new Command("remove", "Delete a profile (and clear it as the active profile).") { removeName };
+        var remove = new Command("remove", CliHelp.With("Delete a profile (and clear it as the active profile).", "openhands profiles remove old")) { removeName };
         remove.SetAction((parse, ct) => WithHome(io, parse, home, h => RemoveAsync(h, io, parse.GetValue(removeName)!, ct), cancellationToken: ct));
 
         var oldName = new Argument<string>("OLD") { Description = "The current name." };
         var newName = new Argument<string>("NEW") { Description = "The new name." };
-        var rename = new Command("rename", "Rename a profile (the active pointer follows).") { oldName, newName };
+        var rename = new Command("rename", CliHelp.With("Rename a profile (the active pointer follows).", "openhands profiles rename fast gpt4o-mini")) { oldName, newName };
         rename.SetAction((parse, ct) => WithHome(io, parse, home, h => RenameAsync(h, io, parse.GetValue(oldName)!, parse.GetValue(newName)!, ct), cancellationToken: ct));
 
         var activateName = new Argument<string>("NAME") { Description = "The profile to make active." };
-        var activate = new Command("activate", "Make a profile the active one (settings.json keeps only the name).") { activateName };
+        var activate = new Command("activate", CliHelp.With("Make a profile the active one (settings.json keeps only the name).", "openhands profiles activate fast")) { activateName };
         activate.SetAction((parse, ct) => WithHome(io, parse, home, h => ActivateAsync(h, io, parse.GetValue(activateName)!, ct), cancellationToken: ct));
 
         profiles.Add(list);
@@ -200,7 +200,7 @@ internal static class ProfilesCommands
         else
         {
             key = null;
-            io.Note("note: no API key stored: stdin is not a terminal and --api-key-stdin was not given. To store one: echo KEY | openhands profiles add " + name + " --model " + model + " --api-key-stdin --force");
+            io.Note("note: no API key stored: stdin is not a terminal and --api-key-stdin was not given. To store one: " + CliHints.AddKey(name.Value, model, baseUrl));
         }
 
         var llm = new Llm(model) { BaseUrl = string.IsNullOrWhiteSpace(baseUrl) ? null : baseUrl, ApiKey = SecretString.FromNullable(string.IsNullOrEmpty(key) ? null : key) };

@@ -27,17 +27,28 @@ internal static class RunCommand
             Description = "Which actions to confirm (y/n) before they run: risky (rated HIGH, the default for a new conversation), always, never.",
         };
         confirm.AcceptOnlyFromAmong(ConfirmationPrompt.Choices);
-        var run = new Command("run", "Run an agent on a task. A streaming profile prints the reply as it arrives. Ctrl+C interrupts the LLM call or command at once and pauses the conversation; --resume ID continues it.")
+        var json = new Option<bool>("--json")
         {
-            task, profile, resume, envs, workspace, confirm,
+            Description = "Write each event to stdout as one JSON object per line (the SDK's event shape, as the agent server sends it); other lines go to stderr.",
+        };
+        var run = new Command("run", CliHelp.With(
+            "Run an agent on a task. A streaming profile prints the reply as it arrives. An LLM call that is retried prints one warning line (what failed, when the next try is). Ctrl+C interrupts the LLM call or command at once and pauses the conversation; --resume ID continues it.",
+            "openhands run \"Create hello.txt with a greeting\"",
+            "openhands run --profile fast --workspace ~/src/app \"Fix the failing test\"",
+            "openhands run --json \"List the files\" | jq -c '{kind, source}'",
+            "openhands run --resume 0f3c...e1 \"Also add a test\""))
+        {
+            task, profile, resume, envs, workspace, confirm, json,
         };
         run.SetAction((parse, ct) => ProfilesCommands.WithHome(io, parse, home, h => RunAsync(h, io, new Request(
-            parse.GetValue(task), parse.GetValue(profile), parse.GetValue(resume), parse.GetValue(envs), parse.GetValue(workspace), parse.GetValue(confirm)), ct), cancellationToken: ct));
+            parse.GetValue(task), parse.GetValue(profile), parse.GetValue(resume), parse.GetValue(envs), parse.GetValue(workspace), parse.GetValue(confirm), parse.GetValue(json)), ct), cancellationToken: ct));
         return run;
     }
 
-    private static async Task<int> RunAsync(CliHome home, CliIo io, Request request, CancellationToken ct)
+    private static async Task<int> RunAsync(CliHome home, CliIo console, Request request, CancellationToken ct)
     {
+        // With --json, stdout carries only events; every human line (header, status, hints) goes to stderr.
+        var io = request.Json ? console.WithLinesOnStderr() : console;
         if (string.IsNullOrWhiteSpace(request.Task) && request.Resume is null)
         {
             throw CliException.Usage("no task given. Fix: openhands run \"TASK\", or continue a conversation with openhands run --resume ID.");
@@ -65,12 +76,14 @@ internal static class RunCommand
         var named = await ChooseProfileAsync(home, io, request, ct);
 
         var printer = new EventPrinter(io);
+        var events = request.Json ? new JsonEventWriter(console.Out) : null;
         var factory = new ConversationFactory(new ConversationFactoryOptions
         {
             PersistenceDirectory = home.ConversationsDirectory,
             ProfileStore = home.Profiles,
             Resolver = home.Resolver,
             Materializer = home.Materializer,
+            LoggerFactory = home.LoggerFactory,   // a retried LLM call prints one warning line
         });
         var options = new ConversationOptions
         {
@@ -78,7 +91,7 @@ internal static class RunCommand
             ConfirmationPolicy = ConfirmationPrompt.Policy(request.Confirm ?? "risky"),
             SecurityAnalyzer = new PatternSecurityAnalyzer(),
         };
-        options.Callbacks.Add(printer.Print);
+        options.Callbacks.Add(events is null ? printer.Print : events.Write);
 
         Conversation conversation;
         if (resumeId is { } rid)
@@ -219,5 +232,5 @@ internal static class RunCommand
         });
     }
 
-    private sealed record Request(string? Task, string? Profile, string? Resume, bool OverrideWithEnvs, string? Workspace, string? Confirm);
+    private sealed record Request(string? Task, string? Profile, string? Resume, bool OverrideWithEnvs, string? Workspace, string? Confirm, bool Json);
 }

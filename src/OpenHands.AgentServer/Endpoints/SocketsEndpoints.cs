@@ -84,6 +84,7 @@ internal static partial class SocketsEndpoints
                 return;
             }
 
+            AgentServerTelemetry.Subscribers.Add(1);
             try
             {
                 using var session = new SocketSession(socket, entry, conversations, options, logger, http.RequestAborted, stopping);
@@ -91,6 +92,7 @@ internal static partial class SocketsEndpoints
             }
             finally
             {
+                AgentServerTelemetry.Subscribers.Add(-1);
                 entry.RemoveSubscriber();
             }
         }

@@ -88,22 +88,32 @@ internal sealed partial class ConversationService
     private async Task RunAsync(Entry entry)
     {
         var id = entry.Conversation.Id;
+        using var activity = AgentServerTelemetry.StartRun(id);
+        var outcome = "error";
         try
         {
             var result = await entry.Conversation.RunAsync(_stopping.Token).ConfigureAwait(false);
+            outcome = result.Status.ToString().ToLowerInvariant();
             LogRunEnded(_logger, id, result.Status);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
+            outcome = "stopped";
             LogRunStoppedForShutdown(_logger, id);
         }
 #pragma warning disable CA1031 // A background run must never fault unobserved: every failure is logged here.
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            activity?.SetTag("error.type", e.GetType().FullName);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
             // Only type names: the SDK put the (redacted) detail into the conversation's error event; a message here
             // could carry a provider's reply.
             LogRunFailed(_logger, id, e.GetType().Name, e.InnerException?.GetType().Name ?? "none", entry.Conversation.State.ExecutionStatus);
+        }
+        finally
+        {
+            AgentServerTelemetry.Runs.Add(1, new KeyValuePair<string, object?>("openhands.outcome", outcome));
         }
     }
 

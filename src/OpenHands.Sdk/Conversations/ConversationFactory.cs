@@ -73,6 +73,7 @@ public sealed class ConversationFactory
         Materializer = options.Materializer ?? (options.ProfileStore is { } m ? new ProfileMaterializer(m, options.LoggerFactory) : null);
         ToolRegistry = options.ToolRegistry ?? ToolRegistry.Default;
         Cipher = options.Cipher;
+        CaptureMessageContent = options.CaptureMessageContent;
         ChatClientFactory = options.ChatClientFactory
             ?? new LlmChatClientFactory(SharedHttp.Value, timeProvider: Time, loggerFactory: options.LoggerFactory).CreateClient;
     }
@@ -93,6 +94,8 @@ public sealed class ConversationFactory
     internal ToolRegistry ToolRegistry { get; }
 
     internal Cipher? Cipher { get; }
+
+    internal bool CaptureMessageContent { get; }
 
     internal ILoggerFactory LoggerFactory { get; }
 

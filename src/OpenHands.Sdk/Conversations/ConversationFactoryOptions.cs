@@ -55,4 +55,15 @@ public sealed class ConversationFactoryOptions
     /// <summary>Gets or sets the clock.</summary>
     /// <value>The default is <see langword="null"/>: <see cref="System.TimeProvider.System"/>.</value>
     public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the OpenTelemetry spans of LLM and tool calls carry message content: the
+    /// messages sent and received (as span events), tool arguments and tool results.
+    /// </summary>
+    /// <value>
+    /// The default is <see langword="false"/>: spans and metrics hold models, token counts, tool names and call ids, never
+    /// content. Even when set, the LLM's secrets and the conversation's secrets are masked. Content can hold anything a
+    /// user or tool wrote; turn this on only where the trace backend may see it.
+    /// </value>
+    public bool CaptureMessageContent { get; set; }
 }

@@ -1,3 +1,4 @@
+using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Settings;
@@ -63,10 +64,19 @@ public sealed class ProfileResolver
     /// <exception cref="SecretDecryptionException">The stored key cannot be decrypted.</exception>
     public async Task<ProfileResolution> ResolveProfileAsync(ProfileReference? reference, CancellationToken cancellationToken = default)
     {
-        var name = reference?.Name ?? await GetActiveAsync(cancellationToken).ConfigureAwait(false)
-            ?? throw ProfileNotFoundException.NoActiveProfile(await _store.ListAsync(cancellationToken).ConfigureAwait(false));
-        var llm = await _store.LoadAsync(name, cancellationToken).ConfigureAwait(false);
-        return new ProfileResolution(reference ?? new ProfileReference(name), llm, null);
+        try
+        {
+            var name = reference?.Name ?? await GetActiveAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw ProfileNotFoundException.NoActiveProfile(await _store.ListAsync(cancellationToken).ConfigureAwait(false));
+            var llm = await _store.LoadAsync(name, cancellationToken).ConfigureAwait(false);
+            CountResolve(reference is null ? "active" : "named", "ok");
+            return new ProfileResolution(reference ?? new ProfileReference(name), llm, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CountResolve(reference is null ? "active" : "named", Outcome(ex));
+            throw;
+        }
     }
 
     /// <summary>
@@ -88,21 +98,38 @@ public sealed class ProfileResolver
 
         try
         {
-            return new ProfileResolution(reference, await _store.LoadAsync(reference.Name, cancellationToken).ConfigureAwait(false), null);
+            var resolved = new ProfileResolution(reference, await _store.LoadAsync(reference.Name, cancellationToken).ConfigureAwait(false), null);
+            CountResolve("restore", "ok");
+            return resolved;
         }
-        catch (ProfileNotFoundException)
+        catch (ProfileNotFoundException ex)
         {
+            CountResolve("restore", Outcome(ex));
             return new ProfileResolution(reference, snapshot, $"LLM profile '{reference}' no longer exists");
         }
         catch (InvalidProfileException ex)
         {
+            CountResolve("restore", Outcome(ex));
             return new ProfileResolution(reference, snapshot, $"LLM profile '{reference}' cannot be read: {ex.Message}");
         }
-        catch (SecretDecryptionException)
+        catch (SecretDecryptionException ex)
         {
+            CountResolve("restore", Outcome(ex));
             return new ProfileResolution(reference, snapshot, $"the key of LLM profile '{reference}' cannot be decrypted with the configured cipher key");
         }
     }
+
+    /// <summary>Counts one resolve on <c>openhands.profile.resolves</c> (never the profile's content).</summary>
+    private static void CountResolve(string kind, string outcome) =>
+        SdkTelemetry.ProfileResolves.Add(1, new KeyValuePair<string, object?>("openhands.resolve.kind", kind), new KeyValuePair<string, object?>(SdkTelemetry.Outcome, outcome));
+
+    private static string Outcome(Exception ex) => ex switch
+    {
+        ProfileNotFoundException => "not_found",
+        InvalidProfileException => "invalid",
+        SecretDecryptionException => "decryption_failed",
+        _ => "error",
+    };
 
     private async Task<ProfileName?> GetActiveAsync(CancellationToken cancellationToken) =>
         _settings is null ? null : (await _settings.LoadAsync(cancellationToken).ConfigureAwait(false)).ActiveProfile;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
@@ -161,9 +162,24 @@ internal sealed class ActionRunner
         var results = new List<ConversationEvent>(batch.Count);
         foreach (var (action, tool, arguments, _) in batch)
         {
+            using var span = StartToolSpan(action);
+            var started = Stopwatch.GetTimestamp();
+            string? errorType = null;
             try
             {
                 var result = await tool.ExecuteAsync(new ToolCall(action.ToolCallId, action.ToolName, arguments), _context, cancellationToken).ConfigureAwait(false);
+                if (result.IsError)
+                {
+                    errorType = "tool_error";
+                    span?.SetTag(SdkTelemetry.ErrorType, errorType);
+                    span?.SetStatus(ActivityStatusCode.Error, "the tool reported an error");
+                }
+
+                if (_llm.CaptureMessageContent)
+                {
+                    span?.SetTag("gen_ai.tool.call.result", _secrets.Mask(_llm.Redact(result.Text)));
+                }
+
                 results.Add(new ObservationEvent
                 {
                     Source = EventSource.Environment,
@@ -176,12 +192,16 @@ internal sealed class ActionRunner
                     ObservationFields = MaskFields(result.Fields),
                 });
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
             {
+                errorType = ex.GetType().FullName;
+                SdkTelemetry.Fail(span, ex);
                 throw; // the action stays pending and runs first on the next run
             }
             catch (Exception ex)
             {
+                errorType = ex.GetType().FullName;
+                SdkTelemetry.Fail(span, ex);
                 results.Add(new AgentErrorEvent
                 {
                     Source = EventSource.Agent,
@@ -189,6 +209,16 @@ internal sealed class ActionRunner
                     ToolCallId = action.ToolCallId,
                     Error = _secrets.Mask($"Error executing tool '{action.ToolName}': {_llm.Redact(ex.Message)}"),
                 });
+            }
+            finally
+            {
+                var tags = new TagList { { SdkTelemetry.OperationName, "execute_tool" }, { SdkTelemetry.ToolName, action.ToolName } };
+                if (errorType is not null)
+                {
+                    tags.Add(SdkTelemetry.ErrorType, errorType);
+                }
+
+                SdkTelemetry.ToolDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
             }
         }
 
@@ -202,6 +232,22 @@ internal sealed class ActionRunner
         {
             _persistence.SetStatus(ConversationExecutionStatus.Finished);
         }
+    }
+
+    /// <summary>The GenAI <c>execute_tool</c> span of one tool call; arguments only when the factory opted in to content.</summary>
+    private Activity? StartToolSpan(ActionEvent action)
+    {
+        var span = SdkTelemetry.Source.StartActivity("execute_tool " + action.ToolName, ActivityKind.Internal);
+        span?.SetTag(SdkTelemetry.OperationName, "execute_tool");
+        span?.SetTag(SdkTelemetry.ToolName, action.ToolName);
+        span?.SetTag(SdkTelemetry.ToolCallId, action.ToolCallId);
+        span?.SetTag(SdkTelemetry.ToolType, "function");
+        if (span is not null && _llm.CaptureMessageContent)
+        {
+            span.SetTag("gen_ai.tool.call.arguments", _secrets.Mask(_llm.Redact(action.ToolCall?.Arguments ?? "{}")));
+        }
+
+        return span;
     }
 
     /// <summary>The Python rule: a lone <c>finish</c> or <c>think</c> never waits; otherwise any action the policy asks about.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Conversations.Events;
@@ -51,12 +52,31 @@ internal sealed class ConversationRunner
             throw new InvalidOperationException($"Conversation {_conversationId} is already running.");
         }
 
+        // The run span (GenAI "invoke_agent") is the parent of every step, LLM call and tool call of this run.
+        using var activity = SdkTelemetry.Source.StartActivity("invoke_agent openhands", ActivityKind.Internal);
+        activity?.SetTag(SdkTelemetry.OperationName, "invoke_agent");
+        activity?.SetTag(SdkTelemetry.AgentName, "openhands");
+        activity?.SetTag(SdkTelemetry.ConversationId, _conversationId.ToString("N"));
+        if (_persistence.State.LlmProfile is { } profile)
+        {
+            activity?.SetTag(SdkTelemetry.Profile, profile.Name.Value);
+        }
+
+        activity?.SetTag(SdkTelemetry.RequestModel, _llm.Agent.Llm.Model);
+        SdkTelemetry.ActiveConversations.Add(1);
         try
         {
             await RunCoreAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            SdkTelemetry.Fail(activity, ex is ConversationRunException { InnerException: { } inner } ? inner : ex);
+            throw;
+        }
         finally
         {
+            SdkTelemetry.ActiveConversations.Add(-1);
+            activity?.SetTag(SdkTelemetry.ExecutionStatus, ConversationStateCodec.StatusName(_persistence.State.ExecutionStatus));
             Volatile.Write(ref _running, 0);
         }
     }
@@ -130,9 +150,26 @@ internal sealed class ConversationRunner
                         return;
                     }
 
-                    if (!await TryCondenseAsync(cancellationToken).ConfigureAwait(false))
+                    using (var step = SdkTelemetry.Source.StartActivity("openhands.agent.step", ActivityKind.Internal))
                     {
-                        await _step.RunAsync(cancellationToken).ConfigureAwait(false);
+                        step?.SetTag(SdkTelemetry.ConversationId, _conversationId.ToString("N"));
+                        step?.SetTag(SdkTelemetry.StepNumber, iterations + 1);
+                        try
+                        {
+                            if (!await TryCondenseAsync(cancellationToken).ConfigureAwait(false))
+                            {
+                                await _step.RunAsync(cancellationToken).ConfigureAwait(false);
+                            }
+                            else
+                            {
+                                step?.SetTag("openhands.step.condensed", true);
+                            }
+                        }
+                        catch (Exception ex)
+                        {
+                            SdkTelemetry.Fail(step, ex);
+                            throw;
+                        }
                     }
 
                     iterations++;

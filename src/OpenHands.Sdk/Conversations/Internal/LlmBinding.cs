@@ -36,6 +36,9 @@ internal sealed class LlmBinding : ILlmSwitcher, IDisposable
         _events = events;
     }
 
+    /// <summary>Gets a value indicating whether telemetry may carry message content (the factory's opt-in).</summary>
+    public bool CaptureMessageContent => _services.CaptureMessageContent;
+
     /// <summary>Gets the agent as it runs now (its LLM is the live one, with its key).</summary>
     public Agent Agent => Volatile.Read(ref _agent);
 
@@ -44,7 +47,8 @@ internal sealed class LlmBinding : ILlmSwitcher, IDisposable
     {
         if (!_clients.TryGetValue(llm, out var client))
         {
-            client = _services.ChatClientFactory(llm);
+            // Every LLM call of the conversation (steps, fallbacks, condensation) gets its span and metrics here.
+            client = new TelemetryChatClient(_services.ChatClientFactory(llm), llm, _services.CaptureMessageContent);
             _clients[llm] = client;
         }
 
