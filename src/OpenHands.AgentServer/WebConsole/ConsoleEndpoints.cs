@@ -33,13 +33,18 @@ internal static class ConsoleEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.ServiceProvider.GetService<ConsoleMarker>()?.MarkMapped();
-        var console = endpoints.MapGroup("/console").ExcludeFromDescription();
-        console.MapGet(string.Empty, (HttpContext http) => TypedResults.Redirect(http.Request.PathBase + Path));
-        console.MapGet("/{**path}", Serve);
+        // One route for "/console", "/console/" and the files (routing ignores a trailing slash, so a second route for
+        // "/console" would also catch "/console/").
+        endpoints.MapGet("/console/{**path}", Serve).ExcludeFromDescription();
     }
 
-    private static Results<FileStreamHttpResult, NotFound> Serve(string? path, HttpContext http)
+    private static Results<FileStreamHttpResult, NotFound, RedirectHttpResult> Serve(string? path, HttpContext http)
     {
+        if (string.IsNullOrEmpty(path) && http.Request.Path.Value?.EndsWith('/') != true)
+        {
+            return TypedResults.Redirect(http.Request.PathBase + Path);   // the pages' relative paths need the slash
+        }
+
         var file = Files.GetFileInfo(string.IsNullOrEmpty(path) ? "index.html" : path);
         if (!file.Exists || file.IsDirectory)
         {

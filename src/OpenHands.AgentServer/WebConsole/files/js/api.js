@@ -1,6 +1,6 @@
 // The console's one door to the server: the public REST API and the events websocket.
 // The session key lives in this module's closure only: never in storage, cookies, the URL or the DOM.
-// Requests never ask for X-Expose-Secrets, so no answer can carry a stored key.
+// Requests never ask the server to expose secrets, so no answer can carry a stored key.
 
 const root = new URL('../../', import.meta.url);   // the server's root, below any path base
 let sessionKey = null;

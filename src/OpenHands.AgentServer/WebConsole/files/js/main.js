@@ -33,8 +33,7 @@ async function accepted() {
   }
 }
 
-async function signIn(event) {
-  event.preventDefault();
+async function signIn() {
   const field = $('#session-key');
   setSessionKey(field.value);
   field.value = '';   // the key stays in memory only
@@ -64,7 +63,10 @@ async function enter() {
 
 profiles.init((list) => conversations.setProfiles(list));
 conversations.init(() => signOut('The session key was rejected: sign in again.'));
-$('#signin-form').addEventListener('submit', (e) => attempt(null, () => signIn(e)));
+$('#signin-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  attempt(null, signIn);
+});
 $('#sign-out').addEventListener('click', () => signOut('Signed out'));
 for (const tab of document.querySelectorAll('#tabs button')) tab.addEventListener('click', () => open(tab.dataset.view));
 
