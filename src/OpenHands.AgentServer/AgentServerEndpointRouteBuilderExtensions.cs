@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using OpenHands.AgentServer.Endpoints;
 using OpenHands.AgentServer.Internal;
+using OpenHands.AgentServer.WebConsole;
 using Scalar.AspNetCore;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -13,7 +14,8 @@ public static class AgentServerEndpointRouteBuilderExtensions
     /// as the Python agent-server, and <c>/openapi/v1.json</c>), the interactive API reference at <c>/docs</c> (served
     /// with its assets from this server: it works without internet access), every <c>/api</c> route (guarded by the
     /// session-key authentication scheme when keys are configured) and the events websocket
-    /// <c>/sockets/events/{conversation_id}</c> (which brings its own websocket middleware).
+    /// <c>/sockets/events/{conversation_id}</c> (which brings its own websocket middleware), and the web console at
+    /// <c>/console/</c> (embedded files; a browser's <c>GET /</c> is redirected there, JSON clients of <c>GET /</c> are not).
     /// </summary>
     /// <param name="endpoints">The route builder, usually the <c>WebApplication</c>.</param>
     /// <returns>The <c>/api</c> route group, for further conventions.</returns>
@@ -42,6 +44,7 @@ public static class AgentServerEndpointRouteBuilderExtensions
         SettingsEndpoints.Map(api);
         ConversationsEndpoints.Map(api);
         SocketsEndpoints.Map(endpoints);
+        ConsoleEndpoints.Map(endpoints);
         return api;
     }
 }

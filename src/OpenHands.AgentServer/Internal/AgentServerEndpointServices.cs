@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenHands.AgentServer.WebConsole;
 
 namespace OpenHands.AgentServer.Internal;
 
-/// <summary>The services the endpoints need: the session-key scheme and its policy, and the OpenAPI document.</summary>
+/// <summary>The services the endpoints need: the session-key scheme and its policy, the OpenAPI document and the console redirect.</summary>
 internal static class AgentServerEndpointServices
 {
     public static void Add(IServiceCollection services)
@@ -35,5 +37,9 @@ internal static class AgentServerEndpointServices
         });
         services.AddOpenApi(OpenApiSetup.DocumentName, OpenApiSetup.Configure);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, EndpointWarmup>());
+
+        // The web console: a browser's GET / goes to /console/ (once MapOpenHandsAgentServer mapped it).
+        services.TryAddSingleton<ConsoleMarker>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, ConsoleRedirect>());
     }
 }
