@@ -54,7 +54,8 @@ public static class AgentServerServiceCollectionExtensions
         services.TryAddSingleton(sp => new CipherHolder(SecretKeySource.CreateCipher(
             AgentServerConfiguration.EffectiveSecretKey(sp.GetRequiredService<IOptions<AgentServerOptions>>().Value),
             static _ => null,
-            timeProvider: sp.GetService<TimeProvider>())));
+            timeProvider: sp.GetService<TimeProvider>(),
+            previous: sp.GetRequiredService<IOptions<AgentServerOptions>>().Value.PreviousSecretKey)));
         var builder = services.AddOpenHands();
         services.AddOptions<OpenHandsOptions>().Configure<IOptions<AgentServerOptions>>((o, server) =>
         {

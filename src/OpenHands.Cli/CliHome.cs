@@ -25,7 +25,7 @@ internal sealed class CliHome : IAsyncDisposable
     {
         Directory = directory;
         _io = io;
-        Cipher = secretKey is null ? null : new Cipher(secretKey);
+        Cipher = SecretKeySource.CreateCipher(secretKey, io.Env);   // with OH_SECRET_KEY_PREVIOUS, as the server
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(new CliLoggerFactory(io));
 

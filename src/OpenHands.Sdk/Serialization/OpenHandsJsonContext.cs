@@ -40,6 +40,7 @@ namespace OpenHands.Sdk.Serialization;
 
 // --- LLM, profiles, security ---
 [JsonSerializable(typeof(LlmDocument))]
+[JsonSerializable(typeof(ProviderConnectionsDocument))]
 
 // --- settings ---
 [JsonSerializable(typeof(SettingsDocument))]
@@ -90,6 +91,10 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(ProfileMessageResponse))]
 [JsonSerializable(typeof(ActivateProfileResponse))]
 [JsonSerializable(typeof(ValidateProfileResponse))]
+[JsonSerializable(typeof(ProviderConnectionResponse))]
+[JsonSerializable(typeof(List<ProviderConnectionResponse?>))]
+[JsonSerializable(typeof(CreateProviderConnectionRequest))]
+[JsonSerializable(typeof(UpdateProviderConnectionRequest))]
 [JsonSerializable(typeof(SettingsResponse))]
 [JsonSerializable(typeof(SettingsPatchRequest))]
 [JsonSerializable(typeof(StartConversationRequest))]

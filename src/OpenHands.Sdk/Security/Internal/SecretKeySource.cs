@@ -9,6 +9,12 @@ internal static class SecretKeySource
     /// <summary>The variable that names the key.</summary>
     public const string SecretKeyVariable = "OH_SECRET_KEY";
 
+    /// <summary>
+    /// The variable that names the key secrets were encrypted with before the current one: read (after the current key)
+    /// but never written with, so a server rolls to a new key without downtime.
+    /// </summary>
+    public const string PreviousKeyVariable = "OH_SECRET_KEY_PREVIOUS";
+
     /// <summary>The agent server's legacy single session key, the first fallback.</summary>
     public const string SessionKeyVariable = "SESSION_API_KEY";
 
@@ -33,9 +39,23 @@ internal static class SecretKeySource
             ?? sessionKeys?.FirstOrDefault(k => !string.IsNullOrEmpty(k));
     }
 
-    /// <summary>The cipher for <see cref="Resolve"/>'s key, or <see langword="null"/> without one.</summary>
-    public static Cipher? CreateCipher(string? configured, Func<string, string?>? environment = null, IEnumerable<string>? sessionKeys = null, TimeProvider? timeProvider = null) =>
-        Resolve(configured, environment, sessionKeys) is { } key ? new Cipher(key, timeProvider) : null;
+    /// <summary>
+    /// The cipher for <see cref="Resolve"/>'s key, which also reads the previous key (<paramref name="previous"/>, else
+    /// <c>OH_SECRET_KEY_PREVIOUS</c>), or <see langword="null"/> without a current key.
+    /// </summary>
+    public static Cipher? CreateCipher(
+        string? configured, Func<string, string?>? environment = null, IEnumerable<string>? sessionKeys = null, TimeProvider? timeProvider = null,
+        string? previous = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        if (Resolve(configured, environment, sessionKeys) is not { } key)
+        {
+            return null;
+        }
+
+        var old = NonEmpty(previous) ?? NonEmpty(environment(PreviousKeyVariable));
+        return old is null ? new Cipher(key, timeProvider) : new Cipher(key, [old], timeProvider);
+    }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
