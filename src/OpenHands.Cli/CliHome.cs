@@ -43,6 +43,7 @@ internal sealed class CliHome : IAsyncDisposable
         Settings = _services.GetRequiredService<SettingsStore>();
         Materializer = _services.GetRequiredService<ProfileMaterializer>();
         Resolver = _services.GetRequiredService<ProfileResolver>();
+        Connections = _services.GetRequiredService<IProviderConnectionStore>();
     }
 
     public string Directory { get; }
@@ -56,6 +57,11 @@ internal sealed class CliHome : IAsyncDisposable
     public ProfileMaterializer Materializer { get; }
 
     public ProfileResolver Resolver { get; }
+
+    public IProviderConnectionStore Connections { get; }
+
+    /// <summary>Gets the environment this command reads (keys come from it, never from the process behind its back).</summary>
+    public CliIo Io => _io;
 
     public string ProfilesDirectory => Path.Combine(Directory, "profiles");
 
