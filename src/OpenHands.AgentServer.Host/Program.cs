@@ -9,7 +9,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 builder.Services.AddOpenHandsAgentServer();
 
 // Traces and metrics (ASP.NET Core, HTTP, OpenHands.Sdk, OpenHands.AgentServer) go to OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-OpenHands.AgentServer.Internal.AgentServerTelemetry.AddExportWhenConfigured(builder.Services, builder.Configuration);
+builder.Services.AddOpenHandsAgentServerTelemetry(builder.Configuration);
 var app = builder.Build();
 app.MapOpenHandsAgentServer();
 await app.RunAsync().ConfigureAwait(false);

@@ -41,6 +41,7 @@ public static class AgentServerEndpointRouteBuilderExtensions
             .HideDeveloperTools());       // its toolbar links to hosted services
         var api = ApiGroup.Map(endpoints);
         ProfilesEndpoints.Map(api);
+        ProviderConnectionsEndpoints.Map(api);
         SettingsEndpoints.Map(api);
         ConversationsEndpoints.Map(api);
         SocketsEndpoints.Map(endpoints);

@@ -25,6 +25,13 @@ public sealed class AgentServerOptions
     public string? SecretKey { get; set; }
 
     /// <summary>
+    /// Gets or sets the key secrets were encrypted with before <see cref="SecretKey"/>: read after the current key, never
+    /// written with, so the server rolls to a new key without downtime (run <c>openhands keys rotate</c> to finish).
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: <c>OH_SECRET_KEY_PREVIOUS</c>, else none.</value>
+    public string? PreviousSecretKey { get; set; }
+
+    /// <summary>
     /// Gets or sets the persistence folder: <c>settings.json</c>, <c>profiles/</c>, and by default <c>conversations/</c>
     /// and <c>workspaces/</c> (the folder of each conversation started without a workspace).
     /// </summary>

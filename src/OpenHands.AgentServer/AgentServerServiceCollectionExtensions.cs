@@ -54,7 +54,8 @@ public static class AgentServerServiceCollectionExtensions
         services.TryAddSingleton(sp => new CipherHolder(SecretKeySource.CreateCipher(
             AgentServerConfiguration.EffectiveSecretKey(sp.GetRequiredService<IOptions<AgentServerOptions>>().Value),
             static _ => null,
-            timeProvider: sp.GetService<TimeProvider>())));
+            timeProvider: sp.GetService<TimeProvider>(),
+            previous: sp.GetRequiredService<IOptions<AgentServerOptions>>().Value.PreviousSecretKey)));
         var builder = services.AddOpenHands();
         services.AddOptions<OpenHandsOptions>().Configure<IOptions<AgentServerOptions>>((o, server) =>
         {
@@ -72,5 +73,19 @@ public static class AgentServerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationLifetime>());
         AgentServerEndpointServices.Add(services);   // the session-key scheme, its policy and the OpenAPI document
         return builder;
+    }
+
+    /// <summary>
+    /// Exports traces and metrics (ASP.NET Core, outgoing HTTP, the <c>OpenHands.Sdk</c> and <c>OpenHands.AgentServer</c>
+    /// sources and meters) over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; otherwise adds nothing.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration that may hold <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> and <c>OTEL_SERVICE_NAME</c>.</param>
+    /// <returns><see langword="true"/> when export was configured.</returns>
+    public static bool AddOpenHandsAgentServerTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AgentServerTelemetry.AddExportWhenConfigured(services, configuration);
     }
 }

@@ -24,7 +24,7 @@ internal sealed class CliHome : IAsyncDisposable
     {
         Directory = directory;
         _io = io;
-        Cipher = secretKey is null ? null : new Cipher(secretKey);
+        Cipher = SecretKeySource.CreateCipher(secretKey, io.Env);   // with OH_SECRET_KEY_PREVIOUS, as the server
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(new CliLoggerFactory(io));
 
@@ -42,6 +42,7 @@ internal sealed class CliHome : IAsyncDisposable
         Settings = _services.GetRequiredService<SettingsStore>();
         Materializer = _services.GetRequiredService<ProfileMaterializer>();
         Resolver = _services.GetRequiredService<ProfileResolver>();
+        Connections = _services.GetRequiredService<IProviderConnectionStore>();
     }
 
     public string Directory { get; }
@@ -58,6 +59,10 @@ internal sealed class CliHome : IAsyncDisposable
 
     /// <summary>Gets the logger factory: the SDK's warnings (an LLM retry included) as one stderr line each.</summary>
     public ILoggerFactory LoggerFactory => _services.GetRequiredService<ILoggerFactory>();
+    public IProviderConnectionStore Connections { get; }
+
+    /// <summary>Gets the environment this command reads (keys come from it, never from the process behind its back).</summary>
+    public CliIo Io => _io;
 
     public string ProfilesDirectory => Path.Combine(Directory, "profiles");
 

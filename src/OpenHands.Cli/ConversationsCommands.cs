@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using OpenHands.Sdk.Conversations;
 using OpenHands.Sdk.Conversations.Events;
-using OpenHands.Sdk.Conversations.Internal;
+using OpenHands.Sdk.Conversations.Persistence;
 using Spectre.Console;
 
 namespace OpenHands.Cli;
@@ -96,31 +96,31 @@ internal static class ConversationsCommands
     private static async Task<int> ShowAsync(CliHome home, CliIo io, string idText, bool json, CancellationToken ct)
     {
         var id = ParseId(idText);
-        var (persistence, log) = await ConversationPersistence.ReadAsync(home.ConversationsDirectory, id, TimeProvider.System.GetUtcNow(), ct);
+        var stored = await StoredConversation.ReadAsync(home.ConversationsDirectory, id, ct);
         if (json)
         {
-            foreach (var e in log.Events)
+            foreach (var e in stored.Events)
             {
-                io.Out.WriteLine(Encoding.UTF8.GetString(EventJsonCodec.ToBytes(e)));
+                io.Out.WriteLine(EventJson.ToJson(e));
             }
 
             return ExitCodes.Ok;
         }
 
-        var state = persistence.State;
+        var state = stored.State;
         io.Line($"Conversation {id:N}");
-        io.Line($"  status:    {ConversationStateCodec.StatusName(state.ExecutionStatus)}");
+        io.Line($"  status:    {EventJson.StatusName(state.ExecutionStatus)}");
         io.Line($"  profile:   {state.LlmProfile?.ToString() ?? "(none)"} ({state.LlmSnapshot.Model})");
         io.Line($"  workspace: {state.WorkingDirectory}");
-        io.Line($"  folder:    {persistence.Directory}");
-        io.Line($"  events:    {log.Events.Count}");
-        foreach (var damage in persistence.Damage)
+        io.Line($"  folder:    {stored.Directory}");
+        io.Line($"  events:    {stored.Events.Count}");
+        foreach (var damage in stored.Damage)
         {
             io.Line($"  damaged:   {damage}");
         }
 
         var printer = new EventPrinter(io);
-        foreach (var e in log.Events)
+        foreach (var e in stored.Events)
         {
             printer.Print(e);
         }
@@ -133,12 +133,12 @@ internal static class ConversationsCommands
     {
         var id = ParseId(idText);
         ct.ThrowIfCancellationRequested();
-        if (!ConversationPersistence.Exists(home.ConversationsDirectory, id))
+        if (!StoredConversation.Exists(home.ConversationsDirectory, id))
         {
             throw NotFound(home, id);
         }
 
-        var folder = ConversationPersistence.FolderFor(home.ConversationsDirectory, id);
+        var folder = StoredConversation.FolderFor(home.ConversationsDirectory, id);
         Directory.Delete(folder, recursive: true);
         io.Line($"Deleted conversation {id:N} ({folder}).");
         return Task.FromResult(ExitCodes.Ok);
@@ -146,18 +146,18 @@ internal static class ConversationsCommands
 
     private static async Task<Summary> ReadAsync(CliHome home, Guid id, CancellationToken ct)
     {
-        var (persistence, log) = await ConversationPersistence.ReadAsync(home.ConversationsDirectory, id, TimeProvider.System.GetUtcNow(), ct);
-        var state = persistence.State;
-        var first = log.Events.OfType<MessageEvent>().FirstOrDefault(m => m.Source == EventSource.User)?.Text ?? string.Empty;
+        var stored = await StoredConversation.ReadAsync(home.ConversationsDirectory, id, ct);
+        var state = stored.State;
+        var first = stored.Events.OfType<MessageEvent>().FirstOrDefault(m => m.Source == EventSource.User)?.Text ?? string.Empty;
         var title = first.ReplaceLineEndings(" ");
         if (title.Length > TitleLength)
         {
             title = title[..(TitleLength - 3)] + "...";
         }
 
-        var last = log.Events.Count > 0 ? log.Events[^1].Timestamp : Directory.GetLastWriteTimeUtc(persistence.Directory!);
-        return new Summary(id, ConversationStateCodec.StatusName(state.ExecutionStatus), state.LlmProfile?.ToString(), state.LlmSnapshot.Model,
-            log.Events.Count, last, title, persistence.Damage.Count > 0);
+        var last = stored.Events.Count > 0 ? stored.Events[^1].Timestamp : Directory.GetLastWriteTimeUtc(stored.Directory);
+        return new Summary(id, EventJson.StatusName(state.ExecutionStatus), state.LlmProfile?.ToString(), state.LlmSnapshot.Model,
+            stored.Events.Count, last, title, stored.Damage.Count > 0);
     }
 
     private static Guid ParseId(string text) => Guid.TryParse(text, out var id)

@@ -1,6 +1,4 @@
-using System.Text;
 using OpenHands.Sdk.Conversations.Events;
-using OpenHands.Sdk.Conversations.Internal;
 
 namespace OpenHands.Cli;
 
@@ -19,7 +17,7 @@ internal sealed class JsonEventWriter(TextWriter output)
             return;
         }
 
-        var line = Encoding.UTF8.GetString(EventJsonCodec.ToBytes(e));
+        var line = EventJson.ToJson(e);
         lock (_gate)
         {
             output.WriteLine(line);

@@ -268,7 +268,7 @@ internal static class ProfilesCommands
     }
 
     /// <summary>Reads a line from the terminal without echoing it.</summary>
-    private static string PromptSecret(CliIo io, string prompt)
+    internal static string PromptSecret(CliIo io, string prompt)
     {
         io.Error.Write(prompt);
         var text = new StringBuilder();

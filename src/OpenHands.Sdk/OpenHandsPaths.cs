@@ -61,6 +61,13 @@ public static class OpenHandsPaths
     }
 
     /// <summary>
+    /// The provider connections folder: explicit, else <c>&lt;persistence folder&gt;/provider-connections</c> (where the
+    /// Python agent-server keeps <c>provider_connections.json</c>).
+    /// </summary>
+    public static string ProviderConnectionsDirectory(string? configured, string? persistenceDirectory = null, Func<string, string?>? environment = null) =>
+        Full(NonBlank(configured) ?? Path.Combine(PersistenceDirectory(persistenceDirectory, environment), "provider-connections"));
+
+    /// <summary>
     /// The agent server's conversations folder: explicit, else <c>OH_CONVERSATIONS_PATH</c>, else
     /// <c>&lt;persistence folder&gt;/conversations</c> (never a folder relative to wherever the process runs).
     /// </summary>

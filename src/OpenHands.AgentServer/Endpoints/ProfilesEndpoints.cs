@@ -29,23 +29,30 @@ internal static class ProfilesEndpoints
         profiles.MapPost("/{name}/validate", ValidateAsync).Errors(413, 422);
     }
 
-    private static async Task<WireOk<ProfileListResponse>> ListAsync(ILlmProfileStore store, SettingsStore settings, CancellationToken cancellationToken)
+    private static async Task<WireOk<ProfileListResponse>> ListAsync(
+        ILlmProfileStore store, SettingsStore settings, IProviderConnectionStore connections, CancellationToken cancellationToken)
     {
         var summaries = await store.ListSummariesAsync(cancellationToken).ConfigureAwait(false);
         var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
+
+        // Read once, with the server's keys: a corrupt or undecryptable connections file fails the list (400), as in Python.
+        var linked = summaries.Any(p => !string.IsNullOrEmpty(p.ProviderConnectionId))
+            ? (await connections.ListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Id, StringComparer.Ordinal)
+            : [];
         var items = new ProfileSummaryItem[summaries.Count];
         for (var i = 0; i < items.Length; i++)
         {
             var p = summaries[i];
+            var connectionId = string.IsNullOrEmpty(p.ProviderConnectionId) ? null : p.ProviderConnectionId;   // "" is "not linked" everywhere
+            var connection = connectionId is null ? null : linked.GetValueOrDefault(connectionId);
             items[i] = new ProfileSummaryItem
             {
                 Name = p.Name.Value,
                 Model = p.Model,
                 BaseUrl = p.BaseUrl,
                 ProviderConnectionId = p.ProviderConnectionId,
-                // Provider connections are not modeled: a linked profile cannot be resolved, so it reports broken.
-                ProviderConnectionBroken = p.ProviderConnectionId is not null,
-                ApiKeySet = p.ApiKeySet,
+                ProviderConnectionBroken = connectionId is not null && connection is null,
+                ApiKeySet = p.ApiKeySet || connection?.ApiKeySet == true,
             };
         }
 
@@ -54,12 +61,17 @@ internal static class ProfilesEndpoints
     }
 
     private static async Task<WireOk<ProfileDetailResponse>> GetAsync(
-        string name, [FromHeader(Name = ExposeSecretsHeader.Name)] string? exposeSecrets, ILlmProfileStore store, CipherHolder cipher, CancellationToken cancellationToken)
+        string name, [FromHeader(Name = ExposeSecretsHeader.Name)] string? exposeSecrets, ILlmProfileStore store, IProviderConnectionStore connections,
+        CipherHolder cipher, CancellationToken cancellationToken)
     {
         var exposure = ExposeSecretsHeader.Parse(exposeSecrets, cipher.Cipher);   // checked before the lookup, as the reference
         var profile = Names.Parse(name, "path", "name");
         var llm = await store.LoadAsync(profile, cancellationToken).ConfigureAwait(false);
-        var body = new ProfileDetailResponse { Name = profile.Value, Config = WireLlm.ForDetail(llm, exposure), ApiKeySet = llm.ApiKey is not null };
+
+        // Shown as stored (a linked profile has no key of its own); api_key_set tells whether its connection has one.
+        var keySet = llm.ApiKey is not null || (!string.IsNullOrEmpty(llm.ProviderConnectionId)
+            && (await connections.GetAsync(llm.ProviderConnectionId, cancellationToken).ConfigureAwait(false))?.ApiKeySet == true);
+        var body = new ProfileDetailResponse { Name = profile.Value, Config = WireLlm.ForDetail(llm, exposure), ApiKeySet = keySet };
         return new(body, WireJson.Contract<ProfileDetailResponse>(exposure, cipher.Cipher));
     }
 
@@ -123,9 +135,13 @@ internal static class ProfilesEndpoints
         return new(new ProfileMessageResponse { Name = newName.Value, Message = $"Profile '{profile}' renamed to '{newName}'" });
     }
 
-    private static async Task<WireOk<ActivateProfileResponse>> ActivateAsync(string name, SettingsStore settings, CancellationToken cancellationToken)
+    private static async Task<WireOk<ActivateProfileResponse>> ActivateAsync(
+        string name, SettingsStore settings, ProfileResolver resolver, CancellationToken cancellationToken)
     {
         var profile = Names.Parse(name, "path", "name");
+
+        // Resolved once before the pointer moves: a profile linked to a missing connection is a 422 naming it, as in Python.
+        await resolver.ResolveAsync(new ProfileReference(profile), cancellationToken).ConfigureAwait(false);
         await settings.ActivateProfileAsync(profile, cancellationToken).ConfigureAwait(false);
         return new(new ActivateProfileResponse
         {

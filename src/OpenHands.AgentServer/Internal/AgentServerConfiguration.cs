@@ -32,6 +32,7 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
         options.PersistenceDirectory = NonEmpty(configuration[OpenHandsPaths.PersistenceDirVariable]) ?? options.PersistenceDirectory;
         options.ConversationsPath = NonEmpty(configuration[OpenHandsPaths.ConversationsPathVariable]) ?? options.ConversationsPath;
         options.SecretKey = NonEmpty(configuration[SecretKeySource.SecretKeyVariable]) ?? options.SecretKey;
+        options.PreviousSecretKey = NonEmpty(configuration[SecretKeySource.PreviousKeyVariable]) ?? options.PreviousSecretKey;
 
         // Session keys from the environment come first, SESSION_API_KEY before OH_SESSION_API_KEYS_0: the first key is
         // the fallback secret key, as in the Python agent-server. The section's keys follow.

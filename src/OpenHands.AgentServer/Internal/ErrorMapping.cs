@@ -15,7 +15,11 @@ internal static class ErrorMapping
         ApiException api => api,
         ProfileNotFoundException e => new(404, e.Message),
         ProfileAlreadyExistsException e => new(409, e.Message),
-        ProfileLimitExceededException e => new(409, $"Profile limit reached ({e.Limit}). Delete a profile before saving a new one."),
+        ProfileLimitExceededException e => new(409, e.ProfileName is null ? e.Message : $"Profile limit reached ({e.Limit}). Delete a profile before saving a new one."),
+        ProviderConnectionNotFoundException { ProfileName: null } e => new(404, e.Message),
+        ProviderConnectionNotFoundException e => new(422, e.Message),   // a profile links to a missing connection
+        ProviderConnectionInUseException e => new(409, e.Message),
+        InvalidProviderConnectionsException e => new(400, e.Message),
         InvalidProfileNameException e => ApiException.Validation(e.Message, "value_error", "path", "name"),
         InvalidProfileException e => new(400, e.Message),
         SecretDecryptionException e => new(400, e.Message),

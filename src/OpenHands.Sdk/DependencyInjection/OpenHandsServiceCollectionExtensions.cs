@@ -16,7 +16,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class OpenHandsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the profile store, cipher, materializer, resolver, settings store and <see cref="ConversationFactory"/>
+    /// Registers the profile store, provider connection store, cipher, materializer, resolver, settings store and <see cref="ConversationFactory"/>
     /// as singletons that share one store instance. Calling it again changes nothing but adds the further configuration.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -63,7 +63,23 @@ public static class OpenHandsServiceCollectionExtensions
                 sp.GetRequiredService<CipherHolder>().Cipher,
                 sp.GetService<ILoggerFactory>());
         });
-        services.TryAddSingleton(sp => new ProfileResolver(sp.GetRequiredService<ILlmProfileStore>(), sp.GetRequiredService<SettingsStore>()));
+        services.TryAddSingleton<IProviderConnectionStore>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<OpenHandsOptions>>().Value;
+            return new ProviderConnectionStore(
+                new ProviderConnectionStoreOptions
+                {
+                    Directory = OpenHandsPaths.ProviderConnectionsDirectory(null, o.PersistenceDirectory),
+                    LockTimeout = o.LockTimeout,
+                    FlushToDisk = o.FlushToDisk,
+                },
+                sp.GetRequiredService<CipherHolder>().Cipher,
+                sp.GetRequiredService<ILlmProfileStore>(),
+                sp.GetService<ILoggerFactory>(),
+                sp.GetService<TimeProvider>());
+        });
+        services.TryAddSingleton(sp => new ProfileResolver(
+            sp.GetRequiredService<ILlmProfileStore>(), sp.GetRequiredService<SettingsStore>(), sp.GetRequiredService<IProviderConnectionStore>()));
         OpenHandsBuilderExtensions.AddLlmChatClients(services);
         services.TryAddSingleton(sp => new ConversationFactory(new ConversationFactoryOptions
         {

@@ -250,6 +250,54 @@ public sealed class LlmProfileStore : ILlmProfileStore
         return Task.FromResult(File.Exists(GetPath(name)));
     }
 
+    /// <summary>
+    /// Re-encrypts one profile's secrets with <paramref name="target"/>'s current key, under the lock, reading with this
+    /// store's cipher (which holds the old keys too). One atomic replace: a kill leaves the old file or the new one.
+    /// </summary>
+    /// <returns><see langword="true"/> when the file was rewritten; <see langword="false"/> when it is gone or already readable by <paramref name="target"/>'s current key alone.</returns>
+    /// <exception cref="SecretDecryptionException">A secret fits none of this store's keys; the file is left as it is.</exception>
+    internal async Task<bool> ReencryptAsync(ProfileName name, Cipher target, CancellationToken cancellationToken)
+    {
+        var path = GetPath(name);
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FileNotFoundException)
+            {
+                return false;
+            }
+
+            var llm = Decode(name, path, bytes);
+            if (IsReadableBy(name, bytes, target.WithoutPreviousKeys()))
+            {
+                return false;
+            }
+
+            AtomicFile.Write(path, LlmJsonCodec.ToProfileBytes(llm, SecretExposure.Encrypted, target), _flushToDisk);
+        }
+
+        _logger.FileReencrypted(path);
+        return true;
+    }
+
+    /// <summary>Whether every secret of a profile file decrypts with <paramref name="cipher"/> (plaintext secrets count).</summary>
+    internal static bool IsReadableBy(ProfileName name, ReadOnlySpan<byte> bytes, Cipher cipher)
+    {
+        try
+        {
+            LlmJsonCodec.Read(bytes, cipher, isProfileFile: true, (field, reason) => new SecretDecryptionException(name.Value, field, reason));
+            return true;
+        }
+        catch (SecretDecryptionException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Decodes a profile file's bytes; shared by loads and by tools that read profile files directly.</summary>
     internal Llm Decode(ProfileName name, string path, ReadOnlySpan<byte> bytes)
     {

@@ -11,6 +11,8 @@ namespace OpenHands.Sdk.Profiles;
 /// </summary>
 /// <remarks>
 /// Nothing is cached and nothing is written: an edited profile or a rotated key takes effect on the next resolve. A
+/// profile linked to a provider connection (<see cref="Llm.ProviderConnectionId"/>) takes the connection's key and base
+/// URL (the connection's base URL wins, even when it is <see langword="null"/>), read at this moment. A
 /// <see langword="null"/> reference means the active profile of the settings, except in
 /// <see cref="ResolveForRestoreAsync"/>. Instances are thread-safe.
 /// </remarks>
@@ -18,17 +20,32 @@ public sealed class ProfileResolver
 {
     private readonly ILlmProfileStore _store;
     private readonly SettingsStore? _settings;
+    private readonly IProviderConnectionStore? _connections;
 
     /// <summary>Initializes a new instance of the <see cref="ProfileResolver"/> class.</summary>
     /// <param name="store">The profile store; use the same instance as every other profile operation.</param>
     /// <param name="settings">Supplies the active profile for a <see langword="null"/> reference; without it, a reference is required.</param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/> is <see langword="null"/>.</exception>
     public ProfileResolver(ILlmProfileStore store, SettingsStore? settings = null)
+        : this(store, settings, null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ProfileResolver"/> class that resolves provider connections.</summary>
+    /// <param name="store">The profile store; use the same instance as every other profile operation.</param>
+    /// <param name="settings">Supplies the active profile for a <see langword="null"/> reference; without it, a reference is required.</param>
+    /// <param name="connections">Supplies the key and base URL of linked profiles; without it, a linked profile resolves as stored (no key).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="store"/> is <see langword="null"/>.</exception>
+    public ProfileResolver(ILlmProfileStore store, SettingsStore? settings, IProviderConnectionStore? connections)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _settings = settings;
+        _connections = connections;
     }
+
+    /// <summary>Gets the provider connections this resolver reads, if any.</summary>
+    internal IProviderConnectionStore? Connections => _connections;
 
     /// <summary>Gets the store this resolver reads (so that owners can check they share one instance).</summary>
     internal ILlmProfileStore Store => _store;
@@ -40,6 +57,7 @@ public sealed class ProfileResolver
     /// <exception cref="ProfileNotFoundException">The profile does not exist, or none was named and none is active.</exception>
     /// <exception cref="InvalidProfileException">The stored profile is corrupt.</exception>
     /// <exception cref="SecretDecryptionException">The stored key cannot be decrypted.</exception>
+    /// <exception cref="ProviderConnectionNotFoundException">The profile links to a provider connection that does not exist.</exception>
     public async Task<Llm> ResolveAsync(ProfileReference? reference, CancellationToken cancellationToken = default) =>
         (await ResolveProfileAsync(reference, cancellationToken).ConfigureAwait(false)).Llm;
 
@@ -62,13 +80,15 @@ public sealed class ProfileResolver
     /// <exception cref="ProfileNotFoundException">The profile does not exist, or none was named and none is active.</exception>
     /// <exception cref="InvalidProfileException">The stored profile is corrupt.</exception>
     /// <exception cref="SecretDecryptionException">The stored key cannot be decrypted.</exception>
+    /// <exception cref="ProviderConnectionNotFoundException">The profile links to a provider connection that does not exist.</exception>
+    /// <exception cref="InvalidProviderConnectionsException">The provider connections file cannot be read.</exception>
     public async Task<ProfileResolution> ResolveProfileAsync(ProfileReference? reference, CancellationToken cancellationToken = default)
     {
         try
         {
             var name = reference?.Name ?? await GetActiveAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw ProfileNotFoundException.NoActiveProfile(await _store.ListAsync(cancellationToken).ConfigureAwait(false));
-            var llm = await _store.LoadAsync(name, cancellationToken).ConfigureAwait(false);
+            var llm = await LoadAsync(name, cancellationToken).ConfigureAwait(false);
             CountResolve(reference is null ? "active" : "named", "ok");
             return new ProfileResolution(reference ?? new ProfileReference(name), llm, null);
         }
@@ -98,7 +118,7 @@ public sealed class ProfileResolver
 
         try
         {
-            var resolved = new ProfileResolution(reference, await _store.LoadAsync(reference.Name, cancellationToken).ConfigureAwait(false), null);
+            var resolved = new ProfileResolution(reference, await LoadAsync(reference.Name, cancellationToken).ConfigureAwait(false), null);
             CountResolve("restore", "ok");
             return resolved;
         }
@@ -117,6 +137,16 @@ public sealed class ProfileResolver
             CountResolve("restore", Outcome(ex));
             return new ProfileResolution(reference, snapshot, $"the key of LLM profile '{reference}' cannot be decrypted with the configured cipher key");
         }
+        catch (ProviderConnectionNotFoundException ex)
+        {
+            CountResolve("restore", Outcome(ex));
+            return new ProfileResolution(reference, snapshot, ex.Message);
+        }
+        catch (InvalidProviderConnectionsException ex)
+        {
+            CountResolve("restore", Outcome(ex));
+            return new ProfileResolution(reference, snapshot, $"the provider connection of LLM profile '{reference}' cannot be read");
+        }
     }
 
     /// <summary>Counts one resolve on <c>openhands.profile.resolves</c> (never the profile's content).</summary>
@@ -128,8 +158,35 @@ public sealed class ProfileResolver
         ProfileNotFoundException => "not_found",
         InvalidProfileException => "invalid",
         SecretDecryptionException => "decryption_failed",
+        ProviderConnectionNotFoundException => "connection_not_found",
+        InvalidProviderConnectionsException => "connection_invalid",
         _ => "error",
     };
+
+    /// <summary>
+    /// Gives a linked LLM its provider connection's key and base URL, read now: the one place that does it, for every
+    /// resolve of this resolver and for the agent server's checks.
+    /// </summary>
+    /// <exception cref="ProviderConnectionNotFoundException">The connection does not exist and the LLM carries no key of its own.</exception>
+    internal async Task<Llm> ApplyConnectionAsync(ProfileName name, Llm llm, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(llm.ProviderConnectionId) || _connections is null)
+        {
+            return llm;
+        }
+
+        var connection = await _connections.GetAsync(llm.ProviderConnectionId, cancellationToken).ConfigureAwait(false);
+        if (connection is null)
+        {
+            // Only an in-memory LLM can carry a key of its own here: a saved linked profile never stores one.
+            return llm.ApiKey is not null ? llm : throw new ProviderConnectionNotFoundException(llm.ProviderConnectionId, name);
+        }
+
+        return llm with { ApiKey = connection.ApiKey ?? llm.ApiKey, BaseUrl = connection.BaseUrl };
+    }
+
+    private async Task<Llm> LoadAsync(ProfileName name, CancellationToken cancellationToken) =>
+        await ApplyConnectionAsync(name, await _store.LoadAsync(name, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     private async Task<ProfileName?> GetActiveAsync(CancellationToken cancellationToken) =>
         _settings is null ? null : (await _settings.LoadAsync(cancellationToken).ConfigureAwait(false)).ActiveProfile;

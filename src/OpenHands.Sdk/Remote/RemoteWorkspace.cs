@@ -70,6 +70,7 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
         Client = new AgentServerClient(options, httpClientSource, loggerFactory, timeProvider);
         Profiles = new RemoteProfilesClient(Client, Client.LoggerFactory.CreateLogger<RemoteWorkspace>());
         Settings = new RemoteSettingsClient(Client);
+        ProviderConnections = new RemoteProviderConnectionsClient(Client);
         Conversations = new RemoteConversationsClient(this);
     }
 
@@ -90,6 +91,9 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
 
     /// <summary>Gets the server's settings: read and update (no LLM; the active profile is a pointer).</summary>
     public RemoteSettingsClient Settings { get; }
+
+    /// <summary>Gets the server's provider connections: list, create, set a key, delete (keys are never read back).</summary>
+    public RemoteProviderConnectionsClient ProviderConnections { get; }
 
     /// <summary>Gets the server's conversations: start (by profile, or for an agent built in code) and restore (attach).</summary>
     public RemoteConversationsClient Conversations { get; }

@@ -18,6 +18,11 @@ namespace OpenHands.Sdk.Security;
 /// The HMAC is checked in constant time before anything is decrypted. A wrong key or a damaged token is a
 /// <see cref="SecretDecryptionException"/>, never a silent <see langword="null"/>.
 /// </para>
+/// <para>
+/// A cipher may hold previous keys (<c>OH_SECRET_KEY_PREVIOUS</c>): it always encrypts with its current key and decrypts
+/// with the first of its keys whose signature matches, so a server rolls to a new key while files written under the
+/// old one still read. <see cref="IsCurrent"/> tells a token of the current key from one of a previous key.
+/// </para>
 /// <para>Instances are immutable and thread-safe.</para>
 /// </remarks>
 public sealed class Cipher
@@ -30,8 +35,7 @@ public sealed class Cipher
     private const int HmacLength = 32;
     private const int MinTokenLength = HeaderLength + 16 + HmacLength;
 
-    private readonly byte[] _signingKey;
-    private readonly byte[] _encryptionKey;
+    private readonly KeyPair[] _keys;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes a new instance of the <see cref="Cipher"/> class.</summary>
@@ -39,13 +43,37 @@ public sealed class Cipher
     /// <param name="timeProvider">The clock that stamps new tokens; <see cref="TimeProvider.System"/> by default.</param>
     /// <exception cref="ArgumentException"><paramref name="secretKey"/> is <see langword="null"/> or empty.</exception>
     public Cipher(string secretKey, TimeProvider? timeProvider = null)
+        : this(secretKey, [], timeProvider)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Cipher"/> class that also reads tokens of previous keys.</summary>
+    /// <param name="secretKey">The current passphrase: every new token is made with it, and it is tried first.</param>
+    /// <param name="previousKeys">Earlier passphrases, tried in order when a token does not fit the current key; empty ones and repeats are skipped.</param>
+    /// <param name="timeProvider">The clock that stamps new tokens; <see cref="TimeProvider.System"/> by default.</param>
+    /// <exception cref="ArgumentException"><paramref name="secretKey"/> is <see langword="null"/> or empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="previousKeys"/> is <see langword="null"/>.</exception>
+    public Cipher(string secretKey, IEnumerable<string> previousKeys, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(secretKey);
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(secretKey));
-        _signingKey = digest[..16];
-        _encryptionKey = digest[16..];
+        ArgumentNullException.ThrowIfNull(previousKeys);
+        var passphrases = new List<string> { secretKey };
+        passphrases.AddRange(previousKeys.Where(k => !string.IsNullOrEmpty(k) && !passphrases.Contains(k, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal));
+        _keys = [.. passphrases.Select(KeyPair.Derive)];
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
+
+    private Cipher(KeyPair current, TimeProvider timeProvider)
+    {
+        _keys = [current];
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>A cipher with this one's current key alone: reads only what needs no rotation.</summary>
+    internal Cipher WithoutPreviousKeys() => _keys.Length == 1 ? this : new Cipher(_keys[0], _timeProvider);
+
+    /// <summary>Gets how many previous keys this cipher reads besides its current one.</summary>
+    public int PreviousKeyCount => _keys.Length - 1;
 
     /// <summary>Returns whether <paramref name="value"/> has the shape of a Fernet token (starts with <c>gAAAAA</c>).</summary>
     /// <param name="value">The text to look at.</param>
@@ -70,12 +98,12 @@ public sealed class Cipher
 
         using (var aes = Aes.Create())
         {
-            aes.Key = _encryptionKey;
+            aes.Key = _keys[0].Encryption;
             var written = aes.EncryptCbc(data, iv, token.AsSpan(HeaderLength, cipherLength), PaddingMode.PKCS7);
             System.Diagnostics.Debug.Assert(written == cipherLength, "PKCS7 output length");
         }
 
-        HMACSHA256.HashData(_signingKey, token.AsSpan(0, token.Length - HmacLength), token.AsSpan(token.Length - HmacLength));
+        HMACSHA256.HashData(_keys[0].Signing, token.AsSpan(0, token.Length - HmacLength), token.AsSpan(token.Length - HmacLength));
         return Convert.ToBase64String(token).Replace('+', '-').Replace('/', '_');
     }
 
@@ -110,7 +138,16 @@ public sealed class Cipher
         return false;
     }
 
-    private bool TryDecryptCore(string token, out string plaintext, out string reason)
+    /// <summary>Returns whether <paramref name="token"/> is a valid token of the current key (not of a previous one).</summary>
+    /// <param name="token">The token.</param>
+    /// <returns><see langword="true"/> when the current key made the token; <see langword="false"/> for a previous key, another key or damage.</returns>
+    public bool IsCurrent(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return TryDecryptCore(token, out _, out _, onlyCurrent: true);
+    }
+
+    private bool TryDecryptCore(string token, out string plaintext, out string reason, bool onlyCurrent = false)
     {
         plaintext = string.Empty;
         var bytes = DecodeBase64Url(token);
@@ -127,17 +164,29 @@ public sealed class Cipher
         }
 
         Span<byte> expected = stackalloc byte[HmacLength];
-        HMACSHA256.HashData(_signingKey, bytes.AsSpan(0, bytes.Length - HmacLength), expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, bytes.AsSpan(bytes.Length - HmacLength)))
+        KeyPair? match = null;
+        foreach (var key in onlyCurrent ? _keys.AsSpan(0, 1) : _keys.AsSpan())
         {
-            reason = "the signature does not match: the token was made with another key or was altered";
+            HMACSHA256.HashData(key.Signing, bytes.AsSpan(0, bytes.Length - HmacLength), expected);
+            if (CryptographicOperations.FixedTimeEquals(expected, bytes.AsSpan(bytes.Length - HmacLength)))
+            {
+                match = key;
+                break;
+            }
+        }
+
+        if (match is null)
+        {
+            reason = _keys.Length == 1 || onlyCurrent
+                ? "the signature does not match: the token was made with another key or was altered"
+                : $"the signature matches none of the {_keys.Length} configured keys (OH_SECRET_KEY and OH_SECRET_KEY_PREVIOUS): the token was made with another key or was altered";
             return false;
         }
 
         try
         {
             using var aes = Aes.Create();
-            aes.Key = _encryptionKey;
+            aes.Key = match.Encryption;
             var clear = aes.DecryptCbc(
                 bytes.AsSpan(HeaderLength, bytes.Length - HeaderLength - HmacLength), bytes.AsSpan(9, 16), PaddingMode.PKCS7);
             plaintext = StrictUtf8.GetString(clear);
@@ -172,5 +221,15 @@ public sealed class Cipher
         chars[length..].Fill('=');
         var buffer = new byte[padded / 4 * 3];
         return Convert.TryFromBase64Chars(chars, buffer, out var written) ? buffer[..written] : null;
+    }
+
+    /// <summary>The two halves of one passphrase's SHA-256 digest: the HMAC key and the AES key.</summary>
+    private sealed record KeyPair(byte[] Signing, byte[] Encryption)
+    {
+        public static KeyPair Derive(string passphrase)
+        {
+            var digest = SHA256.HashData(Encoding.UTF8.GetBytes(passphrase));
+            return new KeyPair(digest[..16], digest[16..]);
+        }
     }
 }

@@ -9,6 +9,12 @@ public static class SecretKeySource
     /// <summary>The variable that names the key.</summary>
     public const string SecretKeyVariable = "OH_SECRET_KEY";
 
+    /// <summary>
+    /// The variable that names the key secrets were encrypted with before the current one: read (after the current key)
+    /// but never written with, so a server rolls to a new key without downtime.
+    /// </summary>
+    public const string PreviousKeyVariable = "OH_SECRET_KEY_PREVIOUS";
+
     /// <summary>The agent server's legacy single session key, the first fallback.</summary>
     public const string SessionKeyVariable = "SESSION_API_KEY";
 
@@ -34,14 +40,29 @@ public static class SecretKeySource
             ?? sessionKeys?.FirstOrDefault(k => !string.IsNullOrEmpty(k));
     }
 
-    /// <summary>The cipher for <see cref="Resolve"/>'s key, or <see langword="null"/> without one.</summary>
+    /// <summary>
+    /// The cipher for <see cref="Resolve"/>'s key, which also reads the previous key (<paramref name="previous"/>, else
+    /// <c>OH_SECRET_KEY_PREVIOUS</c>), or <see langword="null"/> without a current key.
+    /// </summary>
     /// <param name="configured">An explicit key (an option); empty counts as absent.</param>
     /// <param name="environment">Reads an environment variable; the process environment by default.</param>
     /// <param name="sessionKeys">Session keys configured outside the environment.</param>
     /// <param name="timeProvider">The clock of the tokens the cipher writes; the system clock by default.</param>
+    /// <param name="previous">The previous key, readable during a rotation; <c>OH_SECRET_KEY_PREVIOUS</c> when absent.</param>
     /// <returns>The cipher, or <see langword="null"/> when no key is found (secrets are then stored in plaintext).</returns>
-    public static Cipher? CreateCipher(string? configured, Func<string, string?>? environment = null, IEnumerable<string>? sessionKeys = null, TimeProvider? timeProvider = null) =>
-        Resolve(configured, environment, sessionKeys) is { } key ? new Cipher(key, timeProvider) : null;
+    public static Cipher? CreateCipher(
+        string? configured, Func<string, string?>? environment = null, IEnumerable<string>? sessionKeys = null, TimeProvider? timeProvider = null,
+        string? previous = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        if (Resolve(configured, environment, sessionKeys) is not { } key)
+        {
+            return null;
+        }
+
+        var old = NonEmpty(previous) ?? NonEmpty(environment(PreviousKeyVariable));
+        return old is null ? new Cipher(key, timeProvider) : new Cipher(key, [old], timeProvider);
+    }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -42,6 +42,7 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(LlmDocument))]
 [JsonSerializable(typeof(OpenHands.Sdk.Llms.Clients.Internal.ProviderErrorDocument))]
 [JsonSerializable(typeof(OpenHands.Sdk.Llms.Clients.Internal.ProviderErrorDetailDocument))]
+[JsonSerializable(typeof(ProviderConnectionsDocument))]
 
 // --- settings ---
 [JsonSerializable(typeof(SettingsDocument))]
@@ -92,6 +93,10 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(ProfileMessageResponse))]
 [JsonSerializable(typeof(ActivateProfileResponse))]
 [JsonSerializable(typeof(ValidateProfileResponse))]
+[JsonSerializable(typeof(ProviderConnectionResponse))]
+[JsonSerializable(typeof(List<ProviderConnectionResponse?>))]
+[JsonSerializable(typeof(CreateProviderConnectionRequest))]
+[JsonSerializable(typeof(UpdateProviderConnectionRequest))]
 [JsonSerializable(typeof(SettingsResponse))]
 [JsonSerializable(typeof(SettingsPatchRequest))]
 [JsonSerializable(typeof(StartConversationRequest))]

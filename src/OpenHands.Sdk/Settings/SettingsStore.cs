@@ -7,6 +7,7 @@ using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Llms.Internal;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Security.Internal;
 
 namespace OpenHands.Sdk.Settings;
 
@@ -256,6 +257,43 @@ public sealed class SettingsStore
         {
             throw new InvalidSettingsException(_path, ex.Message, ex);
         }
+    }
+
+    /// <summary>
+    /// Re-encrypts every Fernet token in <c>settings.json</c> (secrets a Python server or an older version stored there)
+    /// with <paramref name="target"/>'s current key, under the lock, reading with <paramref name="read"/>. One atomic replace.
+    /// </summary>
+    /// <returns><see langword="true"/> when the file was (or, for a dry run, would be) rewritten.</returns>
+    /// <exception cref="SecretDecryptionException">A token fits none of <paramref name="read"/>'s keys; the file is left as it is.</exception>
+    internal async Task<bool> ReencryptAsync(Cipher read, Cipher target, bool dryRun, CancellationToken cancellationToken)
+    {
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = await File.ReadAllBytesAsync(_path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return false;
+            }
+
+            if (FernetTokens.Reencrypt(bytes, read, target, _path) is not { } rewritten)
+            {
+                return false;
+            }
+
+            if (dryRun)
+            {
+                return true;
+            }
+
+            AtomicFile.Write(_path, rewritten, flushToDisk: true);
+        }
+
+        _logger.FileReencrypted(_path);
+        return true;
     }
 
     private void Write(PersistedSettings settings)
