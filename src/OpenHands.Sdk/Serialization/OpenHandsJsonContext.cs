@@ -41,6 +41,12 @@ namespace OpenHands.Sdk.Serialization;
 // --- LLM, profiles, security ---
 [JsonSerializable(typeof(LlmDocument))]
 
+// --- agent profiles ---
+[JsonSerializable(typeof(AgentProfileInputDocument))]
+[JsonSerializable(typeof(OpenHandsAgentProfileFileDocument))]
+[JsonSerializable(typeof(AcpAgentProfileFileDocument))]
+[JsonSerializable(typeof(JsonElement?))]
+
 // --- settings ---
 [JsonSerializable(typeof(SettingsDocument))]
 [JsonSerializable(typeof(AgentContextDocument))]
@@ -90,6 +96,10 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(ProfileMessageResponse))]
 [JsonSerializable(typeof(ActivateProfileResponse))]
 [JsonSerializable(typeof(ValidateProfileResponse))]
+[JsonSerializable(typeof(LlmProfileListResponse))]
+[JsonSerializable(typeof(LlmProfileResponse))]
+[JsonSerializable(typeof(UpsertLlmProfileRequest))]
+[JsonSerializable(typeof(SetConversationLlmProfileRequest))]
 [JsonSerializable(typeof(SettingsResponse))]
 [JsonSerializable(typeof(SettingsPatchRequest))]
 [JsonSerializable(typeof(StartConversationRequest))]
