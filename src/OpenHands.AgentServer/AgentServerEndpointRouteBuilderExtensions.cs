@@ -39,6 +39,8 @@ public static class AgentServerEndpointRouteBuilderExtensions
             .HideDeveloperTools());       // its toolbar links to hosted services
         var api = ApiGroup.Map(endpoints);
         ProfilesEndpoints.Map(api);
+        LlmProfilesEndpoints.Map(api);
+        AgentProfilesEndpoints.Map(api);
         SettingsEndpoints.Map(api);
         ConversationsEndpoints.Map(api);
         SocketsEndpoints.Map(endpoints);

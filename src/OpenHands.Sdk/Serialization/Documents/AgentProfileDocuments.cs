@@ -154,3 +154,11 @@ internal sealed class AcpAgentProfileFileDocument : AgentProfileFileDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public List<string>? AcpArgs { get; set; }
 }
+
+/// <summary>Which agent profile, at which revision, a conversation was launched from (provenance only; never re-resolved).</summary>
+internal sealed class LaunchedAgentProfileDocument
+{
+    public required string AgentProfileId { get; init; }
+
+    public int Revision { get; init; }
+}
