@@ -70,6 +70,7 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
         Client = new AgentServerClient(options, httpClientSource, loggerFactory, timeProvider);
         Profiles = new RemoteProfilesClient(Client, Client.LoggerFactory.CreateLogger<RemoteWorkspace>());
         Settings = new RemoteSettingsClient(Client);
+        AgentProfiles = new RemoteAgentProfilesClient(Client);
         Conversations = new RemoteConversationsClient(this);
     }
 
@@ -87,6 +88,9 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
 
     /// <summary>Gets the server's LLM profiles: list, read, save, delete, rename, activate, materialize.</summary>
     public RemoteProfilesClient Profiles { get; }
+
+    /// <summary>Gets the server's agent profiles: list, load, save, delete, rename, activate, materialize (a dry run).</summary>
+    public RemoteAgentProfilesClient AgentProfiles { get; }
 
     /// <summary>Gets the server's settings: read and update (no LLM; the active profile is a pointer).</summary>
     public RemoteSettingsClient Settings { get; }

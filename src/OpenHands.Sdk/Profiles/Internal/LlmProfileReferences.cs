@@ -14,8 +14,8 @@ internal static class LlmProfileReferences
             .Select(p => p.Name.Value)];
 
     /// <exception cref="LlmProfileInUseException">An agent profile refers to it; nothing was deleted.</exception>
-    public static Task<bool> DeleteAsync(AgentProfileStore agents, ILlmProfileStore llms, ProfileName name, CancellationToken cancellationToken) =>
-        agents.WithLockAsync(
+    public static async Task<bool> DeleteAsync(AgentProfileStore agents, ILlmProfileStore llms, ProfileName name, CancellationToken cancellationToken) =>
+        await llms.ExistsAsync(name, cancellationToken).ConfigureAwait(false) && await agents.WithLockAsync(
             async () =>
             {
                 var referrers = await ReferrersAsync(agents, name, cancellationToken).ConfigureAwait(false);
@@ -23,11 +23,18 @@ internal static class LlmProfileReferences
                     ? throw new LlmProfileInUseException(referrers)
                     : await llms.DeleteAsync(name, cancellationToken).ConfigureAwait(false);
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
 
     /// <summary>Renames the LLM profile first (so a failure changes no reference), then every agent profile that named it.</summary>
-    public static Task<int> RenameAsync(AgentProfileStore agents, ILlmProfileStore llms, ProfileName name, ProfileName newName, CancellationToken cancellationToken) =>
-        agents.WithLockAsync(
+    /// <remarks>A missing profile fails before any lock is taken (a rejected request leaves no lock file behind).</remarks>
+    public static async Task<int> RenameAsync(AgentProfileStore agents, ILlmProfileStore llms, ProfileName name, ProfileName newName, CancellationToken cancellationToken)
+    {
+        if (!await llms.ExistsAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ProfileNotFoundException(name, await llms.ListAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return await agents.WithLockAsync(
             async () =>
             {
                 await llms.RenameAsync(name, newName, cancellationToken).ConfigureAwait(false);
@@ -43,5 +50,6 @@ internal static class LlmProfileReferences
 
                 return rewritten;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+    }
 }
