@@ -42,6 +42,8 @@ public static class AgentServerEndpointRouteBuilderExtensions
         var api = ApiGroup.Map(endpoints);
         ProfilesEndpoints.Map(api);
         ProviderConnectionsEndpoints.Map(api);
+        LlmProfilesEndpoints.Map(api);
+        AgentProfilesEndpoints.Map(api);
         SettingsEndpoints.Map(api);
         ConversationsEndpoints.Map(api);
         SocketsEndpoints.Map(endpoints);

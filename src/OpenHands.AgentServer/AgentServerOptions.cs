@@ -53,6 +53,10 @@ public sealed class AgentServerOptions
     /// <value>The default is 50, as in the Python agent-server.</value>
     public int MaxProfiles { get; set; } = 50;
 
+    /// <summary>Gets or sets how many agent profiles the server lets clients create.</summary>
+    /// <value>The default is 50, as in the Python agent-server.</value>
+    public int MaxAgentProfiles { get; set; } = 50;
+
     /// <summary>Gets or sets how long a profile validation ping may take.</summary>
     /// <value>The default is 30 seconds.</value>
     public TimeSpan ValidateTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,11 +1,14 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenHands.AgentServer;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Security.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -48,6 +51,8 @@ public static class AgentServerServiceCollectionExtensions
         }
 
         services.TryAddSingleton(sp => ServerFolders.Resolve(sp.GetRequiredService<IOptions<AgentServerOptions>>().Value));
+        services.TryAddSingleton(sp => new AgentProfileStore(
+            Path.Combine(sp.GetRequiredService<ServerFolders>().Persistence, AgentProfileStore.FolderName), loggerFactory: sp.GetService<ILoggerFactory>()));
 
         // The server's cipher comes from its options alone (which hold the environment's values), so a host that sets
         // SecretKey = null really gets no cipher; registered before AddOpenHands, whose own default it replaces.

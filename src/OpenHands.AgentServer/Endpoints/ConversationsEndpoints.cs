@@ -11,6 +11,7 @@ using OpenHands.Sdk.Conversations.Events;
 using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Settings;
 using OpenHands.Sdk.Serialization.Documents;
 using OpenHands.Sdk.Wire;
 using static OpenHands.AgentServer.Endpoints.ConversationsWire;
@@ -33,6 +34,7 @@ internal static class ConversationsEndpoints
         c.MapPost("/{id}/run", RunAsync).Errors(404, 409, 422);
         c.MapPost("/{id}/pause", PauseAsync).Errors(404, 422);
         c.MapPost("/{id}/switch_profile", SwitchProfileAsync).Errors(404, 413, 422, 503);
+        c.MapPost("/{id}/llm_profile", SetLlmProfileAsync).Errors(404, 409, 413, 422, 503);
         c.MapPost("/{id}/switch_llm", SwitchLlmAsync).Errors(404, 409, 413, 422, 503);
         c.MapPost("/{id}/events", PostEventAsync).Errors(404, 413, 422);
         c.MapGet("/{id}/events/search", SearchEventsAsync).Errors(404, 422);
@@ -42,34 +44,32 @@ internal static class ConversationsEndpoints
 
     private static async Task<Results<WireCreated<ConversationInfo>, WireOk<ConversationInfo>>> StartAsync(
         WireBody<StartConversationRequest> body, HttpResponse response, ConversationService service, ConversationFactory factory, CipherHolder cipher,
-        CancellationToken cancellationToken)
+        AgentProfileStore agentProfiles, ILlmProfileStore profiles, SettingsStore settings, CancellationToken cancellationToken)
     {
         var request = body.Value;
+        StartProfileReference.Validate(request);
         Guid? id = null;
         if (request.ConversationId is { } idText)
         {
             id = Guid.TryParse(idText, out var g) ? g : throw ApiException.Validation("Input should be a valid UUID", "uuid_parsing", "body", "conversation_id");
             if (await service.TryGetAsync(g, cancellationToken).ConfigureAwait(false) is { } existing)
             {
-                return new WireOk<ConversationInfo>(Info(existing));
+                return new WireOk<ConversationInfo>(Info(existing));   // the profile is not resolved, let alone applied
             }
         }
 
-        // Everything is validated before anything is read or written. A profile is then read once, by reference, and
-        // never written back: a delete, rename or key rotation racing this start is never undone.
-        ProfileReference? profile = null;
+        // Everything is validated before anything is written. A profile is then read once, by reference, and never
+        // written back: a delete, rename or key rotation racing this start is never undone.
         Llm? inlineLlm = null;
-        if (request.LlmProfile is { } profileText)
-        {
-            profile = new ProfileReference(Names.Parse(profileText, "body", "llm_profile"));
-        }
-        else if (request.Agent?.Llm is { } llmDocument)
+        var named = StartProfileReference.Named(request);
+        var reference = await StartProfileReference.ResolveAsync(request, agentProfiles, profiles, settings, cancellationToken).ConfigureAwait(false);
+        if (!named && request.Agent?.Llm is { } llmDocument)
         {
             // Legacy: an inline LLM is materialized once into a profile (its key never reaches the conversation files).
             inlineLlm = WireLlm.Read(llmDocument, cipher.Cipher, "body", "agent", "llm");
         }
 
-        var tools = Tools(request.Agent?.Tools, factory);
+        var tools = reference.Tools is { } profileTools ? Validated(profileTools, factory) : Tools(request.Agent?.Tools, factory);
         if (request.MaxIterations is <= 0)
         {
             throw ApiException.Validation("Input should be greater than or equal to 1", "greater_than_equal", "body", "max_iterations");
@@ -87,7 +87,8 @@ internal static class ConversationsEndpoints
         bool created;
         try
         {
-            (entry, created) = await service.StartAsync(profile, inlineLlm, tools, id, request.MaxIterations, workingDir, cancellationToken).ConfigureAwait(false);
+            (entry, created) = await service.StartAsync(reference.LlmProfile, inlineLlm, tools, id, request.MaxIterations, workingDir, reference.Launched, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (ProfileNotFoundException e) when (e.ProfileName is null)
         {
@@ -210,6 +211,25 @@ internal static class ConversationsEndpoints
         return new(SuccessResponse.Instance);
     }
 
+    /// <summary>
+    /// The seed PR's switch: binds an idle conversation to another LLM profile (read fresh), persists the reference in its
+    /// state and <c>meta.json</c> before answering, and answers the updated info. 409 while it runs, and nothing changes.
+    /// </summary>
+    private static async Task<WireOk<ConversationInfo>> SetLlmProfileAsync(
+        string id, WireBody<SetConversationLlmProfileRequest> body, ConversationService service, CancellationToken cancellationToken)
+    {
+        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var name = Names.Parse(body.Value.ProfileId ?? throw ApiException.Validation("Field required", "missing", "body", "profile_id"), "body", "profile_id");
+        if (entry.IsRunning || entry.Conversation.State.ExecutionStatus == ConversationExecutionStatus.Running)
+        {
+            throw new ApiException(StatusCodes.Status409Conflict, "Conversation is running; its LLM profile can change only while it is idle. Pause it or wait for it to finish.");
+        }
+
+        await entry.Conversation.SwitchProfileAsync(name, cancellationToken).ConfigureAwait(false);
+        entry.Update(null, null);   // meta.json now names the new profile (llm_profile_id)
+        return new(Info(entry));
+    }
+
     private static async Task<WireOk<SuccessResponse>> SwitchLlmAsync(
         string id, WireBody<SwitchLlmRequest> body, HttpResponse response, ConversationService service, CipherHolder cipher, CancellationToken cancellationToken)
     {
@@ -267,6 +287,24 @@ internal static class ConversationsEndpoints
 
     private static bool HasStatus(ConversationService.Entry e, string? status) =>
         status is null || string.Equals(StatusName(e.Conversation.State.ExecutionStatus), status, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>An agent profile's tools, each one known to the server (a 422 naming the tool otherwise).</summary>
+    private static ImmutableArray<ToolSpec> Validated(ImmutableArray<ToolSpec> tools, ConversationFactory factory)
+    {
+        foreach (var spec in tools)
+        {
+            try
+            {
+                _ = factory.ToolRegistry.Create(spec);
+            }
+            catch (Exception e) when (e is UnknownToolException or ArgumentException or InvalidOperationException)
+            {
+                throw new ApiException(StatusCodes.Status422UnprocessableEntity, $"The agent profile's tool '{spec.Name}' cannot be used: {e.Message}");
+            }
+        }
+
+        return tools;
+    }
 
     /// <summary>The tools of a start request, each one known to the server and valid, before anything is written.</summary>
     private static ImmutableArray<ToolSpec> Tools(List<ToolDocument?>? tools, ConversationFactory factory)

@@ -101,10 +101,13 @@ internal static class ConversationsWire
             Id = c.Id.ToString(),
             Agent = new AgentInfo
             {
-                Llm = WireLlm.Snapshot(c.Agent.Llm),
+                // The usage id a profile-bound conversation reports its costs under (the seed PR's profile:{id}).
+                Llm = WireLlm.Snapshot(state.LlmProfile is { } bound ? c.Agent.Llm with { UsageId = "profile:" + bound.Name.Value } : c.Agent.Llm),
                 Tools = [.. state.Tools.Select(t => new ToolDocument { Name = t.Name })],
             },
             LlmProfile = state.LlmProfile?.Name.Value,
+            LlmProfileId = state.LlmProfile?.Name.Value,
+            LaunchedAgentProfile = entry.LaunchedAgentProfile,
             Workspace = new WorkspaceRequest { WorkingDir = state.WorkingDirectory },
             MaxIterations = state.MaxIterations,
             ExecutionStatus = StatusName(state.ExecutionStatus),

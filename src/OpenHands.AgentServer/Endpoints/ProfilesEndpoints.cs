@@ -8,6 +8,7 @@ using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Profiles.Internal;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Settings;
 using OpenHands.Sdk.Wire;
@@ -98,13 +99,14 @@ internal static class ProfilesEndpoints
         return new(new ProfileMessageResponse { Name = profile.Value, Message = $"Profile '{profile}' saved" });
     }
 
-    private static async Task<WireOk<ProfileMessageResponse>> DeleteAsync(string name, ILlmProfileStore store, SettingsStore settings, CancellationToken cancellationToken)
+    private static async Task<WireOk<ProfileMessageResponse>> DeleteAsync(
+        string name, ILlmProfileStore store, AgentProfileStore agents, SettingsStore settings, CancellationToken cancellationToken)
     {
         var profile = Names.Parse(name, "path", "name");
 
         // The settings are read first: a corrupt settings.json is a 409 before the profile is touched.
         var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
-        await store.DeleteAsync(profile, cancellationToken).ConfigureAwait(false);
+        await LlmProfileReferences.DeleteAsync(agents, store, profile, cancellationToken).ConfigureAwait(false);   // 409 while an agent profile refers to it
         if (current.ActiveProfile == profile)
         {
             await settings.UpdateAsync(x => x.ActiveProfile == profile ? x with { ActiveProfile = null } : x, cancellationToken).ConfigureAwait(false);
@@ -114,7 +116,7 @@ internal static class ProfilesEndpoints
     }
 
     private static async Task<WireOk<ProfileMessageResponse>> RenameAsync(
-        string name, WireBody<RenameProfileRequest> body, ILlmProfileStore store, SettingsStore settings, CancellationToken cancellationToken)
+        string name, WireBody<RenameProfileRequest> body, ILlmProfileStore store, AgentProfileStore agents, SettingsStore settings, CancellationToken cancellationToken)
     {
         var profile = Names.Parse(name, "path", "name");
         var newName = Names.Parse(body.Value.NewName ?? throw ApiException.Validation("Field required", "missing", "body", "new_name"), "body", "new_name");
@@ -126,7 +128,7 @@ internal static class ProfilesEndpoints
         }
 
         var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);   // a corrupt file: 409 before the rename
-        await store.RenameAsync(profile, newName, cancellationToken).ConfigureAwait(false);
+        await LlmProfileReferences.RenameAsync(agents, store, profile, newName, cancellationToken).ConfigureAwait(false);   // agent profiles follow
         if (current.ActiveProfile == profile)
         {
             await settings.UpdateAsync(x => x.ActiveProfile == profile ? x with { ActiveProfile = newName } : x, cancellationToken).ConfigureAwait(false);

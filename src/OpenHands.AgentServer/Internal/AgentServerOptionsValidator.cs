@@ -45,6 +45,7 @@ internal sealed class AgentServerOptionsValidator : IValidateOptions<AgentServer
 
         AtLeast(options.MaxRequestBodyBytes, 1, "MaxRequestBodyBytes", "bytes, such as 1048576 for 1 MiB", errors);
         AtLeast(options.MaxProfiles, 1, "MaxProfiles", "profiles", errors);
+        AtLeast(options.MaxAgentProfiles, 1, "MaxAgentProfiles", "agent profiles", errors);
         AtLeast(options.MaxSocketSubscribers, 1, "MaxSocketSubscribers", "websockets", errors);
         Between(options.ValidateTimeout, TimeSpan.FromHours(1), "ValidateTimeout", errors);
         Between(options.SocketAuthTimeout, TimeSpan.FromHours(1), "SocketAuthTimeout", errors);

@@ -53,6 +53,9 @@ internal sealed class ApiException : Exception
     public static ApiException Validation(string message, string type, IReadOnlyList<JsonElement> loc) =>
         new(message, [new ValidationItem { Loc = loc, Msg = message, Type = type }]);
 
+    /// <summary>A 422 in the FastAPI validation shape with several problems (the first one's message is the exception's).</summary>
+    public static ApiException Validation(IReadOnlyList<ValidationItem> items) => new(items[0].Msg, items);
+
     public static ApiException NotFound(string message) => new(404, message);
 
     /// <summary>Locations in the validation shape: names as JSON strings, indexes as JSON numbers.</summary>

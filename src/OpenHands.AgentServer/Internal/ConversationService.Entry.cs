@@ -40,6 +40,9 @@ internal sealed partial class ConversationService
 
         public ImmutableSortedDictionary<string, string> Tags { get; private set; } = ImmutableSortedDictionary<string, string>.Empty;
 
+        /// <summary>Gets the agent profile (id and revision) the conversation was launched from; set once at the start, never re-resolved.</summary>
+        public LaunchedAgentProfileDocument? LaunchedAgentProfile { get; set; }
+
         /// <summary>
         /// Gets every damaged file of this conversation: the SDK's (<see cref="Conversation.Damage"/>: state, then events
         /// in index order) and a <c>meta.json</c> that cannot be read. Empty for a healthy conversation.
@@ -126,6 +129,8 @@ internal sealed partial class ConversationService
                 Tags = new Dictionary<string, string>(Tags, StringComparer.Ordinal),
                 CreatedAt = CreatedAt,
                 UpdatedAt = UpdatedAt,
+                LlmProfileId = Conversation.State.LlmProfile?.Name.Value,
+                LaunchedAgentProfile = LaunchedAgentProfile,
             };
             ConversationMetaFile.Write(dir, meta, replacesDamaged: _metaDamage is not null);
             Volatile.Write(ref _metaDamage, null);
@@ -150,6 +155,7 @@ internal sealed partial class ConversationService
             Tags = meta.Tags?.ToImmutableSortedDictionary(StringComparer.Ordinal) ?? ImmutableSortedDictionary<string, string>.Empty;
             CreatedAt = meta.CreatedAt ?? CreatedAt;
             UpdatedAt = meta.UpdatedAt ?? CreatedAt;
+            LaunchedAgentProfile = meta.LaunchedAgentProfile;
         }
     }
 }

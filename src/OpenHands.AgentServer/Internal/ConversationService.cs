@@ -83,12 +83,13 @@ internal sealed partial class ConversationService : IAsyncDisposable
     /// <summary>
     /// Starts a conversation by reference (<paramref name="profile"/>, or the active profile when it is null) without
     /// writing any profile; or, for a legacy inline LLM, materializes <paramref name="inlineLlm"/> once and runs by that
-    /// reference. Without <paramref name="workingDirectory"/> it runs in a folder of its own,
+    /// reference; <paramref name="launched"/> records the agent profile it came from. Without <paramref name="workingDirectory"/> it runs in a folder of its own,
     /// <c>&lt;persistence&gt;/workspaces/&lt;id&gt;</c> (mode 0700). An existing id answers the existing conversation,
     /// damaged or not.
     /// </summary>
     public async Task<(Entry Entry, bool Created)> StartAsync(
-        ProfileReference? profile, Llm? inlineLlm, ImmutableArray<ToolSpec> tools, Guid? id, int? maxIterations, string? workingDirectory, CancellationToken cancellationToken)
+        ProfileReference? profile, Llm? inlineLlm, ImmutableArray<ToolSpec> tools, Guid? id, int? maxIterations, string? workingDirectory,
+        OpenHands.Sdk.Serialization.Documents.LaunchedAgentProfileDocument? launched, CancellationToken cancellationToken)
     {
         await RestoreAllAsync(cancellationToken).ConfigureAwait(false);
         if (id is { } existing && (_entries.TryGetValue(existing, out var found) ? found : await TryRestoreLateAsync(existing, cancellationToken).ConfigureAwait(false)) is { } known)
@@ -111,7 +112,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
             AtomicFile.EnsureDirectory(options.WorkingDirectory);
         }
 
-        var entry = new Entry(conversation, _time.GetUtcNow(), _time);
+        var entry = new Entry(conversation, _time.GetUtcNow(), _time) { LaunchedAgentProfile = launched };
         entry.WriteMeta();
         _entries[conversation.Id] = entry;
         return (entry, true);

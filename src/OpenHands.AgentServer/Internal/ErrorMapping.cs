@@ -14,6 +14,10 @@ internal static class ErrorMapping
     {
         ApiException api => api,
         ProfileNotFoundException e => new(404, e.Message),
+        AgentProfileNotFoundException e => new(404, e.Message),
+        AgentProfileAlreadyExistsException e => new(409, e.Message),
+        LlmProfileInUseException e => new(409, e.Message),
+        InvalidAgentProfileException => new(422, "Invalid agent profile"),
         ProfileAlreadyExistsException e => new(409, e.Message),
         ProfileLimitExceededException e => new(409, e.ProfileName is null ? e.Message : $"Profile limit reached ({e.Limit}). Delete a profile before saving a new one."),
         ProviderConnectionNotFoundException { ProfileName: null } e => new(404, e.Message),

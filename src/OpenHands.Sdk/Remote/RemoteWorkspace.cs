@@ -71,6 +71,7 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
         Profiles = new RemoteProfilesClient(Client, Client.LoggerFactory.CreateLogger<RemoteWorkspace>());
         Settings = new RemoteSettingsClient(Client);
         ProviderConnections = new RemoteProviderConnectionsClient(Client);
+        AgentProfiles = new RemoteAgentProfilesClient(Client);
         Conversations = new RemoteConversationsClient(this);
     }
 
@@ -88,6 +89,9 @@ public sealed class RemoteWorkspace : IDisposable, IAsyncDisposable
 
     /// <summary>Gets the server's LLM profiles: list, read, save, delete, rename, activate, materialize.</summary>
     public RemoteProfilesClient Profiles { get; }
+
+    /// <summary>Gets the server's agent profiles: list, load, save, delete, rename, activate, materialize (a dry run).</summary>
+    public RemoteAgentProfilesClient AgentProfiles { get; }
 
     /// <summary>Gets the server's settings: read and update (no LLM; the active profile is a pointer).</summary>
     public RemoteSettingsClient Settings { get; }

@@ -44,6 +44,12 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(OpenHands.Sdk.Llms.Clients.Internal.ProviderErrorDetailDocument))]
 [JsonSerializable(typeof(ProviderConnectionsDocument))]
 
+// --- agent profiles ---
+[JsonSerializable(typeof(AgentProfileInputDocument))]
+[JsonSerializable(typeof(OpenHandsAgentProfileFileDocument))]
+[JsonSerializable(typeof(AcpAgentProfileFileDocument))]
+[JsonSerializable(typeof(JsonElement?))]
+
 // --- settings ---
 [JsonSerializable(typeof(SettingsDocument))]
 [JsonSerializable(typeof(AgentContextDocument))]
@@ -97,6 +103,18 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(List<ProviderConnectionResponse?>))]
 [JsonSerializable(typeof(CreateProviderConnectionRequest))]
 [JsonSerializable(typeof(UpdateProviderConnectionRequest))]
+[JsonSerializable(typeof(LlmProfileListResponse))]
+[JsonSerializable(typeof(AgentProfileListResponse))]
+[JsonSerializable(typeof(AgentProfileDetailResponse))]
+[JsonSerializable(typeof(AgentProfileMutationResponse))]
+[JsonSerializable(typeof(AgentProfileActivateResponse))]
+[JsonSerializable(typeof(RenameAgentProfileRequest))]
+[JsonSerializable(typeof(AgentProfileDiagnostics))]
+[JsonSerializable(typeof(LaunchedAgentProfileDocument))]
+[JsonSerializable(typeof(ResolvedAgentSettings))]
+[JsonSerializable(typeof(LlmProfileResponse))]
+[JsonSerializable(typeof(UpsertLlmProfileRequest))]
+[JsonSerializable(typeof(SetConversationLlmProfileRequest))]
 [JsonSerializable(typeof(SettingsResponse))]
 [JsonSerializable(typeof(SettingsPatchRequest))]
 [JsonSerializable(typeof(StartConversationRequest))]

@@ -14,13 +14,34 @@ internal sealed class StartConversationRequest
 
     public string? LlmProfile { get; set; }
 
+    /// <summary>Gets or sets the seed PR's name for <see cref="LlmProfile"/> (an LLM profile by name).</summary>
+    public string? LlmProfileId { get; set; }
+
+    /// <summary>Gets or sets the seed issue's name for <see cref="LlmProfile"/>.</summary>
+    public string? ProfileName { get; set; }
+
+    /// <summary>Gets or sets the seed issue's <c>{"name"}</c>: the agent profile of that name, else the LLM profile of that name.</summary>
+    public AgentProfileNameRequest? AgentProfile { get; set; }
+
+    /// <summary>Gets or sets the agent profile to launch, by id (Python 1.43); exclusive with <see cref="Agent"/> and <see cref="AgentSettings"/>.</summary>
+    public string? AgentProfileId { get; set; }
+
     public AgentRequest? Agent { get; set; }
+
+    /// <summary>Gets or sets the Python request's <c>agent_settings</c>: only whether it is there is used (it excludes <see cref="AgentProfileId"/>).</summary>
+    public System.Text.Json.JsonElement? AgentSettings { get; set; }
 
     public int? MaxIterations { get; set; }
 
     public WorkspaceRequest? Workspace { get; set; }
 
     public SendMessageRequest? InitialMessage { get; set; }
+}
+
+/// <summary>The seed issue's <c>agent_profile: {"name": …}</c> start field.</summary>
+internal sealed class AgentProfileNameRequest
+{
+    public string? Name { get; set; }
 }
 
 /// <summary>The agent of a start request: its tools, and (legacy) an inline LLM.</summary>
@@ -91,6 +112,14 @@ internal sealed class ConversationInfo
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? LlmProfile { get; init; }
+
+    /// <summary>Gets the seed PR's name for <see cref="LlmProfile"/>: the LLM profile the conversation is bound to.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? LlmProfileId { get; init; }
+
+    /// <summary>Gets the agent profile the conversation was launched from, at which revision (provenance only); null otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public LaunchedAgentProfileDocument? LaunchedAgentProfile { get; init; }
 
     public WorkspaceRequest? Workspace { get; init; }
 

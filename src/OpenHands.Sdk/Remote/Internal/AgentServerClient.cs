@@ -285,6 +285,8 @@ internal sealed class AgentServerClient : IDisposable
             case 404 when request.NotFound is NotFoundMeaning.Profile or NotFoundMeaning.ProfileOrConversation:
                 var name = request.Profile is { } p ? $"'{p}'" : "(the active profile)";
                 return ProfileNotFoundException.FromServer($"LLM profile {name} not found on the agent server at {BaseAddress}{said}", request.Profile);
+            case 404 when request.NotFound is NotFoundMeaning.AgentProfile:
+                return new AgentProfileNotFoundException($"Agent profile not found on the agent server at {BaseAddress}{said}");
             case 409:
                 return new AgentServerConflictException($"The agent server at {BaseAddress} refused {what} (HTTP 409 Conflict){said}", detail);
             case 422:

@@ -7,4 +7,5 @@ internal enum NotFoundMeaning
     Profile = 1,
     Conversation = 2,
     ProfileOrConversation = 3,
+    AgentProfile = 4,
 }

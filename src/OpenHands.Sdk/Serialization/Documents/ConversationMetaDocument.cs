@@ -19,6 +19,12 @@ internal sealed class ConversationMetaDocument
 
     public DateTimeOffset? UpdatedAt { get; set; }
 
+    /// <summary>Gets or sets the LLM profile the conversation is bound to (the seed PR's <c>llm_profile_id</c>; the state holds the same reference).</summary>
+    public string? LlmProfileId { get; set; }
+
+    /// <summary>Gets or sets the agent profile the conversation was launched from, if any (provenance only).</summary>
+    public LaunchedAgentProfileDocument? LaunchedAgentProfile { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; set; }
 }
