@@ -41,6 +41,8 @@ public static class AgentServerEndpointRouteBuilderExtensions
         ProfilesEndpoints.Map(api);
         SettingsEndpoints.Map(api);
         ConversationsEndpoints.Map(api);
+        ConversationControlEndpoints.Map(api);
+        McpEndpoints.Map(api);
         SocketsEndpoints.Map(endpoints);
         return api;
     }

@@ -6,13 +6,24 @@ namespace OpenHands.Sdk.Wire;
 
 /// <summary>
 /// <c>POST /api/conversations</c>. The LLM comes by reference (<c>llm_profile</c>, else the active profile); a legacy
-/// inline <c>agent.llm</c> is stored as a profile once. The other fields of the Python request are accepted and ignored.
+/// inline <c>agent.llm</c> is stored as a profile once. The condenser's LLM is a profile too (<c>condenser_profile</c>,
+/// else the agent's). The other fields of the Python request are accepted and ignored.
 /// </summary>
 internal sealed class StartConversationRequest
 {
     public string? ConversationId { get; set; }
 
     public string? LlmProfile { get; set; }
+
+    public string? CondenserProfile { get; set; }
+
+    public ConfirmationPolicyDocument? ConfirmationPolicy { get; set; }
+
+    public EventKindDocument? SecurityAnalyzer { get; set; }
+
+    public Dictionary<string, SecretInput?>? Secrets { get; set; }
+
+    public bool? StuckDetection { get; set; }
 
     public AgentRequest? Agent { get; set; }
 
@@ -23,7 +34,7 @@ internal sealed class StartConversationRequest
     public SendMessageRequest? InitialMessage { get; set; }
 }
 
-/// <summary>The agent of a start request: its tools, and (legacy) an inline LLM.</summary>
+/// <summary>The agent of a start request: its tools, MCP servers and condenser, and (legacy) an inline LLM.</summary>
 internal sealed class AgentRequest
 {
     public string? Kind { get; set; }
@@ -31,6 +42,10 @@ internal sealed class AgentRequest
     public LlmDocument? Llm { get; set; }
 
     public List<ToolDocument?>? Tools { get; set; }
+
+    public McpConfigDocument? McpConfig { get; set; }
+
+    public CondenserDocument? Condenser { get; set; }
 }
 
 /// <summary>The <c>workspace</c> of a start request: the working folder on the server's machine.</summary>
@@ -97,6 +112,13 @@ internal sealed class ConversationInfo
     public int MaxIterations { get; init; }
 
     public required string ExecutionStatus { get; init; }
+
+    /// <summary>Gets which actions wait for confirmation (<c>{"kind": "NeverConfirm"}</c> and the like).</summary>
+    public ConfirmationPolicyDocument? ConfirmationPolicy { get; init; }
+
+    /// <summary>Gets the analyzer that rates actions (<c>{"kind": "PatternSecurityAnalyzer"}</c>), or null for none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public EventKindDocument? SecurityAnalyzer { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? Title { get; init; }
