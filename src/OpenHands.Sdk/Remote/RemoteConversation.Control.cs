@@ -73,6 +73,16 @@ public sealed partial class RemoteConversation
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Rejects the pending actions with a reason, as the local <see cref="Conversation.RejectPendingActionsAsync"/> does: none of them runs.</summary>
+    /// <param name="reason">Why (the model sees it); <see langword="null"/> for the default reason.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task that completes when the server has recorded the rejections.</returns>
+    /// <exception cref="ConversationNotFoundException">The server has no such conversation.</exception>
+    /// <exception cref="AgentServerConflictException">A run is in progress.</exception>
+    /// <exception cref="AgentServerException">The server refused the request, failed, or could not be reached.</exception>
+    public Task RejectPendingActionsAsync(string? reason = null, CancellationToken cancellationToken = default) =>
+        RespondToConfirmationAsync(accept: false, reason, cancellationToken);
+
     /// <summary>
     /// Adds or replaces secrets for the tools, as the local <see cref="Conversation.UpdateSecretsAsync"/> does: the
     /// terminal sees each as an environment variable, and its value is masked as <c>&lt;secret-hidden&gt;</c> in every event.
