@@ -158,7 +158,6 @@ public sealed class ConversationControlTests : LlmServerTestBase
         await SendAsync(id, "Loop.", run: true);
 
         (await WaitForStatusAsync(id, "stuck", "error", "finished"))["execution_status"]!.GetValue<string>().Should().Be("stuck");
-        (await EventsAsync(id)).ToJsonString().Should().Contain("stuck");
     }
 
     [Test]

@@ -98,7 +98,8 @@ public sealed class RemoteControlTests : RemoteTestBase
 
         await conversation.InterruptAsync();
 
-        for (var i = 0; i < 200 && (await conversation.GetStateAsync()).ExecutionStatus != ConversationExecutionStatus.Paused; i++)
+        for (var i = 0; i < 200 && ((await conversation.GetStateAsync()).ExecutionStatus != ConversationExecutionStatus.Paused
+            || !(await conversation.GetEventsAsync()).OfType<InterruptEvent>().Any()); i++)
         {
             await Task.Delay(50);
         }
