@@ -46,6 +46,8 @@ public static class AgentServerEndpointRouteBuilderExtensions
         AgentProfilesEndpoints.Map(api);
         SettingsEndpoints.Map(api);
         ConversationsEndpoints.Map(api);
+        ConversationControlEndpoints.Map(api);
+        McpEndpoints.Map(api);
         SocketsEndpoints.Map(endpoints);
         ConsoleEndpoints.Map(endpoints);
         return api;

@@ -83,12 +83,27 @@ internal static class ConversationsEndpoints
             initialText = MessageText(initial.Content, "body", "initial_message");
         }
 
+        var spec = new ConversationService.StartSpec
+        {
+            Profile = reference.LlmProfile,
+            Launched = reference.Launched,
+            InlineLlm = inlineLlm,
+            Tools = tools,
+            Id = id,
+            MaxIterations = request.MaxIterations,
+            WorkingDirectory = workingDir,
+            McpConfig = ControlWire.Mcp(request.Agent?.McpConfig, "body", "agent", "mcp_config"),
+            Condenser = ControlWire.Condenser(request.Agent?.Condenser, request.CondenserProfile, "body", "agent", "condenser"),
+            ConfirmationPolicy = request.ConfirmationPolicy is { } policy ? ControlWire.Policy(policy, "body", "confirmation_policy") : null,
+            SecurityAnalyzer = ControlWire.Analyzer(request.SecurityAnalyzer, "body", "security_analyzer"),
+            StuckDetection = request.StuckDetection,
+            Secrets = ControlWire.Secrets(request.Secrets, "body", "secrets"),
+        };
         ConversationService.Entry entry;
         bool created;
         try
         {
-            (entry, created) = await service.StartAsync(reference.LlmProfile, inlineLlm, tools, id, request.MaxIterations, workingDir, reference.Launched, cancellationToken)
-                .ConfigureAwait(false);
+            (entry, created) = await service.StartAsync(spec, cancellationToken).ConfigureAwait(false);
         }
         catch (ProfileNotFoundException e) when (e.ProfileName is null)
         {

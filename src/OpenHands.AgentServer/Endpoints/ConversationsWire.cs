@@ -111,6 +111,8 @@ internal static class ConversationsWire
             Workspace = new WorkspaceRequest { WorkingDir = state.WorkingDirectory },
             MaxIterations = state.MaxIterations,
             ExecutionStatus = StatusName(state.ExecutionStatus),
+            ConfirmationPolicy = ControlStateCodec.WritePolicy(state.ConfirmationPolicy),
+            SecurityAnalyzer = ControlWire.Show(state.SecurityAnalyzer),
             Title = entry.Title,
             Tags = new Dictionary<string, string>(entry.Tags, StringComparer.Ordinal),
             CreatedAt = entry.CreatedAt.ToString("O", CultureInfo.InvariantCulture),

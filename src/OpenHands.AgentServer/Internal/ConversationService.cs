@@ -81,41 +81,63 @@ internal sealed partial class ConversationService : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts a conversation by reference (<paramref name="profile"/>, or the active profile when it is null) without
-    /// writing any profile; or, for a legacy inline LLM, materializes <paramref name="inlineLlm"/> once and runs by that
-    /// reference; <paramref name="launched"/> records the agent profile it came from. Without <paramref name="workingDirectory"/> it runs in a folder of its own,
+    /// Starts a conversation by reference (<see cref="StartSpec.Profile"/>, or the active profile when it is null) without
+    /// writing any profile; or, for a legacy inline LLM, materializes <see cref="StartSpec.InlineLlm"/> once and runs by that
+    /// reference; <see cref="StartSpec.Launched"/> records the agent profile it came from. Without a working directory it runs in a folder of its own,
     /// <c>&lt;persistence&gt;/workspaces/&lt;id&gt;</c> (mode 0700). An existing id answers the existing conversation,
     /// damaged or not.
     /// </summary>
-    public async Task<(Entry Entry, bool Created)> StartAsync(
-        ProfileReference? profile, Llm? inlineLlm, ImmutableArray<ToolSpec> tools, Guid? id, int? maxIterations, string? workingDirectory,
-        OpenHands.Sdk.Serialization.Documents.LaunchedAgentProfileDocument? launched, CancellationToken cancellationToken)
+    public async Task<(Entry Entry, bool Created)> StartAsync(StartSpec spec, CancellationToken cancellationToken)
     {
         await RestoreAllAsync(cancellationToken).ConfigureAwait(false);
-        if (id is { } existing && (_entries.TryGetValue(existing, out var found) ? found : await TryRestoreLateAsync(existing, cancellationToken).ConfigureAwait(false)) is { } known)
+        if (spec.Id is { } existing && (_entries.TryGetValue(existing, out var found) ? found : await TryRestoreLateAsync(existing, cancellationToken).ConfigureAwait(false)) is { } known)
         {
             return (known, false);
         }
 
-        var conversationId = id ?? Guid.NewGuid();
+        var conversationId = spec.Id ?? Guid.NewGuid();
         var options = new ConversationOptions
         {
             ConversationId = conversationId,
-            MaxIterations = maxIterations ?? 500,
-            WorkingDirectory = workingDirectory ?? _folders.WorkspaceFor(conversationId),
+            MaxIterations = spec.MaxIterations ?? 500,
+            WorkingDirectory = spec.WorkingDirectory ?? _folders.WorkspaceFor(conversationId),
+            ConfirmationPolicy = spec.ConfirmationPolicy ?? OpenHands.Sdk.Agents.Security.ConfirmationPolicy.Never,
+            SecurityAnalyzer = spec.SecurityAnalyzer,
+            StuckDetection = spec.StuckDetection ?? true,
         };
-        var conversation = inlineLlm is not null
-            ? await _factory.StartAsync(new Agent(inlineLlm, tools), options, cancellationToken).ConfigureAwait(false)
-            : await _factory.StartWithProfileAsync(profile, llm => new Agent(llm, tools), options, cancellationToken).ConfigureAwait(false);
-        if (workingDirectory is null)
+        foreach (var (name, value) in spec.Secrets)
+        {
+            options.Secrets[name] = value;
+        }
+
+        Agent Build(Llm llm) => new Agent(llm, spec.Tools) { McpConfig = spec.McpConfig, Condenser = spec.Condenser };
+        var conversation = spec.InlineLlm is { } inline
+            ? await _factory.StartAsync(Build(inline), options, cancellationToken).ConfigureAwait(false)
+            : await _factory.StartWithProfileAsync(spec.Profile, Build, options, cancellationToken).ConfigureAwait(false);
+        if (spec.WorkingDirectory is null)
         {
             AtomicFile.EnsureDirectory(options.WorkingDirectory);
         }
 
+        return (Register(conversation, launched: spec.Launched), true);
+    }
+
+    /// <summary>Adds a conversation made here (a start or a fork) with a new <c>meta.json</c>.</summary>
+    public Entry Register(Conversation conversation, string? title = null, ImmutableSortedDictionary<string, string>? tags = null,
+        OpenHands.Sdk.Serialization.Documents.LaunchedAgentProfileDocument? launched = null)
+    {
         var entry = new Entry(conversation, _time.GetUtcNow(), _time) { LaunchedAgentProfile = launched };
-        entry.WriteMeta();
+        if (title is not null || tags is not null)
+        {
+            entry.Update(title, tags);
+        }
+        else
+        {
+            entry.WriteMeta();
+        }
+
         _entries[conversation.Id] = entry;
-        return (entry, true);
+        return entry;
     }
 
     /// <summary>Whether <paramref name="id"/> is a live conversation of this server (false once deleted).</summary>
@@ -222,6 +244,36 @@ internal sealed partial class ConversationService : IAsyncDisposable
         {
             return null;   // an empty folder left by a start that crashed: the start goes ahead
         }
+    }
+
+    /// <summary>What a start request asks for, validated before anything is written.</summary>
+    internal sealed record StartSpec
+    {
+        public ProfileReference? Profile { get; init; }
+
+        public Llm? InlineLlm { get; init; }
+
+        public ImmutableArray<ToolSpec> Tools { get; init; } = [];
+
+        public Guid? Id { get; init; }
+
+        public OpenHands.Sdk.Serialization.Documents.LaunchedAgentProfileDocument? Launched { get; init; }
+
+        public int? MaxIterations { get; init; }
+
+        public string? WorkingDirectory { get; init; }
+
+        public OpenHands.Sdk.Agents.Mcp.McpConfig? McpConfig { get; init; }
+
+        public OpenHands.Sdk.Agents.Condensers.LlmSummarizingCondenser? Condenser { get; init; }
+
+        public OpenHands.Sdk.Agents.Security.ConfirmationPolicy? ConfirmationPolicy { get; init; }
+
+        public OpenHands.Sdk.Agents.Security.ISecurityAnalyzer? SecurityAnalyzer { get; init; }
+
+        public bool? StuckDetection { get; init; }
+
+        public IReadOnlyDictionary<string, OpenHands.Sdk.Security.SecretString> Secrets { get; init; } = new Dictionary<string, OpenHands.Sdk.Security.SecretString>();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Count} conversations ({Damaged} with damaged files) from {Folder} in {Milliseconds} ms")]

@@ -157,13 +157,25 @@ public sealed partial class Conversation
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The fork, persisted next to this conversation when this one is persisted.</returns>
     /// <exception cref="InvalidOperationException">A conversation with <paramref name="conversationId"/> already exists.</exception>
-    public async Task<Conversation> ForkAsync(Guid? conversationId = null, CancellationToken cancellationToken = default)
+    public Task<Conversation> ForkAsync(Guid? conversationId = null, CancellationToken cancellationToken = default) =>
+        ForkAsync(conversationId, fromEventId: null, cancellationToken);
+
+    /// <summary>Forks with the history up to and including <paramref name="fromEventId"/> (all of it when <see langword="null"/>).</summary>
+    /// <exception cref="KeyNotFoundException">No event has the id <paramref name="fromEventId"/>; nothing was written.</exception>
+    internal async Task<Conversation> ForkAsync(Guid? conversationId, string? fromEventId, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return _services.Fork(State, _events.Snapshot(), _llm.Agent, _secrets.Values, conversationId ?? Guid.NewGuid());
+            IReadOnlyList<ConversationEvent> events = _events.Snapshot();
+            if (fromEventId is not null)
+            {
+                var index = events.Select((e, i) => (e, i)).FirstOrDefault(p => p.e.Id == fromEventId, (null!, -1)).Item2;
+                events = index >= 0 ? [.. events.Take(index + 1)] : throw new KeyNotFoundException($"Event {fromEventId} is not in conversation {Id}. Fix: fork from an id of one of its events.");
+            }
+
+            return _services.Fork(State, events, _llm.Agent, _secrets.Values, conversationId ?? Guid.NewGuid());
         }
         finally
         {

@@ -62,7 +62,9 @@ public sealed partial class Conversation : IAsyncDisposable
             LlmSwitcher = _llm,
         };
         _condenser = agent.Condenser is { } condenser
-            ? new HistoryCondenser(id, condenser, ResolveCondenserLlmAsync, _llm.ClientFor, _events, _secrets.Mask, logger)
+            ? new HistoryCondenser(
+                id, condenser, ResolveCondenserLlmAsync, _llm.ClientFor, _events, _secrets.Mask,
+                (llm, response) => UsageRecorder.Record(persistence, UsageRecorder.CondenserUsageId, llm, response), logger)
             : null;
         _interruption = new RunInterruption(_events, persistence, _tools);
         _step = new AgentStep(id, _tools, new ActionRunner(_tools, _events, persistence, _llm, context, _secrets, logger), _events, persistence, _llm, _interruption);

@@ -129,5 +129,15 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(ClientFrame))]
 [JsonSerializable(typeof(ServerErrorFrame))]
 [JsonSerializable(typeof(EventStamp))]
+[JsonSerializable(typeof(ConfirmationPolicyRequest))]
+[JsonSerializable(typeof(SecurityAnalyzerRequest))]
+[JsonSerializable(typeof(ConfirmationResponseRequest))]
+[JsonSerializable(typeof(UpdateSecretsRequest))]
+[JsonSerializable(typeof(SecretSourceDocument))]
+[JsonSerializable(typeof(AskAgentRequest))]
+[JsonSerializable(typeof(AgentResponse))]
+[JsonSerializable(typeof(ForkConversationRequest))]
+[JsonSerializable(typeof(McpTestRequest))]
+[JsonSerializable(typeof(McpTestResponse))]
 
 internal sealed partial class OpenHandsJsonContext : JsonSerializerContext;

@@ -6,7 +6,8 @@ namespace OpenHands.Sdk.Wire;
 
 /// <summary>
 /// <c>POST /api/conversations</c>. The LLM comes by reference (<c>llm_profile</c>, else the active profile); a legacy
-/// inline <c>agent.llm</c> is stored as a profile once. The other fields of the Python request are accepted and ignored.
+/// inline <c>agent.llm</c> is stored as a profile once. The condenser's LLM is a profile too (<c>condenser_profile</c>,
+/// else the agent's). The other fields of the Python request are accepted and ignored.
 /// </summary>
 internal sealed class StartConversationRequest
 {
@@ -26,6 +27,16 @@ internal sealed class StartConversationRequest
     /// <summary>Gets or sets the agent profile to launch, by id (Python 1.43); exclusive with <see cref="Agent"/> and <see cref="AgentSettings"/>.</summary>
     public string? AgentProfileId { get; set; }
 
+    public string? CondenserProfile { get; set; }
+
+    public ConfirmationPolicyDocument? ConfirmationPolicy { get; set; }
+
+    public EventKindDocument? SecurityAnalyzer { get; set; }
+
+    public Dictionary<string, SecretInput?>? Secrets { get; set; }
+
+    public bool? StuckDetection { get; set; }
+
     public AgentRequest? Agent { get; set; }
 
     /// <summary>Gets or sets the Python request's <c>agent_settings</c>: only whether it is there is used (it excludes <see cref="AgentProfileId"/>).</summary>
@@ -44,7 +55,7 @@ internal sealed class AgentProfileNameRequest
     public string? Name { get; set; }
 }
 
-/// <summary>The agent of a start request: its tools, and (legacy) an inline LLM.</summary>
+/// <summary>The agent of a start request: its tools, MCP servers and condenser, and (legacy) an inline LLM.</summary>
 internal sealed class AgentRequest
 {
     public string? Kind { get; set; }
@@ -52,6 +63,10 @@ internal sealed class AgentRequest
     public LlmDocument? Llm { get; set; }
 
     public List<ToolDocument?>? Tools { get; set; }
+
+    public McpConfigDocument? McpConfig { get; set; }
+
+    public CondenserDocument? Condenser { get; set; }
 }
 
 /// <summary>The <c>workspace</c> of a start request: the working folder on the server's machine.</summary>
@@ -126,6 +141,13 @@ internal sealed class ConversationInfo
     public int MaxIterations { get; init; }
 
     public required string ExecutionStatus { get; init; }
+
+    /// <summary>Gets which actions wait for confirmation (<c>{"kind": "NeverConfirm"}</c> and the like).</summary>
+    public ConfirmationPolicyDocument? ConfirmationPolicy { get; init; }
+
+    /// <summary>Gets the analyzer that rates actions (<c>{"kind": "PatternSecurityAnalyzer"}</c>), or null for none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public EventKindDocument? SecurityAnalyzer { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? Title { get; init; }

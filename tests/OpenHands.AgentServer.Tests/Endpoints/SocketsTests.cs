@@ -11,7 +11,6 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 public sealed class SocketsTests : ServerTestBase
 {
     private const string SessionKey = "session-key-sockets-1";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private FakeLlmServer _llm = null!;
 
     private bool WithKeys { get; set; }
@@ -63,37 +62,9 @@ public sealed class SocketsTests : ServerTestBase
             ["run"] = run,
         }.ToJsonString(), Auth);
 
-    private async Task<ClientWebSocket> ConnectAsync(string path, Action<ClientWebSocketOptions>? configure = null)
-    {
-        var socket = new ClientWebSocket();
-        configure?.Invoke(socket.Options);
-        var uri = new Uri(Server.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + path);
-        using var timeout = new CancellationTokenSource(Patience);
-        await socket.ConnectAsync(uri, timeout.Token);
-        return socket;
-    }
+    private Task<ClientWebSocket> ConnectAsync(string path, Action<ClientWebSocketOptions>? configure = null) => EventSocket.ConnectAsync(Server, path, configure);
 
-    /// <summary>The next text frame as JSON, or null once the server closed the socket.</summary>
-    private static async Task<JsonNode?> ReceiveAsync(ClientWebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, timeout.Token);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return null;
-            }
-
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
-            {
-                return JsonNode.Parse(message.ToArray());
-            }
-        }
-    }
+    private static Task<JsonNode?> ReceiveAsync(ClientWebSocket socket) => EventSocket.ReceiveAsync(socket);
 
     /// <summary>Reads frames until the server closes; returns them.</summary>
     private static async Task<List<JsonNode>> ReceiveUntilClosedAsync(ClientWebSocket socket)
@@ -107,26 +78,12 @@ public sealed class SocketsTests : ServerTestBase
         return frames;
     }
 
-    /// <summary>Reads frames until one matches; returns every frame read.</summary>
-    private static async Task<List<JsonNode>> ReceiveUntilAsync(ClientWebSocket socket, Func<JsonNode, bool> stop)
-    {
-        var frames = new List<JsonNode>();
-        while (true)
-        {
-            var frame = await ReceiveAsync(socket) ?? throw new AssertionException(
-                $"socket closed ({socket.CloseStatus} {socket.CloseStatusDescription}) after {frames.Count} frames: {string.Join(", ", frames.Select(Kind))}");
-            frames.Add(frame);
-            if (stop(frame))
-            {
-                return frames;
-            }
-        }
-    }
+    private static Task<List<JsonNode>> ReceiveUntilAsync(ClientWebSocket socket, Func<JsonNode, bool> stop) => EventSocket.ReceiveUntilAsync(socket, stop);
 
     private static Task SendTextAsync(ClientWebSocket socket, string text) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
-    private static string Kind(JsonNode? frame) => frame?["kind"]?.GetValue<string>() ?? $"(no event: {frame?.ToJsonString() ?? "socket closed"})";
+    private static string Kind(JsonNode? frame) => EventSocket.Kind(frame);
 
     private static bool IsAgentText(JsonNode frame, string text) =>
         Kind(frame) == "MessageEvent" && frame["source"]!.GetValue<string>() == "agent" && frame.ToJsonString().Contains(text, StringComparison.Ordinal);

@@ -37,7 +37,7 @@ public static class McpServerTester
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 var problem = ex is OperationCanceledException ? $"it did not answer within {limit.TotalSeconds:0.#} seconds" : redactor.Redact(ex.Message);
-                results.Add(new McpServerTestResult(name, false, [], $"MCP server '{name}' failed: {problem}"));
+                results.Add(new McpServerTestResult(name, false, [], $"MCP server '{name}' failed: {problem}") { TimedOut = ex is OperationCanceledException or TimeoutException });
             }
         }
 

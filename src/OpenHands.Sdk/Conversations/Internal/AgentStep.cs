@@ -121,26 +121,6 @@ internal sealed class AgentStep
     private void RecordUsage(Llm llm, ChatResponse response)
     {
         var state = _persistence.State;
-        var usageId = state.LlmProfile is { } p ? "profile:" + p.Name.Value : llm.UsageId;
-        var previous = state.Metrics.TryGetValue(usageId, out var m) ? m : LlmUsageMetrics.Empty(llm.Model);
-        var usage = response.Usage;
-        var input = usage?.InputTokenCount ?? 0;
-        var output = usage?.OutputTokenCount ?? 0;
-        var reasoning = usage?.AdditionalCounts is { } counts && counts.TryGetValue("reasoning_tokens", out var r) ? r : 0;
-        var cost = response.AdditionalProperties?.TryGetValue("cost", out var c) == true && c is double d ? d : 0;
-        _persistence.Update(state with
-        {
-            Metrics = state.Metrics.SetItem(usageId, previous with
-            {
-                ModelName = llm.Model,
-                AccumulatedCost = previous.AccumulatedCost + cost,
-                PromptTokens = previous.PromptTokens + input,
-                CompletionTokens = previous.CompletionTokens + output,
-                CacheReadTokens = previous.CacheReadTokens + (usage?.CachedInputTokenCount ?? 0),
-                ReasoningTokens = previous.ReasoningTokens + reasoning,
-                PerTurnToken = input + output,
-                Calls = previous.Calls + 1,
-            }),
-        });
+        UsageRecorder.Record(_persistence, state.LlmProfile is { } p ? "profile:" + p.Name.Value : llm.UsageId, llm, response);
     }
 }

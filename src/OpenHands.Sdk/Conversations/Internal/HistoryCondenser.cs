@@ -25,13 +25,15 @@ internal sealed class HistoryCondenser
     private readonly Func<Llm, IChatClient> _clientFor;
     private readonly EventStream _events;
     private readonly Func<string, string> _mask;
+    private readonly Action<Llm, ChatResponse> _recordUsage;
     private readonly ILogger _logger;
     private readonly Guid _conversationId;
 
     public HistoryCondenser(
         Guid conversationId, LlmSummarizingCondenser settings, Func<CancellationToken, Task<Llm>> resolveLlm, Func<Llm, IChatClient> clientFor,
-        EventStream events, Func<string, string> mask, ILogger logger)
+        EventStream events, Func<string, string> mask, Action<Llm, ChatResponse> recordUsage, ILogger logger)
     {
+        _recordUsage = recordUsage;
         _conversationId = conversationId;
         _settings = settings;
         _resolveLlm = resolveLlm;
@@ -79,6 +81,7 @@ internal sealed class HistoryCondenser
             [new ChatMessage(ChatRole.User, Prompt(forgotten))],
             new ChatOptions { AdditionalProperties = new AdditionalPropertiesDictionary { ["openhands.session_id"] = _conversationId.ToString() } },
             cancellationToken).ConfigureAwait(false);
+        _recordUsage(llm, response);
         var summary = response.Text;
         _events.Emit(new CondensationEvent
         {

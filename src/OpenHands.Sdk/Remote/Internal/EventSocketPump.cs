@@ -217,6 +217,14 @@ internal sealed class EventSocketPump
             return;
         }
 
+        if (e is StreamingDeltaEvent)
+        {
+            // Live only: never persisted, so never replayed. It neither moves the resume point nor takes a slot in
+            // the delivered set (a long reply has thousands).
+            await _writer.WriteAsync(e, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (!_delivered.Add(e.Id))
         {
             return;

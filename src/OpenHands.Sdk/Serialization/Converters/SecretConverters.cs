@@ -80,3 +80,42 @@ internal static class SecretText
         _ => SecretString.Redacted,
     };
 }
+
+/// <summary>
+/// One secret of a request (<see cref="Wire.SecretInput"/>): a plain string, or a secret source object
+/// (<c>{"kind": "StaticSecret", "value": …, "description": …}</c>) read with its own contract. Written as a source.
+/// </summary>
+internal sealed class SecretInputConverter : JsonConverter<Wire.SecretInput>
+{
+    public override Wire.SecretInput? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return new Wire.SecretInput { Value = reader.GetString(), Kind = "StaticSecret" };
+            case JsonTokenType.StartObject:
+                var source = JsonSerializer.Deserialize(ref reader, options.Contract<Documents.SecretSourceDocument>())!;
+                var kind = UnknownFields.RemoveString(source.Unknown, "kind");
+                return new Wire.SecretInput
+                {
+                    Value = source.Value,
+                    Description = source.Description,
+                    Kind = kind ?? "StaticSecret",
+                    IsLookup = kind == "LookupSecret" || source.Unknown?.ContainsKey("url") == true,
+                };
+            default:
+                throw JsonFieldException.Mismatch("a string or a secret source object", reader.TokenType);
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, Wire.SecretInput value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(
+            writer,
+            new Documents.SecretSourceDocument
+            {
+                Value = value.Value,
+                Description = value.Description,
+                Unknown = UnknownFields.ForWrite(ImmutableDictionary<string, JsonElement>.Empty, "kind", UnknownFields.Element(value.Kind ?? "StaticSecret")),
+            },
+            options.Contract<Documents.SecretSourceDocument>());
+}

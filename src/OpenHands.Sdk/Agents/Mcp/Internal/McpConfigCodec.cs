@@ -47,18 +47,39 @@ internal static class McpConfigCodec
     /// <exception cref="LlmFormatException">The JSON is not an MCP configuration.</exception>
     public static McpConfig Read(JsonElement json, Cipher? cipher)
     {
-        Dictionary<string, McpServerDocument?>? servers;
+        McpConfigDocument document;
         try
         {
-            var document = json.Deserialize(Options.Contract<McpConfigDocument>()) ?? throw new LlmFormatException("'mcp_config' must be an object");
-            // The flat shape of agent settings ({name: server}) has no "mcpServers" wrapper.
-            servers = document.McpServers ?? (document.Unknown is { Count: > 0 }
-                ? json.Deserialize(Options.Contract<Dictionary<string, McpServerDocument?>>())
-                : null);
+            document = json.Deserialize(Options.Contract<McpConfigDocument>()) ?? throw new LlmFormatException("'mcp_config' must be an object");
         }
         catch (JsonException ex)
         {
             throw new LlmFormatException("'mcp_config' " + JsonErrors.Describe(ex), ex);
+        }
+
+        return Read(document, cipher);
+    }
+
+    /// <summary>Reads a configuration already read as a document (a request's <c>agent.mcp_config</c>).</summary>
+    /// <exception cref="LlmFormatException">The document is not an MCP configuration.</exception>
+    public static McpConfig Read(McpConfigDocument document, Cipher? cipher)
+    {
+        var servers = document.McpServers;
+        if (servers is null && document.Unknown is { Count: > 0 } flat)
+        {
+            // The flat shape of agent settings ({name: server}) has no "mcpServers" wrapper.
+            servers = new Dictionary<string, McpServerDocument?>(StringComparer.Ordinal);
+            foreach (var (name, value) in flat)
+            {
+                try
+                {
+                    servers[name] = value.Deserialize(Options.Contract<McpServerDocument>());
+                }
+                catch (JsonException ex)
+                {
+                    throw new LlmFormatException($"'mcp_config.{name}' " + JsonErrors.Describe(ex), ex);
+                }
+            }
         }
 
         var builder = ImmutableDictionary.CreateBuilder<string, McpServerConfig>(StringComparer.Ordinal);
@@ -69,6 +90,10 @@ internal static class McpConfigCodec
 
         return new McpConfig { Servers = builder.ToImmutable() };
     }
+
+    /// <summary>One server from the fields of a request (<c>POST /api/mcp/test</c>).</summary>
+    /// <exception cref="LlmFormatException">The server has neither a command nor a usable URL.</exception>
+    public static McpServerConfig ReadServer(string name, McpServerDocument server) => Server(name, server, cipher: null);
 
     private static McpServerConfig Server(string name, McpServerDocument s, Cipher? cipher)
     {
