@@ -31,6 +31,8 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
         BindSection(configuration.GetSection(SectionName), options);
         options.PersistenceDirectory = NonEmpty(configuration[OpenHandsPaths.PersistenceDirVariable]) ?? options.PersistenceDirectory;
         options.ConversationsPath = NonEmpty(configuration[OpenHandsPaths.ConversationsPathVariable]) ?? options.ConversationsPath;
+        options.WorkspacePath = NonEmpty(configuration[OpenHandsPaths.WorkspacePathVariable]) ?? options.WorkspacePath;
+        options.BashEventsPath = NonEmpty(configuration[OpenHandsPaths.BashEventsDirVariable]) ?? options.BashEventsPath;
         options.SecretKey = NonEmpty(configuration[SecretKeySource.SecretKeyVariable]) ?? options.SecretKey;
 
         // Session keys from the environment come first, SESSION_API_KEY before OH_SESSION_API_KEYS_0: the first key is

@@ -7,6 +7,8 @@ internal static class OpenHandsPaths
     public const string PersistenceDirVariable = "OH_PERSISTENCE_DIR";
     public const string SecretKeyVariable = "OH_SECRET_KEY";
     public const string ConversationsPathVariable = "OH_CONVERSATIONS_PATH";
+    public const string WorkspacePathVariable = "OH_WORKSPACE_PATH";
+    public const string BashEventsDirVariable = "OH_BASH_EVENTS_DIR";
 
     /// <summary>The persistence folder: explicit, else <c>OH_PERSISTENCE_DIR</c>, else <c>~/.openhands</c>.</summary>
     /// <param name="configured">An explicit folder; blank counts as absent.</param>
