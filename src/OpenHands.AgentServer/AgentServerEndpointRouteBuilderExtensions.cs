@@ -41,7 +41,12 @@ public static class AgentServerEndpointRouteBuilderExtensions
         ProfilesEndpoints.Map(api);
         SettingsEndpoints.Map(api);
         ConversationsEndpoints.Map(api);
+        BashEndpoints.Map(api);
+        FileEndpoints.Map(api);
+        GitEndpoints.Map(api);
+        WorkspaceEndpoints.Map(api);
         SocketsEndpoints.Map(endpoints);
+        BashSocketEndpoint.Map(endpoints);
         return api;
     }
 }

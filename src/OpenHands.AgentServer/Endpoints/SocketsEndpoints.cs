@@ -106,7 +106,7 @@ internal static partial class SocketsEndpoints
     /// query, else that of a first <c>{"type":"auth","session_api_key":...}</c> frame within <see cref="AgentServerOptions.SocketAuthTimeout"/>.
     /// </summary>
     /// <returns>Whether the key is accepted, and a receive still in flight when the wait timed out.</returns>
-    private static async Task<(bool Accepted, Task? Pending)> AuthenticateAsync(HttpContext http, WebSocket socket, AgentServerOptions options)
+    internal static async Task<(bool Accepted, Task? Pending)> AuthenticateAsync(HttpContext http, WebSocket socket, AgentServerOptions options)
     {
         var result = await http.AuthenticateAsync(SessionKeyAuthenticationHandler.Scheme).ConfigureAwait(false);
         if (result.Succeeded || result.Failure is not null)

@@ -112,5 +112,9 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
         }
     }
 
+    /// <summary>Whether an environment variable holds one of the server's keys (commands and git never see them).</summary>
+    public static bool IsKeyVariable(string name) =>
+        name is SecretKeySource.SessionKeyVariable or SecretKeySource.SecretKeyVariable || name.StartsWith(SessionKeysPrefix, StringComparison.Ordinal);
+
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
