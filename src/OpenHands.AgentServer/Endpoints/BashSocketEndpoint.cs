@@ -138,6 +138,11 @@ internal static partial class BashSocketEndpoint
         }
 
         await SocketSession.WaitQuietlyAsync(receiving).ConfigureAwait(false);
+        if (socket.State == WebSocketState.CloseReceived)
+        {
+            // The client closed: answer its close frame, so the handshake completes.
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "Closed", CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     private static async Task ReceiveLoopAsync(
