@@ -20,7 +20,7 @@ internal static class FileEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var f = api.MapGroup("/file").WithTags("files");
-        f.MapPost("/upload", UploadAsync).Errors(400, 413, 422).Accepts<UploadForm>("multipart/form-data").DisableAntiforgery();
+        f.MapPost("/upload", UploadAsync).Errors(400, 413, 422).WithMetadata(new FileUploadMetadata("file")).DisableAntiforgery();
         f.MapGet("/download", Download).Produces<byte[]>(StatusCodes.Status200OK, OctetStream).Errors(400, 404, 422);
         f.MapPost("/create_directory", CreateDirectory).Errors(400, 422);
         f.MapGet("/home", Home).Errors(422);
@@ -173,11 +173,5 @@ internal static class FileEndpoints
         }
 
         return found.OrderBy(e => e.Name.ToLowerInvariant(), StringComparer.Ordinal);
-    }
-
-    /// <summary>The multipart body of an upload, for the OpenAPI document: one file field named <c>file</c>.</summary>
-    internal sealed class UploadForm
-    {
-        public IFormFile? File { get; init; }
     }
 }

@@ -38,6 +38,7 @@ internal static class OpenApiSetup
             document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SessionKeyAuthenticationHandler.Scheme, document)] = [] });
             document.Paths ??= [];
             document.Paths["/sockets/events/{conversation_id}"] = SocketPath();
+            document.Paths["/sockets/bash-events"] = BashSocketPath();
             return Task.CompletedTask;
         });
         options.AddOperationTransformer(async (operation, context, cancellationToken) =>
@@ -62,6 +63,30 @@ internal static class OpenApiSetup
                 };
             }
         });
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<FileUploadMetadata>().FirstOrDefault() is { } upload)
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["multipart/form-data"] = new()
+                        {
+                            Schema = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Object,
+                                Required = new HashSet<string> { upload.Field },
+                                Properties = new Dictionary<string, IOpenApiSchema> { [upload.Field] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                            },
+                        },
+                    },
+                };
+            }
+
+            return Task.CompletedTask;
+        });
         options.AddSchemaTransformer((schema, context, _) =>
         {
             if (context.JsonTypeInfo.Type == typeof(SecretString))
@@ -73,6 +98,31 @@ internal static class OpenApiSetup
             return Task.CompletedTask;
         });
     }
+
+    private static OpenApiPathItem BashSocketPath() => new()
+    {
+        Operations = new Dictionary<HttpMethod, OpenApiOperation>
+        {
+            [HttpMethod.Get] = new OpenApiOperation
+            {
+                Summary = "Websocket: bash events, live",
+                Description = "Upgrade to a websocket. Frames are bash events as JSON (BashCommand, BashOutput, BashError); with resend_mode=all the stored "
+                    + "events come first. A client frame is an ExecuteBashRequest ({command, cwd?, timeout?}) that starts a command; a refused frame "
+                    + "is answered with a BashError. Authentication as /sockets/events. Close codes: 4001 authentication failed, 1013 too many "
+                    + "subscribers, 1008 bad query.",
+                Tags = new HashSet<OpenApiTagReference> { new("sockets") },
+                Parameters =
+                [
+                    new OpenApiParameter { Name = "resend_mode", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                ],
+                Responses = new OpenApiResponses
+                {
+                    ["101"] = new OpenApiResponse { Description = "Switching protocols: the bash event stream." },
+                    ["400"] = new OpenApiResponse { Description = "Not a websocket request." },
+                },
+            },
+        },
+    };
 
     private static OpenApiPathItem SocketPath() => new()
     {
