@@ -12,8 +12,9 @@ public static class AgentServerEndpointRouteBuilderExtensions
     /// Maps <c>/health</c>, <c>/alive</c>, <c>/ready</c>, <c>/server_info</c>, the OpenAPI document (<c>/openapi.json</c>,
     /// as the Python agent-server, and <c>/openapi/v1.json</c>), the interactive API reference at <c>/docs</c> (served
     /// with its assets from this server: it works without internet access), every <c>/api</c> route (guarded by the
-    /// session-key authentication scheme when keys are configured) and the events websocket
-    /// <c>/sockets/events/{conversation_id}</c> (which brings its own websocket middleware).
+    /// session-key authentication scheme when keys are configured; the workspace routes <c>/api/bash</c>, <c>/api/file</c> and
+    /// <c>/api/git</c> among them, confined to the workspace root) and the websockets <c>/sockets/events/{conversation_id}</c>
+    /// and <c>/sockets/bash-events</c> (which bring their own websocket middleware).
     /// </summary>
     /// <param name="endpoints">The route builder, usually the <c>WebApplication</c>.</param>
     /// <returns>The <c>/api</c> route group, for further conventions.</returns>
