@@ -23,22 +23,10 @@ internal static partial class BashSocketEndpoint
 {
     public const string Route = "/sockets/bash-events";
 
-    public static void Map(IEndpointRouteBuilder endpoints)
-    {
-        var pipeline = endpoints.CreateApplicationBuilder().UseWebSockets();
-        pipeline.Run(HandleAsync);
-        endpoints.Map(Route, pipeline.Build()).ExcludeFromDescription();
-    }
+    public static void Map(IEndpointRouteBuilder endpoints) => SocketsEndpoints.MapSocket(endpoints, Route, HandleAsync);
 
     private static async Task HandleAsync(HttpContext http)
     {
-        if (!http.WebSockets.IsWebSocketRequest)
-        {
-            await new ApiError(StatusCodes.Status400BadRequest, "This route is a websocket: connect with a websocket client (ws://host/sockets/bash-events).")
-                .ExecuteAsync(http).ConfigureAwait(false);
-            return;
-        }
-
         var services = http.RequestServices;
         var options = services.GetRequiredService<IOptions<AgentServerOptions>>().Value;
         var bash = services.GetRequiredService<BashEventService>();
@@ -47,10 +35,8 @@ internal static partial class BashSocketEndpoint
         using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         try
         {
-            var (authenticated, pending) = await SocketsEndpoints.AuthenticateAsync(http, socket, options).ConfigureAwait(false);
-            if (!authenticated)
+            if (!await SocketsEndpoints.AuthenticateOrCloseAsync(http, socket, options).ConfigureAwait(false))
             {
-                await SocketSession.CloseAsync(socket, SocketsEndpoints.AuthenticationFailed, "Authentication failed", pending).ConfigureAwait(false);
                 return;
             }
 

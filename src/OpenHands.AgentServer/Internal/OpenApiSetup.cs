@@ -99,50 +99,24 @@ internal static class OpenApiSetup
         });
     }
 
-    private static OpenApiPathItem BashSocketPath() => new()
-    {
-        Operations = new Dictionary<HttpMethod, OpenApiOperation>
-        {
-            [HttpMethod.Get] = new OpenApiOperation
-            {
-                Summary = "Websocket: bash events, live",
-                Description = "Upgrade to a websocket. Frames are bash events as JSON (BashCommand, BashOutput, BashError); with resend_mode=all the stored "
-                    + "events come first. A client frame is an ExecuteBashRequest ({command, cwd?, timeout?}) that starts a command; a refused frame "
-                    + "is answered with a BashError. Authentication as /sockets/events. Close codes: 4001 authentication failed, 1013 too many "
-                    + "subscribers, 1008 bad query.",
-                Tags = new HashSet<OpenApiTagReference> { new("sockets") },
-                Parameters =
-                [
-                    new OpenApiParameter { Name = "resend_mode", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
-                ],
-                Responses = new OpenApiResponses
-                {
-                    ["101"] = new OpenApiResponse { Description = "Switching protocols: the bash event stream." },
-                    ["400"] = new OpenApiResponse { Description = "Not a websocket request." },
-                },
-            },
-        },
-    };
+    private static OpenApiPathItem BashSocketPath() => SocketOperation(
+        "Websocket: bash events, live",
+        "Upgrade to a websocket. Frames are bash events as JSON (BashCommand, BashOutput, BashError); with resend_mode=all the stored "
+            + "events come first. A client frame is an ExecuteBashRequest ({command, cwd?, timeout?}) that starts a command; a refused frame "
+            + "is answered with a BashError. Authentication as /sockets/events. Close codes: 4001 authentication failed, 1013 too many "
+            + "subscribers, 1008 bad query.",
+        [new OpenApiParameter { Name = "resend_mode", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String } }]);
 
-    private static OpenApiPathItem SocketPath() => new()
+    private static OpenApiPathItem SocketOperation(string summary, string description, List<IOpenApiParameter> parameters) => new()
     {
         Operations = new Dictionary<HttpMethod, OpenApiOperation>
         {
             [HttpMethod.Get] = new OpenApiOperation
             {
-                Summary = "Websocket: a conversation's events, live",
-                Description = "Upgrade to a websocket. The first frame is a ConversationStateUpdateEvent (key full_state), then events as JSON. "
-                    + "Query: resend_mode=all|since, after_timestamp (ISO-8601, for since), deprecated session_api_key. Without a key in the "
-                    + "header or query, the first frame must be {\"type\":\"auth\",\"session_api_key\":\"...\"}. A client frame is a user message "
-                    + "(role, content) that starts a run; a refused frame is answered with a ServerErrorEvent and the socket stays open. "
-                    + "Close codes: 4001 authentication failed, 4004 conversation not found or deleted, 1013 too many subscribers, 1008 bad query.",
+                Summary = summary,
+                Description = description,
                 Tags = new HashSet<OpenApiTagReference> { new("sockets") },
-                Parameters =
-                [
-                    new OpenApiParameter { Name = "conversation_id", In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" } },
-                    new OpenApiParameter { Name = "resend_mode", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
-                    new OpenApiParameter { Name = "after_timestamp", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" } },
-                ],
+                Parameters = parameters,
                 Responses = new OpenApiResponses
                 {
                     ["101"] = new OpenApiResponse { Description = "Switching protocols: the event stream." },
@@ -151,4 +125,17 @@ internal static class OpenApiSetup
             },
         },
     };
+
+    private static OpenApiPathItem SocketPath() => SocketOperation(
+        "Websocket: a conversation's events, live",
+        "Upgrade to a websocket. The first frame is a ConversationStateUpdateEvent (key full_state), then events as JSON. "
+            + "Query: resend_mode=all|since, after_timestamp (ISO-8601, for since), deprecated session_api_key. Without a key in the "
+            + "header or query, the first frame must be {\"type\":\"auth\",\"session_api_key\":\"...\"}. A client frame is a user message "
+            + "(role, content) that starts a run; a refused frame is answered with a ServerErrorEvent and the socket stays open. "
+            + "Close codes: 4001 authentication failed, 4004 conversation not found or deleted, 1013 too many subscribers, 1008 bad query.",
+        [
+            new OpenApiParameter { Name = "conversation_id", In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" } },
+            new OpenApiParameter { Name = "resend_mode", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+            new OpenApiParameter { Name = "after_timestamp", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" } },
+        ]);
 }
