@@ -34,7 +34,7 @@ internal sealed class WorkspacePaths
     public string Root { get; }
 
     /// <summary>Creates the root when it does not exist yet.</summary>
-    public void EnsureRoot() => Directory.CreateDirectory(Root);
+    public void EnsureRoot() => AtomicFile.EnsureDirectory(Root);   // 0700 on Unix, as every folder the server creates
 
     /// <summary>The real location of <paramref name="path"/> inside the root.</summary>
     /// <param name="path">What the client sent: relative to the root, or absolute inside it.</param>
