@@ -13,8 +13,9 @@ public static class AgentServerEndpointRouteBuilderExtensions
     /// Maps <c>/health</c>, <c>/alive</c>, <c>/ready</c>, <c>/server_info</c>, the OpenAPI document (<c>/openapi.json</c>,
     /// as the Python agent-server, and <c>/openapi/v1.json</c>), the interactive API reference at <c>/docs</c> (served
     /// with its assets from this server: it works without internet access), every <c>/api</c> route (guarded by the
-    /// session-key authentication scheme when keys are configured) and the events websocket
-    /// <c>/sockets/events/{conversation_id}</c> (which brings its own websocket middleware), and the web console at
+    /// session-key authentication scheme when keys are configured; the workspace routes <c>/api/bash</c>, <c>/api/file</c> and
+    /// <c>/api/git</c> among them, confined to the workspace root) and the websockets <c>/sockets/events/{conversation_id}</c>
+    /// and <c>/sockets/bash-events</c> (which bring their own websocket middleware), and the web console at
     /// <c>/console/</c> (embedded files; a browser's <c>GET /</c> is redirected there, JSON clients of <c>GET /</c> are not).
     /// </summary>
     /// <param name="endpoints">The route builder, usually the <c>WebApplication</c>.</param>
@@ -48,7 +49,12 @@ public static class AgentServerEndpointRouteBuilderExtensions
         ConversationsEndpoints.Map(api);
         ConversationControlEndpoints.Map(api);
         McpEndpoints.Map(api);
+        BashEndpoints.Map(api);
+        FileEndpoints.Map(api);
+        GitEndpoints.Map(api);
+        WorkspaceEndpoints.Map(api);
         SocketsEndpoints.Map(endpoints);
+        BashSocketEndpoint.Map(endpoints);
         ConsoleEndpoints.Map(endpoints);
         return api;
     }

@@ -4,7 +4,8 @@ namespace OpenHands.AgentServer;
 /// <remarks>
 /// The host binds them from the <c>AgentServer</c> configuration section (appsettings, <c>AgentServer__MaxProfiles</c>
 /// style environment variables, the command line) and then applies the environment variables the Python agent-server
-/// uses, which win: <c>OH_PERSISTENCE_DIR</c>, <c>OH_CONVERSATIONS_PATH</c>, <c>OH_SECRET_KEY</c>, <c>SESSION_API_KEY</c>
+/// uses, which win: <c>OH_PERSISTENCE_DIR</c>, <c>OH_CONVERSATIONS_PATH</c>, <c>OH_WORKSPACE_PATH</c>,
+/// <c>OH_BASH_EVENTS_DIR</c>, <c>OH_SECRET_KEY</c>, <c>SESSION_API_KEY</c>
 /// and <c>OH_SESSION_API_KEYS_0</c>, <c>OH_SESSION_API_KEYS_1</c>, …. A configure action passed to
 /// <c>AddOpenHandsAgentServer</c> runs last. The options are validated when the host starts: an unknown setting in the
 /// section, a value of the wrong type or out of range stops the start with one message that names every bad setting
@@ -44,6 +45,33 @@ public sealed class AgentServerOptions
     /// folder (never a folder relative to wherever the server happens to run).
     /// </value>
     public string? ConversationsPath { get; set; }
+
+    /// <summary>
+    /// Gets or sets the workspace root: the only folder the <c>/api/bash</c>, <c>/api/file</c> and <c>/api/git</c> routes
+    /// read, write and run commands in. Every path a client sends is resolved against it and refused (4xx) when it
+    /// leaves it.
+    /// </summary>
+    /// <value>
+    /// The default is <see langword="null"/>: <c>OH_WORKSPACE_PATH</c>, else <c>workspace</c> in the persistence folder
+    /// (never the server's own folder).
+    /// </value>
+    public string? WorkspacePath { get; set; }
+
+    /// <summary>Gets or sets the folder that keeps the events of <c>/api/bash</c> commands (one JSON file per event).</summary>
+    /// <value>The default is <see langword="null"/>: <c>OH_BASH_EVENTS_DIR</c>, else <c>bash_events</c> in the persistence folder.</value>
+    public string? BashEventsPath { get; set; }
+
+    /// <summary>Gets or sets the most output a <c>/api/bash</c> command keeps per stream, in characters.</summary>
+    /// <value>The default is 1 Mi characters, as the Python agent-server's output chunk; beyond it the middle is left out, with a marker.</value>
+    public int MaxCommandOutputChars { get; set; } = 1024 * 1024;
+
+    /// <summary>Gets or sets the longest timeout a <c>/api/bash</c> command may ask for.</summary>
+    /// <value>The default is 1 hour; a command's own timeout defaults to 300 seconds, as in the Python agent-server.</value>
+    public TimeSpan MaxCommandTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets the largest file <c>POST /api/file/upload</c> accepts, in bytes.</summary>
+    /// <value>The default is 100 MiB.</value>
+    public long MaxUploadBytes { get; set; } = 100L * 1024 * 1024;
 
     /// <summary>Gets or sets the largest accepted request body, in bytes.</summary>
     /// <value>The default is 1 MiB.</value>

@@ -76,6 +76,14 @@ public static class AgentServerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LegacySettingsMigrationService>());
         services.TryAddSingleton<ConversationService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationLifetime>());
+
+        // The workspace routes: commands run (and, at stop, are killed with their process groups) by one service, which
+        // also holds the workspace root's one path confinement.
+        services.TryAddSingleton<BashEventService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BashEventService>(sp => sp.GetRequiredService<BashEventService>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<BashEventService>().Paths);
+        services.TryAddSingleton<GitRunner>();
+        services.TryAddSingleton<GitService>();
         AgentServerEndpointServices.Add(services);   // the session-key scheme, its policy and the OpenAPI document
         return builder;
     }

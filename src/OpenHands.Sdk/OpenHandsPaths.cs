@@ -19,6 +19,8 @@ public static class OpenHandsPaths
 
     /// <summary>The variable that names the agent server's conversations folder: <c>OH_CONVERSATIONS_PATH</c>.</summary>
     public const string ConversationsPathVariable = "OH_CONVERSATIONS_PATH";
+    public const string WorkspacePathVariable = "OH_WORKSPACE_PATH";
+    public const string BashEventsDirVariable = "OH_BASH_EVENTS_DIR";
 
     /// <summary>The persistence folder: explicit, else <c>OH_PERSISTENCE_DIR</c>, else <c>~/.openhands</c>.</summary>
     /// <param name="configured">An explicit folder; blank counts as absent.</param>

@@ -44,12 +44,7 @@ internal static class ConversationsWire
 
     public static (int Offset, int Limit) Paging(IQueryCollection query)
     {
-        var limit = 100;
-        if (query["limit"].FirstOrDefault() is { } l)
-        {
-            limit = int.TryParse(l, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v is > 0 and <= 100 ? v
-                : throw ApiException.Validation("limit must be an integer from 1 to 100", "int_parsing", "query", "limit");
-        }
+        var limit = QueryValues.Limit(query);
 
         var offset = 0;
         if (query["page_id"].FirstOrDefault() is { Length: > 0 } p)

@@ -29,24 +29,44 @@ internal static partial class SocketsEndpoints
     public const int NotFound = 4004;
     public const string FullStateKey = "full_state";
 
-    public static void Map(IEndpointRouteBuilder endpoints)
+    public static void Map(IEndpointRouteBuilder endpoints) => MapSocket(endpoints, "/sockets/events/{conversation_id}", HandleAsync);
+
+    /// <summary>
+    /// Maps a websocket route with the websocket middleware as part of its endpoint, so embedding apps need not call
+    /// UseWebSockets themselves (when they do, the middleware sees its feature already set and steps aside). A plain
+    /// HTTP request gets a 400 naming the route.
+    /// </summary>
+    internal static void MapSocket(IEndpointRouteBuilder endpoints, string route, RequestDelegate handler)
     {
-        // The websocket middleware is part of this endpoint, so embedding apps need not call UseWebSockets themselves
-        // (when they do, the middleware sees its feature already set and steps aside).
         var pipeline = endpoints.CreateApplicationBuilder().UseWebSockets();
-        pipeline.Run(HandleAsync);
-        endpoints.Map("/sockets/events/{conversation_id}", pipeline.Build()).ExcludeFromDescription();
+        pipeline.Run(async http =>
+        {
+            if (!http.WebSockets.IsWebSocketRequest)
+            {
+                await new ApiError(StatusCodes.Status400BadRequest, $"This route is a websocket: connect with a websocket client (ws://host{route}).")
+                    .ExecuteAsync(http).ConfigureAwait(false);
+                return;
+            }
+
+            await handler(http).ConfigureAwait(false);
+        });
+        endpoints.Map(route, pipeline.Build()).ExcludeFromDescription();
+    }
+
+    /// <summary>Authenticates an accepted socket (see <see cref="AuthenticateAsync"/>); a refused one is closed with 4001.</summary>
+    internal static async Task<bool> AuthenticateOrCloseAsync(HttpContext http, WebSocket socket, AgentServerOptions options)
+    {
+        var (authenticated, pending) = await AuthenticateAsync(http, socket, options).ConfigureAwait(false);
+        if (!authenticated)
+        {
+            await SocketSession.CloseAsync(socket, AuthenticationFailed, "Authentication failed", pending).ConfigureAwait(false);
+        }
+
+        return authenticated;
     }
 
     private static async Task HandleAsync(HttpContext http)
     {
-        if (!http.WebSockets.IsWebSocketRequest)
-        {
-            await new ApiError(StatusCodes.Status400BadRequest, "This route is a websocket: connect with a websocket client (ws://host/sockets/events/{conversation_id}).")
-                .ExecuteAsync(http).ConfigureAwait(false);
-            return;
-        }
-
         var services = http.RequestServices;
         var options = services.GetRequiredService<IOptions<AgentServerOptions>>().Value;
         var conversations = services.GetRequiredService<ConversationService>();
@@ -55,10 +75,8 @@ internal static partial class SocketsEndpoints
         using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         try
         {
-            var (authenticated, pending) = await AuthenticateAsync(http, socket, options).ConfigureAwait(false);
-            if (!authenticated)
+            if (!await AuthenticateOrCloseAsync(http, socket, options).ConfigureAwait(false))
             {
-                await SocketSession.CloseAsync(socket, AuthenticationFailed, "Authentication failed", pending).ConfigureAwait(false);
                 return;
             }
 

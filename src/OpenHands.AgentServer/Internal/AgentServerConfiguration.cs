@@ -31,6 +31,8 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
         BindSection(configuration.GetSection(SectionName), options);
         options.PersistenceDirectory = NonEmpty(configuration[OpenHandsPaths.PersistenceDirVariable]) ?? options.PersistenceDirectory;
         options.ConversationsPath = NonEmpty(configuration[OpenHandsPaths.ConversationsPathVariable]) ?? options.ConversationsPath;
+        options.WorkspacePath = NonEmpty(configuration[OpenHandsPaths.WorkspacePathVariable]) ?? options.WorkspacePath;
+        options.BashEventsPath = NonEmpty(configuration[OpenHandsPaths.BashEventsDirVariable]) ?? options.BashEventsPath;
         options.SecretKey = NonEmpty(configuration[SecretKeySource.SecretKeyVariable]) ?? options.SecretKey;
         options.PreviousSecretKey = NonEmpty(configuration[SecretKeySource.PreviousKeyVariable]) ?? options.PreviousSecretKey;
 
@@ -110,6 +112,10 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
             keys.Add(key);
         }
     }
+
+    /// <summary>Whether an environment variable holds one of the server's keys (commands and git never see them).</summary>
+    public static bool IsKeyVariable(string name) =>
+        name is SecretKeySource.SessionKeyVariable or SecretKeySource.SecretKeyVariable || name.StartsWith(SessionKeysPrefix, StringComparison.Ordinal);
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -29,6 +29,8 @@ internal sealed class AgentServerOptionsValidator : IValidateOptions<AgentServer
 
         CheckFolder(options.PersistenceDirectory, $"{Section}:PersistenceDirectory (or {OpenHandsPaths.PersistenceDirVariable})", errors);
         CheckFolder(options.ConversationsPath, $"{Section}:ConversationsPath (or {OpenHandsPaths.ConversationsPathVariable})", errors);
+        CheckFolder(options.WorkspacePath, $"{Section}:WorkspacePath (or {OpenHandsPaths.WorkspacePathVariable})", errors);
+        CheckFolder(options.BashEventsPath, $"{Section}:BashEventsPath (or {OpenHandsPaths.BashEventsDirVariable})", errors);
         if (errors.Count == 0)
         {
             try
@@ -36,6 +38,12 @@ internal sealed class AgentServerOptionsValidator : IValidateOptions<AgentServer
                 var folders = ServerFolders.Resolve(options);
                 CheckFolder(folders.Persistence, "The persistence folder", errors);
                 CheckFolder(folders.Conversations, "The conversations folder", errors);
+                CheckFolder(folders.WorkspaceRoot, "The workspace root", errors);
+                CheckFolder(folders.BashEvents, "The bash events folder", errors);
+                if (IsRoot(folders.WorkspaceRoot))
+                {
+                    errors.Add($"{Section}:WorkspacePath (or {OpenHandsPaths.WorkspacePathVariable}) is the file system root. Fix: give a folder of its own, such as ~/workspace.");
+                }
             }
             catch (InvalidOperationException e)
             {
@@ -44,6 +52,9 @@ internal sealed class AgentServerOptionsValidator : IValidateOptions<AgentServer
         }
 
         AtLeast(options.MaxRequestBodyBytes, 1, "MaxRequestBodyBytes", "bytes, such as 1048576 for 1 MiB", errors);
+        AtLeast(options.MaxCommandOutputChars, 1, "MaxCommandOutputChars", "characters", errors);
+        AtLeast(options.MaxUploadBytes, 1, "MaxUploadBytes", "bytes, such as 104857600 for 100 MiB", errors);
+        Between(options.MaxCommandTimeout, TimeSpan.FromDays(1), "MaxCommandTimeout", errors);
         AtLeast(options.MaxProfiles, 1, "MaxProfiles", "profiles", errors);
         AtLeast(options.MaxAgentProfiles, 1, "MaxAgentProfiles", "agent profiles", errors);
         AtLeast(options.MaxSocketSubscribers, 1, "MaxSocketSubscribers", "websockets", errors);
@@ -53,6 +64,8 @@ internal sealed class AgentServerOptionsValidator : IValidateOptions<AgentServer
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(["Invalid agent server configuration.", .. errors]);
     }
+
+    private static bool IsRoot(string path) => Path.GetPathRoot(path) is { } root && Path.TrimEndingDirectorySeparator(path) == Path.TrimEndingDirectorySeparator(root);
 
     private static void CheckFolder(string? path, string setting, List<string> errors)
     {

@@ -38,6 +38,7 @@ internal static class OpenApiSetup
             document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SessionKeyAuthenticationHandler.Scheme, document)] = [] });
             document.Paths ??= [];
             document.Paths["/sockets/events/{conversation_id}"] = SocketPath();
+            document.Paths["/sockets/bash-events"] = BashSocketPath();
             return Task.CompletedTask;
         });
         options.AddOperationTransformer(async (operation, context, cancellationToken) =>
@@ -62,6 +63,30 @@ internal static class OpenApiSetup
                 };
             }
         });
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<FileUploadMetadata>().FirstOrDefault() is { } upload)
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["multipart/form-data"] = new()
+                        {
+                            Schema = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Object,
+                                Required = new HashSet<string> { upload.Field },
+                                Properties = new Dictionary<string, IOpenApiSchema> { [upload.Field] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                            },
+                        },
+                    },
+                };
+            }
+
+            return Task.CompletedTask;
+        });
         options.AddSchemaTransformer((schema, context, _) =>
         {
             if (context.JsonTypeInfo.Type == typeof(SecretString))
@@ -74,25 +99,24 @@ internal static class OpenApiSetup
         });
     }
 
-    private static OpenApiPathItem SocketPath() => new()
+    private static OpenApiPathItem BashSocketPath() => SocketOperation(
+        "Websocket: bash events, live",
+        "Upgrade to a websocket. Frames are bash events as JSON (BashCommand, BashOutput, BashError); with resend_mode=all the stored "
+            + "events come first. A client frame is an ExecuteBashRequest ({command, cwd?, timeout?}) that starts a command; a refused frame "
+            + "is answered with a BashError. Authentication as /sockets/events. Close codes: 4001 authentication failed, 1013 too many "
+            + "subscribers, 1008 bad query.",
+        [new OpenApiParameter { Name = "resend_mode", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String } }]);
+
+    private static OpenApiPathItem SocketOperation(string summary, string description, List<IOpenApiParameter> parameters) => new()
     {
         Operations = new Dictionary<HttpMethod, OpenApiOperation>
         {
             [HttpMethod.Get] = new OpenApiOperation
             {
-                Summary = "Websocket: a conversation's events, live",
-                Description = "Upgrade to a websocket. The first frame is a ConversationStateUpdateEvent (key full_state), then events as JSON. "
-                    + "Query: resend_mode=all|since, after_timestamp (ISO-8601, for since), deprecated session_api_key. Without a key in the "
-                    + "header or query, the first frame must be {\"type\":\"auth\",\"session_api_key\":\"...\"}. A client frame is a user message "
-                    + "(role, content) that starts a run; a refused frame is answered with a ServerErrorEvent and the socket stays open. "
-                    + "Close codes: 4001 authentication failed, 4004 conversation not found or deleted, 1013 too many subscribers, 1008 bad query.",
+                Summary = summary,
+                Description = description,
                 Tags = new HashSet<OpenApiTagReference> { new("sockets") },
-                Parameters =
-                [
-                    new OpenApiParameter { Name = "conversation_id", In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" } },
-                    new OpenApiParameter { Name = "resend_mode", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
-                    new OpenApiParameter { Name = "after_timestamp", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" } },
-                ],
+                Parameters = parameters,
                 Responses = new OpenApiResponses
                 {
                     ["101"] = new OpenApiResponse { Description = "Switching protocols: the event stream." },
@@ -101,4 +125,17 @@ internal static class OpenApiSetup
             },
         },
     };
+
+    private static OpenApiPathItem SocketPath() => SocketOperation(
+        "Websocket: a conversation's events, live",
+        "Upgrade to a websocket. The first frame is a ConversationStateUpdateEvent (key full_state), then events as JSON. "
+            + "Query: resend_mode=all|since, after_timestamp (ISO-8601, for since), deprecated session_api_key. Without a key in the "
+            + "header or query, the first frame must be {\"type\":\"auth\",\"session_api_key\":\"...\"}. A client frame is a user message "
+            + "(role, content) that starts a run; a refused frame is answered with a ServerErrorEvent and the socket stays open. "
+            + "Close codes: 4001 authentication failed, 4004 conversation not found or deleted, 1013 too many subscribers, 1008 bad query.",
+        [
+            new OpenApiParameter { Name = "conversation_id", In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" } },
+            new OpenApiParameter { Name = "resend_mode", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+            new OpenApiParameter { Name = "after_timestamp", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" } },
+        ]);
 }

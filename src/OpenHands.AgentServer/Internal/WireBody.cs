@@ -155,6 +155,12 @@ internal sealed class WireBody<T> : IWireBody, IBindableFromHttpContext<WireBody
 /// <summary>The request body of a route, for the OpenAPI document (<see cref="OpenApiSetup"/>).</summary>
 internal sealed record WireBodyMetadata(Type Type, bool Optional);
 
+/// <summary>
+/// A route whose body is a multipart form with one file field, for the OpenAPI document. Not <c>AcceptsMetadata</c>: routing
+/// would then refuse another content type before the handler could answer it with a 422.
+/// </summary>
+internal sealed record FileUploadMetadata(string Field);
+
 /// <summary>Marks a <see cref="WireBody{T}"/> parameter whose body may be empty (an empty body reads as defaults).</summary>
 [AttributeUsage(AttributeTargets.Parameter)]
 internal sealed class OptionalBodyAttribute : Attribute;

@@ -50,6 +50,32 @@ internal static partial class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="source"/> to <paramref name="path"/> the same way: a temp file in its folder, renamed over it.</summary>
+    /// <returns>How many bytes were written.</returns>
+    public static async Task<long> WriteAsync(string path, Stream source, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        var temp = Path.Combine(directory, $"tmp{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
+        try
+        {
+            long length;
+            using (var handle = CreatePrivate(temp))
+            {
+                await using var target = new FileStream(handle, FileAccess.Write);
+                await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+                length = target.Length;
+            }
+
+            File.Move(temp, path, overwrite: true);
+            return length;
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
     /// <summary>
     /// Creates a new file that only its owner can read and write (on Unix: <c>open(2)</c> with
     /// <c>O_CREAT | O_EXCL</c> and mode 0600, no advisory lock), open for writing.

@@ -31,6 +31,26 @@ internal static class NativeMethods
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static extern int Umask(int mask);
 
+    /// <summary>
+    /// <c>realpath(3)</c>: the canonical path of an existing <paramref name="path"/>, every symbolic link and <c>..</c>
+    /// resolved, or <see langword="null"/> when it cannot be resolved (missing, a dangling link, a loop, no access).
+    /// </summary>
+    public static string? RealPath(string path)
+    {
+        var buffer = new byte[4097];   // PATH_MAX + NUL on Linux and macOS
+        if (RealPathNative(path, buffer) == IntPtr.Zero)
+        {
+            return null;
+        }
+
+        var length = Array.IndexOf(buffer, (byte)0);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, length < 0 ? buffer.Length : length);
+    }
+
+    [DllImport("libc", EntryPoint = "realpath", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern IntPtr RealPathNative([MarshalAs(UnmanagedType.LPUTF8Str)] string path, [Out] byte[] resolved);
+
     /// <summary>The <c>open(2)</c> flags for a new private file: <c>O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC</c>.</summary>
     public static int CreateExclusiveFlags => OperatingSystem.IsLinux()
         ? 0x1 | 0x40 | 0x80 | 0x80000          // Linux (x64 and arm64 share these values)

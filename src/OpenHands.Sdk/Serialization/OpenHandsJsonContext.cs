@@ -140,4 +140,18 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(McpTestRequest))]
 [JsonSerializable(typeof(McpTestResponse))]
 
+// --- the workspace routes (bash, files, git) ---
+[JsonSerializable(typeof(ExecuteBashRequest))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(BashEvent))]
+[JsonSerializable(typeof(List<BashEvent?>))]
+[JsonSerializable(typeof(BashEventPage))]
+[JsonSerializable(typeof(ClearBashEventsResponse))]
+[JsonSerializable(typeof(SubdirectoryPage))]
+[JsonSerializable(typeof(HomeResponse))]
+[JsonSerializable(typeof(List<GitChange>))]
+[JsonSerializable(typeof(GitDiff))]
+[JsonSerializable(typeof(GitCommitsPage))]
+[JsonSerializable(typeof(ArchiveManifest))]
+
 internal sealed partial class OpenHandsJsonContext : JsonSerializerContext;

@@ -36,7 +36,7 @@ public sealed partial class OpenApiTests : ServerTestBase
             .Where(e => !NotDocumented.Contains(e.RoutePattern.RawText))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Normalize(e.RoutePattern.RawText!), m.ToLowerInvariant())));
 
-    private static string Normalize(string pattern) => "/" + pattern.Trim('/');
+    private static string Normalize(string pattern) => "/" + pattern.Trim('/').Replace("{**", "{", StringComparison.Ordinal);   // a catch-all is a plain parameter in OpenAPI
 
     [Test]
     public async Task Document_BothRoutes_ServeTheSameDocument()
@@ -98,7 +98,8 @@ public sealed partial class OpenApiTests : ServerTestBase
         var paths = document["paths"]!.AsObject();
         string[] withBody = ["post /api/profiles/{name}", "post /api/profiles/{name}/rename", "post /api/profiles/{name}/validate", "patch /api/settings",
             "post /api/conversations", "patch /api/conversations/{id}", "post /api/conversations/{id}/switch_profile",
-            "post /api/conversations/{id}/switch_llm", "post /api/conversations/{id}/events"];
+            "post /api/conversations/{id}/switch_llm", "post /api/conversations/{id}/events",
+            "post /api/bash/start_bash_command", "post /api/bash/execute_bash_command"];
 
         foreach (var route in withBody)
         {
@@ -111,6 +112,32 @@ public sealed partial class OpenApiTests : ServerTestBase
         var schemas = document.ToJsonString();
         schemas.Should().Contain("\"include_secrets\"").And.Contain("\"llm_profile\"").And.Contain("\"api_key_set\"").And.Contain("\"next_page_id\"");
         schemas.Should().NotContain("\"includeSecrets\"").And.NotContain("\"apiKeySet\"");
+    }
+
+    [Test]
+    public async Task Document_WorkspaceRoutes_AreOperationsWithSchemas()
+    {
+        var document = await DocumentAsync();
+        var paths = document["paths"]!.AsObject();
+        string[] routes =
+        [
+            "get /api/bash/bash_events/search", "get /api/bash/bash_events/{eventId}", "get /api/bash/bash_events", "delete /api/bash/bash_events",
+            "post /api/bash/start_bash_command", "post /api/bash/execute_bash_command", "post /api/file/upload", "get /api/file/download",
+            "post /api/file/create_directory", "get /api/file/home", "get /api/file/search_subdirs", "get /api/file/download-trajectory/{conversation_id}",
+            "get /api/file/archive", "get /api/git/changes", "get /api/git/diff", "get /api/git/commits", "get /api/git/commits/{sha}/changes",
+            "get /api/conversations/{id}/workspace", "get /api/conversations/{id}/workspace/{file_path}", "get /sockets/bash-events",
+        ];
+
+        foreach (var route in routes)
+        {
+            var (method, path) = (route.Split(' ')[0], route.Split(' ')[1]);
+            paths[path]?[method].Should().NotBeNull(route);
+        }
+
+        var upload = paths["/api/file/upload"]!["post"]!["requestBody"]!["content"]!["multipart/form-data"]!["schema"]!;
+        upload["properties"]!["file"]!["format"]!.GetValue<string>().Should().Be("binary");
+        var json = document.ToJsonString();
+        json.Should().Contain("\"exit_code\"").And.Contain("\"command_id\"").And.Contain("\"has_more\"").And.Contain("\"short_sha\"").And.Contain("\"cleared_count\"");
     }
 
     [Test]

@@ -27,7 +27,9 @@ public sealed class DefaultFoldersTests
         var id = Guid.Parse(await ConversationRequests.StartAsync(host.Client, "One"));
 
         var folders = host.Services.GetRequiredService<ServerFolders>();
-        folders.Should().Be(new ServerFolders(persistence, Path.Combine(persistence, "conversations"), Path.Combine(persistence, "workspaces")));
+        folders.Should().Be(new ServerFolders(
+            persistence, Path.Combine(persistence, "conversations"), Path.Combine(persistence, "workspaces"),
+            Path.Combine(persistence, "workspace"), Path.Combine(persistence, "bash_events")));
         host.Services.GetRequiredService<ConversationFactory>().PersistenceDirectory.Should().Be(folders.Conversations);
         Directory.Exists(Path.Combine(persistence, "conversations", id.ToString("N"))).Should().BeTrue();
         var workspace = Path.Combine(persistence, "workspaces", id.ToString("N"));
@@ -77,7 +79,8 @@ public sealed class DefaultFoldersTests
     public void Resolve_NothingConfigured_IsUnderTheHomeFolderNeverTheCurrentFolder()
     {
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
-        if (Environment.GetEnvironmentVariable("OH_PERSISTENCE_DIR") is { Length: > 0 } || Environment.GetEnvironmentVariable("OH_CONVERSATIONS_PATH") is { Length: > 0 })
+        if (Environment.GetEnvironmentVariable("OH_PERSISTENCE_DIR") is { Length: > 0 } || Environment.GetEnvironmentVariable("OH_CONVERSATIONS_PATH") is { Length: > 0 }
+            || Environment.GetEnvironmentVariable("OH_WORKSPACE_PATH") is { Length: > 0 } || Environment.GetEnvironmentVariable("OH_BASH_EVENTS_DIR") is { Length: > 0 })
         {
             Assert.Ignore("The test process has OH_PERSISTENCE_DIR or OH_CONVERSATIONS_PATH set.");
         }
@@ -85,7 +88,8 @@ public sealed class DefaultFoldersTests
         var folders = ServerFolders.Resolve(new AgentServerOptions());
 
         folders.Should().Be(new ServerFolders(
-            Path.Combine(home, ".openhands"), Path.Combine(home, ".openhands", "conversations"), Path.Combine(home, ".openhands", "workspaces")));
+            Path.Combine(home, ".openhands"), Path.Combine(home, ".openhands", "conversations"), Path.Combine(home, ".openhands", "workspaces"),
+            Path.Combine(home, ".openhands", "workspace"), Path.Combine(home, ".openhands", "bash_events")));
     }
 
     [Test]

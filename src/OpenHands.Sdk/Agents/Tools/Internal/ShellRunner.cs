@@ -16,6 +16,9 @@ namespace OpenHands.Sdk.Agents.Tools.Internal;
 /// </remarks>
 internal static class ShellRunner
 {
+    /// <summary>Finds the shell commands run in: <c>/bin/bash</c>, else <c>/bin/sh</c>.</summary>
+    public static string DefaultShell() => File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
+
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
 
     private static readonly Lazy<string?> Setsid = new(FindSetsid, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -28,8 +31,10 @@ internal static class ShellRunner
         int maxOutputLength,
         TimeProvider timeProvider,
         CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        ShellRunOptions? options = null)
     {
+        options ??= ShellRunOptions.Default;
         cancellationToken.ThrowIfCancellationRequested();
         var setsid = Setsid.Value;
         var startInfo = new ProcessStartInfo
@@ -52,7 +57,12 @@ internal static class ShellRunner
         // Stderr joins stdout inside the shell so both arrive in the order they were written; the separate stderr
         // pipe still catches what the shell reports before that redirection runs (a syntax error, for example).
         startInfo.ArgumentList.Add("-c");
-        startInfo.ArgumentList.Add("exec 2>&1; " + command);
+        startInfo.ArgumentList.Add(options.SeparateErrorOutput ? command : "exec 2>&1; " + command);
+        foreach (var name in startInfo.Environment.Keys.Where(options.RemoveVariable).ToList())
+        {
+            startInfo.Environment.Remove(name);
+        }
+
         startInfo.Environment["PAGER"] = "cat";
         startInfo.Environment["GIT_PAGER"] = "cat";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -64,12 +74,13 @@ internal static class ShellRunner
         process.Start();
         var groupId = setsid is null ? (int?)null : process.Id;
         var output = new BoundedOutput(maxOutputLength);
+        var errorOutput = options.SeparateErrorOutput ? new BoundedOutput(maxOutputLength) : output;
 
         // Nothing is ever typed into the command: an immediate end of input keeps readers of stdin from waiting.
         process.StandardInput.Close();
         var readers = Task.WhenAll(
             PumpAsync(process.StandardOutput, output),
-            PumpAsync(process.StandardError, output));
+            PumpAsync(process.StandardError, errorOutput));
 
         // A timer cannot wait longer than about 49 days; a longer limit is no limit in practice.
         using var timeoutSource = new CancellationTokenSource(timeout.TotalMilliseconds >= uint.MaxValue - 1 ? System.Threading.Timeout.InfiniteTimeSpan : timeout, timeProvider);
@@ -88,7 +99,7 @@ internal static class ShellRunner
         await DrainAsync(process, readers).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
-        return new ShellRunResult(output.Render(), timedOut ? null : process.ExitCode, timedOut);
+        return new ShellRunResult(output.Render(), timedOut ? null : process.ExitCode, timedOut, options.SeparateErrorOutput ? errorOutput.Render() : null);
     }
 
     private static async Task PumpAsync(StreamReader reader, BoundedOutput output)
