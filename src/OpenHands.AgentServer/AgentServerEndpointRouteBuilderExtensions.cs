@@ -9,10 +9,11 @@ namespace Microsoft.AspNetCore.Builder;
 public static class AgentServerEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>/health</c>, <c>/alive</c>, <c>/ready</c>, <c>/server_info</c>, the OpenAPI document (<c>/openapi.json</c>,
+    /// Maps <c>/</c> and <c>/server_info</c> (server info), <c>/health</c>, <c>/alive</c>, <c>/ready</c>, the OpenAPI document (<c>/openapi.json</c>,
     /// as the Python agent-server, and <c>/openapi/v1.json</c>), the interactive API reference at <c>/docs</c> (served
     /// with its assets from this server: it works without internet access), every <c>/api</c> route (guarded by the
-    /// session-key authentication scheme when keys are configured) and the events websocket
+    /// session-key authentication scheme when keys are configured), the OpenAI-compatible gateway under <c>/v1</c> (the same
+    /// keys, also as <c>Authorization: Bearer</c>) and the events websocket
     /// <c>/sockets/events/{conversation_id}</c> (which brings its own websocket middleware).
     /// </summary>
     /// <param name="endpoints">The route builder, usually the <c>WebApplication</c>.</param>
@@ -41,6 +42,9 @@ public static class AgentServerEndpointRouteBuilderExtensions
         ProfilesEndpoints.Map(api);
         SettingsEndpoints.Map(api);
         ConversationsEndpoints.Map(api);
+        CatalogEndpoints.Map(api);
+        SecretsEndpoints.Map(api);
+        GatewayEndpoints.Map(endpoints);
         SocketsEndpoints.Map(endpoints);
         return api;
     }

@@ -69,6 +69,8 @@ public static class AgentServerServiceCollectionExtensions
         // their runs are cancelled and awaited).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LegacySettingsMigrationService>());
         services.TryAddSingleton<ConversationService>();
+        services.TryAddSingleton<ChatGateway>();
+        services.TryAddSingleton<ServerSecretsStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationLifetime>());
         AgentServerEndpointServices.Add(services);   // the session-key scheme, its policy and the OpenAPI document
         return builder;

@@ -104,5 +104,18 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(ClientFrame))]
 [JsonSerializable(typeof(ServerErrorFrame))]
 [JsonSerializable(typeof(EventStamp))]
+[JsonSerializable(typeof(OpenAiModelList))]
+[JsonSerializable(typeof(ChatCompletionRequest))]
+[JsonSerializable(typeof(ChatCompletionResponse))]
+[JsonSerializable(typeof(ChatCompletionChunk))]
+[JsonSerializable(typeof(OpenAiErrorResponse))]
+[JsonSerializable(typeof(ProvidersResponse))]
+[JsonSerializable(typeof(ModelsResponse))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(SettingsSchemaResponse))]
+[JsonSerializable(typeof(SecretsListResponse))]
+[JsonSerializable(typeof(SecretCreateRequest))]
+[JsonSerializable(typeof(DeletedResponse))]
+[JsonSerializable(typeof(SecretsFileDocument))]
 
 internal sealed partial class OpenHandsJsonContext : JsonSerializerContext;
