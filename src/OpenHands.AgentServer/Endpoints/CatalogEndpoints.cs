@@ -8,6 +8,7 @@ using OpenHands.Sdk.Conversations;
 using OpenHands.Sdk.Llms.Clients.Internal;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Serialization;
+using OpenHands.Sdk.Serialization.Converters;
 using OpenHands.Sdk.Serialization.Documents;
 using OpenHands.Sdk.Wire;
 
@@ -49,7 +50,19 @@ internal static class CatalogEndpoints
         return new(new ModelsResponse { Models = [.. models.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] });
     }
 
-    /// <summary>The JSON Schema of a settings type, from the wire's own contract (snake_case names, the same converters).</summary>
+    /// <summary>
+    /// The JSON Schema of a settings type, from its source-generated contract (snake_case names, its own converters).
+    /// The context's own options, not the codecs': those add converters for every string and number (NUL and range
+    /// checks), which the exporter could only describe as "any value".
+    /// </summary>
     private static JsonNode SchemaOf<T>() =>
-        JsonSchemaExporter.GetJsonSchemaAsNode(OpenHandsJson.Redacted.Contract<T>(), new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+        JsonSchemaExporter.GetJsonSchemaAsNode(OpenHandsJsonContext.Default.GetTypeInfo(typeof(T))!, new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+
+            // An enum written by name through its converter: the names it accepts.
+            TransformSchemaNode = static (context, node) => context.PropertyInfo?.CustomConverter is IEnumNames named
+                ? new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. named.Names.Select(n => JsonValue.Create(n))]) }
+                : node,
+        });
 }
