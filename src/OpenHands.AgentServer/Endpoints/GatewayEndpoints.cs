@@ -22,8 +22,7 @@ internal static class GatewayEndpoints
         ApiGroup.Guard(v1, OpenAiErrorResult.From, OpenAiErrorResult.Unexpected);
         v1.MapGet("/models", ModelsAsync).OpenAiErrors(503);
         v1.MapPost("/chat/completions", CompleteAsync)
-            .Produces<ChatCompletionResponse>(StatusCodes.Status200OK, "application/json")
-            .Produces<ChatCompletionChunk>(StatusCodes.Status200OK, "text/event-stream")
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ChatCompletionResponse), ["application/json", "text/event-stream"]))
             .OpenAiErrors(400, 404, 413, 422, 502, 503, 504);
         v1.Map("/{**path}", (HttpContext http) => new OpenAiErrorResult(
                 StatusCodes.Status404NotFound, $"Not Found: no route for {http.Request.Method} {http.Request.Path}", "not_found"))
