@@ -10,11 +10,12 @@ namespace Microsoft.AspNetCore.Builder;
 public static class AgentServerEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>/health</c>, <c>/alive</c>, <c>/ready</c>, <c>/server_info</c>, the OpenAPI document (<c>/openapi.json</c>,
+    /// Maps <c>/</c> and <c>/server_info</c> (server info), <c>/health</c>, <c>/alive</c>, <c>/ready</c>, the OpenAPI document (<c>/openapi.json</c>,
     /// as the Python agent-server, and <c>/openapi/v1.json</c>), the interactive API reference at <c>/docs</c> (served
     /// with its assets from this server: it works without internet access), every <c>/api</c> route (guarded by the
     /// session-key authentication scheme when keys are configured; the workspace routes <c>/api/bash</c>, <c>/api/file</c> and
-    /// <c>/api/git</c> among them, confined to the workspace root) and the websockets <c>/sockets/events/{conversation_id}</c>
+    /// <c>/api/git</c> among them, confined to the workspace root), the OpenAI-compatible gateway under <c>/v1</c> (the same
+    /// keys, also as <c>Authorization: Bearer</c>), the websockets <c>/sockets/events/{conversation_id}</c>
     /// and <c>/sockets/bash-events</c> (which bring their own websocket middleware), and the web console at
     /// <c>/console/</c> (embedded files; a browser's <c>GET /</c> is redirected there, JSON clients of <c>GET /</c> are not).
     /// </summary>
@@ -53,6 +54,9 @@ public static class AgentServerEndpointRouteBuilderExtensions
         FileEndpoints.Map(api);
         GitEndpoints.Map(api);
         WorkspaceEndpoints.Map(api);
+        CatalogEndpoints.Map(api);
+        SecretsEndpoints.Map(api);
+        GatewayEndpoints.Map(endpoints);
         SocketsEndpoints.Map(endpoints);
         BashSocketEndpoint.Map(endpoints);
         ConsoleEndpoints.Map(endpoints);

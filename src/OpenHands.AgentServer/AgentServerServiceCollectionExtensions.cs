@@ -75,6 +75,8 @@ public static class AgentServerServiceCollectionExtensions
         // their runs are cancelled and awaited).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LegacySettingsMigrationService>());
         services.TryAddSingleton<ConversationService>();
+        services.TryAddSingleton<ChatGateway>();
+        services.TryAddSingleton<ServerSecretsStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationLifetime>());
 
         // The workspace routes: commands run (and, at stop, are killed with their process groups) by one service, which

@@ -7,7 +7,7 @@ using OpenHands.Sdk.Wire;
 
 namespace OpenHands.AgentServer.Endpoints;
 
-/// <summary><c>/health</c>, <c>/alive</c>, <c>/ready</c> and <c>/server_info</c>: open, no session key.</summary>
+/// <summary><c>/health</c>, <c>/alive</c>, <c>/ready</c>, <c>/server_info</c> and <c>/</c>: open, no session key.</summary>
 internal static class HealthEndpoints
 {
     private static readonly string? Version = typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
@@ -19,12 +19,14 @@ internal static class HealthEndpoints
         health.MapGet("/health", () => TypedResults.Text("OK")).Produces<string>(StatusCodes.Status200OK, "text/plain");
         health.MapGet("/alive", () => new WireOk<HealthStatus>(new HealthStatus { Status = "ok" }));
         health.MapGet("/ready", () => new WireOk<HealthStatus>(new HealthStatus { Status = "ready" }));
-        health.MapGet("/server_info", (TimeProvider? time) => new WireOk<ServerInfo>(new ServerInfo
+        WireOk<ServerInfo> Info(TimeProvider? time) => new(new ServerInfo
         {
             Uptime = TimeProvider.System.GetElapsedTime(started).TotalSeconds,
             Version = Version,
             Implementation = "OpenHands.Sdk (.NET)",
             Timestamp = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds() / 1000.0,
-        }));
+        });
+        health.MapGet("/server_info", Info);
+        health.MapGet("/", Info);   // the reference's root answers the server info when it serves no static files
     }
 }

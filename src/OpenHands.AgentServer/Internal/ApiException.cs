@@ -42,6 +42,9 @@ internal sealed class ApiException : Exception
 
     public int StatusCode { get; }
 
+    /// <summary>Gets a machine-readable code for OpenAI-shaped answers under <c>/v1</c> (such as <c>model_not_found</c>), or <see langword="null"/>.</summary>
+    public string? Code { get; init; }
+
     /// <summary>Gets the validation problems of a 422, or <see langword="null"/> for a plain detail.</summary>
     public IReadOnlyList<ValidationItem>? Items { get; }
 

@@ -18,7 +18,22 @@ internal static partial class ApiGroup
     {
         var api = endpoints.MapGroup("/api");
         api.RequireAuthorization(SessionKeyAuthenticationHandler.PolicyName).Errors(StatusCodes.Status401Unauthorized);
-        api.AddEndpointFilter(static async (context, next) =>
+        Guard(api, ApiError.From, errorId => new ApiError(StatusCodes.Status500InternalServerError, "Internal Server Error", errorId: errorId));
+
+        api.Map("/{**path}", (HttpContext http) => new ApiError(
+                StatusCodes.Status404NotFound, $"Not Found: no route for {http.Request.Method} {http.Request.Path}"))
+            .ExcludeFromDescription();
+        return api;
+    }
+
+    /// <summary>
+    /// The one error filter of a route group: a body that could not be read and an exception the one mapping
+    /// (<see cref="ErrorMapping"/>) knows are answered by <paramref name="answer"/>; anything else is logged with an id and
+    /// answered by <paramref name="unexpected"/> with that id only (the exception text could carry a secret).
+    /// </summary>
+    public static void Guard(RouteGroupBuilder group, Func<ApiException, IResult> answer, Func<string, IResult> unexpected)
+    {
+        group.AddEndpointFilter(async (context, next) =>
         {
             // Every argument is bound before this runs; a body that could not be read is answered here, so no handler
             // ever sees (or acts on) a rejected request.
@@ -26,7 +41,7 @@ internal static partial class ApiGroup
             {
                 if (argument is IWireBody { Error: { } error })
                 {
-                    return ApiError.From(error);
+                    return answer(error);
                 }
             }
 
@@ -37,7 +52,7 @@ internal static partial class ApiGroup
             }
             catch (Exception e) when (ErrorMapping.Map(e) is { } mapped)
             {
-                return ApiError.From(mapped);
+                return answer(mapped);
             }
             catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
             {
@@ -45,18 +60,12 @@ internal static partial class ApiGroup
             }
             catch (Exception e)
             {
-                // Never echo an unexpected exception: it could carry a secret. The id ties the response to the log line.
                 var errorId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
                 var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("OpenHands.AgentServer");
                 LogUnhandled(logger, errorId, http.Request.Method, http.Request.Path, e);
-                return new ApiError(StatusCodes.Status500InternalServerError, "Internal Server Error", errorId: errorId);
+                return unexpected(errorId);
             }
         });
-
-        api.Map("/{**path}", (HttpContext http) => new ApiError(
-                StatusCodes.Status404NotFound, $"Not Found: no route for {http.Request.Method} {http.Request.Path}"))
-            .ExcludeFromDescription();
-        return api;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error {ErrorId} on {Method} {Path}")]

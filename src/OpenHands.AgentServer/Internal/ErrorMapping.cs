@@ -30,6 +30,7 @@ internal static class ErrorMapping
         InvalidSettingsException e => new(409, "Settings file is corrupted or encrypted with a different key: " + e.Message),
         StoreBusyException => new(503, "Profile store is busy. Please retry."),
         OpenHands.Sdk.Conversations.InvalidConversationException e => new(409, e.Message),
+        InvalidSecretsFileException e => new(409, e.Message),
         BadHttpRequestException e => new(e.StatusCode, e.Message),
         JsonException e => BodyText.Problem(e),
         _ => null,

@@ -8,7 +8,7 @@ namespace OpenHands.AgentServer.Internal;
 /// <summary>
 /// The one authentication scheme of the server, for REST and the websocket: the key in <c>X-Session-API-Key</c>, the
 /// deprecated <c>session_api_key</c> query parameter, or (websocket only) the key of the first <c>{"type":"auth"}</c>
-/// frame, which the socket hands over through <see cref="SessionKeyFrame"/>. Keys are compared in constant time by
+/// frame, which the socket hands over through <see cref="SessionKeyFrame"/>; under <c>/v1</c> also <c>Authorization: Bearer</c>. Keys are compared in constant time by
 /// <see cref="SessionKeyCheck"/>; with no keys configured every request is accepted, as in the Python agent-server.
 /// </summary>
 /// <remarks>Not derived from <c>AuthenticationHandler</c>, which caches its first result: the socket authenticates again after its auth frame.</remarks>
@@ -17,6 +17,9 @@ internal sealed class SessionKeyAuthenticationHandler(SessionKeyCheck keys) : IA
     public const string Scheme = "OpenHands.SessionApiKey";
     public const string PolicyName = "OpenHands.SessionApiKey";
     public const string QueryName = "session_api_key";
+
+    /// <summary>The OpenAI-compatible gateway's path: it also takes <c>Authorization: Bearer</c> and answers in OpenAI's error shape.</summary>
+    public const string GatewayPath = "/v1";
 
     private HttpContext _context = null!;
 
@@ -36,18 +39,28 @@ internal sealed class SessionKeyAuthenticationHandler(SessionKeyCheck keys) : IA
         var presented = _context.Features.Get<SessionKeyFrame>()?.Key
             ?? _context.Request.Headers[SessionKeyCheck.HeaderName].FirstOrDefault()
             ?? _context.Request.Query[QueryName].FirstOrDefault();
-        if (presented is null)
+
+        // The OpenAI-compatible gateway also takes the session key as OpenAI clients send their API key; either header
+        // may hold it, as in the reference.
+        var bearer = IsGateway ? BearerToken(_context.Request.Headers.Authorization.FirstOrDefault()) : null;
+        if (presented is null && bearer is null)
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        return Task.FromResult(keys.Accepts(presented) ? Success("session key") : AuthenticateResult.Fail("Unauthorized"));
+        return Task.FromResult(keys.Accepts(presented) || keys.Accepts(bearer) ? Success("session key") : AuthenticateResult.Fail("Unauthorized"));
     }
 
-    /// <summary>The reference's 401: <c>{"detail": "Unauthorized"}</c>.</summary>
-    public Task ChallengeAsync(AuthenticationProperties? properties) => WriteAsync(StatusCodes.Status401Unauthorized, "Unauthorized");
+    /// <summary>The reference's 401: <c>{"detail": "Unauthorized"}</c>; OpenAI's error shape under <c>/v1</c>.</summary>
+    public Task ChallengeAsync(AuthenticationProperties? properties) => WriteAsync(
+        StatusCodes.Status401Unauthorized, IsGateway ? "Unauthorized: send the session key as 'Authorization: Bearer <key>' or X-Session-API-Key" : "Unauthorized");
 
     public Task ForbidAsync(AuthenticationProperties? properties) => WriteAsync(StatusCodes.Status403Forbidden, "Forbidden");
+
+    private bool IsGateway => _context.Request.Path.StartsWithSegments(GatewayPath, StringComparison.Ordinal);
+
+    private static string? BearerToken(string? authorization) =>
+        authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
 
     private static AuthenticateResult Success(string how) =>
         AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.AuthenticationMethod, how)], Scheme)), Scheme));
@@ -57,6 +70,11 @@ internal sealed class SessionKeyAuthenticationHandler(SessionKeyCheck keys) : IA
         if (_context.Response.HasStarted)
         {
             return Task.CompletedTask;
+        }
+
+        if (IsGateway)
+        {
+            return new OpenAiErrorResult(status, detail, status == StatusCodes.Status401Unauthorized ? "invalid_api_key" : "forbidden").ExecuteAsync(_context);
         }
 
         _context.Response.StatusCode = status;

@@ -83,6 +83,22 @@ public sealed class ConversationFactory
 
     internal static ConversationFactory InMemory => InMemoryFactory.Value;
 
+    /// <summary>
+    /// A factory with the same services (store, resolver, chat clients, tools, cipher, logging, clock) whose conversations
+    /// live in memory only: they persist nothing and so materialize nothing (the agent server's <c>/v1</c> gateway).
+    /// </summary>
+    internal ConversationFactory WithoutPersistence() => PersistenceDirectory is null ? this : new(new ConversationFactoryOptions
+    {
+        ProfileStore = ProfileStore,
+        Resolver = Resolver,
+        Materializer = Materializer,
+        ChatClientFactory = ChatClientFactory,
+        ToolRegistry = ToolRegistry,
+        Cipher = Cipher,
+        LoggerFactory = LoggerFactory,
+        TimeProvider = Time,
+    });
+
     internal ILlmProfileStore? ProfileStore { get; }
 
     internal ProfileResolver? Resolver { get; }

@@ -153,5 +153,18 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(GitDiff))]
 [JsonSerializable(typeof(GitCommitsPage))]
 [JsonSerializable(typeof(ArchiveManifest))]
+[JsonSerializable(typeof(OpenAiModelList))]
+[JsonSerializable(typeof(ChatCompletionRequest))]
+[JsonSerializable(typeof(ChatCompletionResponse))]
+[JsonSerializable(typeof(ChatCompletionChunk))]
+[JsonSerializable(typeof(OpenAiErrorResponse))]
+[JsonSerializable(typeof(ProvidersResponse))]
+[JsonSerializable(typeof(ModelsResponse))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(SettingsSchemaResponse))]
+[JsonSerializable(typeof(SecretsListResponse))]
+[JsonSerializable(typeof(SecretCreateRequest))]
+[JsonSerializable(typeof(DeletedResponse))]
+[JsonSerializable(typeof(SecretsFileDocument))]
 
 internal sealed partial class OpenHandsJsonContext : JsonSerializerContext;

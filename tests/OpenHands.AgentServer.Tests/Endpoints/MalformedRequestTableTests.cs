@@ -66,6 +66,13 @@ public sealed class MalformedRequestTableTests
             ("POST", C + "/events", """{"role":"@","content":[{"type":"text","text":"hi"}]}"""),
             ("POST", C + "/events", """{"content":[{"type":"text","text":"@"}],"run":true}"""),
             ("POST", C + "/events", """{"content":[{"type":"@","text":"hi"}]}"""),
+            ("PUT", "/api/settings/secrets", """{"name":"@","value":"v"}"""),
+            ("PUT", "/api/settings/secrets", """{"name":"KEPT","value":"@"}"""),
+            ("PUT", "/api/settings/secrets", """{"name":"KEPT","value":"v","description":"@"}"""),
+            ("POST", "/v1/chat/completions", """{"model":"@","messages":[{"role":"user","content":"hi"}]}"""),
+            ("POST", "/v1/chat/completions", """{"model":"openhands_fast","messages":[{"role":"@","content":"hi"}]}"""),
+            ("POST", "/v1/chat/completions", """{"model":"openhands_fast","messages":[{"role":"user","content":"@"}]}"""),
+            ("POST", "/v1/chat/completions", """{"model":"openhands_fast","messages":[{"role":"user","content":[{"type":"text","text":"@"}]}]}"""),
         ];
         foreach (var (method, path, template) in fields)
         {
@@ -197,6 +204,24 @@ public sealed class MalformedRequestTableTests
             ("GET", C + "/events/count?timestamp__lt=later", null),
             ("GET", C + "/events/no-such-event", null),
             ("GET", "/api/nothing/here", null),
+            ("PUT", "/api/settings/secrets", "{}"),
+            ("PUT", "/api/settings/secrets", """{"name":"1bad","value":"v"}"""),
+            ("PUT", "/api/settings/secrets", """{"name":"KEPT"}"""),
+            ("PUT", "/api/settings/secrets", "[]"),
+            ("GET", "/api/settings/secrets/..%2Fsettings", null),
+            ("GET", "/api/settings/secrets/GHOST", null),
+            ("DELETE", "/api/settings/secrets/GHOST", null),
+            ("DELETE", "/api/settings/secrets/9lives", null),
+            ("GET", "/api/llm/nothing", null),
+            ("POST", "/v1/chat/completions", "{}"),
+            ("POST", "/v1/chat/completions", "not json"),
+            ("POST", "/v1/chat/completions", """{"model":"openhands_fast","messages":[]}"""),
+            ("POST", "/v1/chat/completions", """{"model":"openhands_fast","messages":"hi"}"""),
+            ("POST", "/v1/chat/completions", """{"model":"openhands_fast","messages":[{"role":"system","content":"only"}]}"""),
+            ("POST", "/v1/chat/completions", """{"model":"openhands_ghost","messages":[{"role":"user","content":"hi"}]}"""),
+            ("POST", "/v1/chat/completions", """{"model":"openhands_fast","messages":[{"role":"user","content":"hi"}],"stream":"yes"}"""),
+            ("POST", "/v1/chat/completions", """{"model":"openhands_fast","messages":[{"role":"user","content":"hi"}],"stream_options":7}"""),
+            ("POST", "/v1/nothing", "{}"),
             ("PUT", "/api/profiles/x", "{}"),
         ];
         foreach (var (method, path, body) in cases)
@@ -226,6 +251,7 @@ public sealed class MalformedRequestTableTests
         var started = await _client.SendAsync("POST", "/api/conversations", Encoding.UTF8.GetBytes($$"""{"conversation_id":"{{Conversation}}","llm_profile":"fast"}"""));
         started.StatusCode.Should().Be(HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
         (await _client.SendAsync("PATCH", C, Encoding.UTF8.GetBytes("""{"title":"Kept","tags":{"team":"core"}}"""))).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await _client.SendAsync("PUT", "/api/settings/secrets", Encoding.UTF8.GetBytes("""{"name":"KEPT","value":"sk-test-kept-secret"}"""))).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [OneTimeTearDown]
@@ -249,7 +275,8 @@ public sealed class MalformedRequestTableTests
 
         var text = await response.Content.ReadAsStringAsync();
         ((int)response.StatusCode).Should().BeInRange(400, 499, text);
-        var detail = JsonNode.Parse(text)!["detail"];
+        var json = JsonNode.Parse(text)!;
+        var detail = path.StartsWith("/v1", StringComparison.Ordinal) ? json["error"]?["message"] : json["detail"];   // /v1 answers in OpenAI's shape
         detail.Should().NotBeNull(text);
         detail!.ToJsonString().Length.Should().BeGreaterThan(4);
         text.Should().NotContain(Key);

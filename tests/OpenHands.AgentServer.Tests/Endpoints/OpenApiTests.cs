@@ -15,7 +15,7 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 public sealed partial class OpenApiTests : ServerTestBase
 {
     // The documents themselves, the JSON 404 of unknown /api routes, and the web console's files (a page, not an API).
-    private static readonly string[] NotDocumented = ["/openapi/{documentName}.json", "/openapi.json", "/api/{**path}", "/console/{**path}"];
+    private static readonly string[] NotDocumented = ["/openapi/{documentName}.json", "/openapi.json", "/api/{**path}", "/console/{**path}", "/v1/{**path}"];
 
     [GeneratedRegex("""(?:src|href)\s*=\s*["']([^"']+)["']""", RegexOptions.IgnoreCase)]
     private static partial Regex Links();
@@ -81,7 +81,7 @@ public sealed partial class OpenApiTests : ServerTestBase
 
                 responses.Where(r => r.Value!["content"] is JsonObject content && content.Any(c => c.Value!["schema"] is not null))
                     .Should().NotBeEmpty($"{method} {path} documents at least one response schema");
-                if (path.StartsWith("/api", StringComparison.Ordinal))
+                if (path.StartsWith("/api", StringComparison.Ordinal) || path.StartsWith("/v1", StringComparison.Ordinal))
                 {
                     responses.Should().ContainKey("401", $"{method} {path} needs the session key when keys are configured");
                 }
@@ -99,7 +99,8 @@ public sealed partial class OpenApiTests : ServerTestBase
         string[] withBody = ["post /api/profiles/{name}", "post /api/profiles/{name}/rename", "post /api/profiles/{name}/validate", "patch /api/settings",
             "post /api/conversations", "patch /api/conversations/{id}", "post /api/conversations/{id}/switch_profile",
             "post /api/conversations/{id}/switch_llm", "post /api/conversations/{id}/events",
-            "post /api/bash/start_bash_command", "post /api/bash/execute_bash_command"];
+            "post /api/bash/start_bash_command", "post /api/bash/execute_bash_command",
+            "put /api/settings/secrets", "post /v1/chat/completions"];
 
         foreach (var route in withBody)
         {
@@ -164,5 +165,23 @@ public sealed partial class OpenApiTests : ServerTestBase
         var integration = await (await Server.GetAsync("/docs/scalar.aspnetcore.js")).Content.ReadAsStringAsync();
         AbsoluteUrl().Matches(integration).Select(m => m.Value).Should().BeEmpty();
         (await Server.GetAsync("/openapi.json")).StatusCode.Should().Be(HttpStatusCode.OK, "the document the page loads is served here");
+    }
+
+    [Test]
+    public async Task Document_Gateway_DescribesTheJsonAndTheStreamedAnswerAndOpenAiErrors()
+    {
+        var document = await DocumentAsync();
+        var completions = document["paths"]!["/v1/chat/completions"]!["post"]!;
+
+        var ok = completions["responses"]!["200"]!["content"]!.AsObject();
+        ok.Select(c => c.Key).Should().Contain(["application/json", "text/event-stream"]);
+        completions["responses"]!["404"]!["content"]!["application/json"]!["schema"].Should().NotBeNull();
+        var schemas = document["components"]!["schemas"]!.AsObject().Select(s => s.Key).ToList();
+        schemas.Should().Contain(["ChatCompletionRequest", "ChatCompletionResponse", "OpenAiErrorResponse", "OpenAiModelList"]);
+        document.ToJsonString().Should().Contain("\"finish_reason\"").And.Contain("\"stream_options\"");
+        foreach (var path in new[] { "/api/llm/providers", "/api/llm/models", "/api/tools", "/api/settings/agent-schema", "/api/settings/conversation-schema", "/api/settings/secrets", "/api/settings/secrets/{name}", "/", "/v1/models" })
+        {
+            document["paths"]![path].Should().NotBeNull(path);
+        }
     }
 }

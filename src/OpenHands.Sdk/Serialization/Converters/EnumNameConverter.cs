@@ -8,12 +8,19 @@ using OpenHands.Sdk.Settings;
 
 namespace OpenHands.Sdk.Serialization.Converters;
 
+/// <summary>The Python names an enum converter writes, so a JSON Schema can list them.</summary>
+internal interface IEnumNames
+{
+    /// <summary>Gets the names, in declaration order.</summary>
+    IReadOnlyList<string> Names { get; }
+}
+
 /// <summary>
 /// An enum written as the Python SDK's name for each value. Without a fallback, an unknown name is an error that lists
 /// the known ones; with one, an unknown name or a value of another type reads as the fallback. <see langword="null"/>
 /// reads as the fallback, else the enum's default.
 /// </summary>
-internal abstract class EnumNameConverter<TEnum> : JsonConverter<TEnum>
+internal abstract class EnumNameConverter<TEnum> : JsonConverter<TEnum>, IEnumNames
     where TEnum : struct, Enum
 {
     private readonly (TEnum Value, string Name, byte[] Utf8)[] _names;
@@ -26,6 +33,9 @@ internal abstract class EnumNameConverter<TEnum> : JsonConverter<TEnum>
     }
 
     public override bool HandleNull => true;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Names => [.. _names.Select(n => n.Name)];
 
     /// <summary>The Python name of <paramref name="value"/>; an undefined value gets the fallback's (or the first) name.</summary>
     public string NameOf(TEnum value)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using OpenHands.Sdk.Llms.Internal;
 
@@ -27,8 +28,24 @@ internal sealed partial record LlmRoute(
     public const string DeepSeekBaseUrl = "https://api.deepseek.com";
     public const string OllamaBaseUrl = "http://localhost:11434";
 
+    /// <summary>The providers with a built-in client: the model prefixes <see cref="Resolve"/> knows (the agent server lists them).</summary>
+    public static readonly ImmutableArray<string> BuiltInProviders = ["openai", "anthropic", "azure", "litellm_proxy", "openrouter", "deepseek", "ollama", "openhands"];
+
     /// <summary>The model prefixes with a built-in client, for error messages.</summary>
-    public const string KnownPrefixes = "openai/, anthropic/, azure/, litellm_proxy/, openrouter/, deepseek/, ollama/, openhands/";
+    public static readonly string KnownPrefixes = string.Join(", ", BuiltInProviders.Select(p => p + "/"));
+
+    /// <summary>The provider a model is routed to: its prefix, else <c>openai</c> or <c>anthropic</c> by the model's family, else <see langword="null"/>.</summary>
+    public static string? ProviderOf(string model)
+    {
+        var trimmed = model.Trim();
+        var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0)
+        {
+            return trimmed[..slash];
+        }
+
+        return OpenAiFamily().IsMatch(trimmed) ? "openai" : trimmed.StartsWith("claude-", StringComparison.Ordinal) ? "anthropic" : null;
+    }
 
     /// <summary>Maps a model (by its provider prefix) to an endpoint.</summary>
     /// <exception cref="LlmBadRequestException">No endpoint can be derived: an unknown prefix without a base URL, a missing base URL, or an invalid one.</exception>
