@@ -19,7 +19,11 @@ public static class OpenHandsPaths
 
     /// <summary>The variable that names the agent server's conversations folder: <c>OH_CONVERSATIONS_PATH</c>.</summary>
     public const string ConversationsPathVariable = "OH_CONVERSATIONS_PATH";
+
+    /// <summary>The variable that names the agent server's workspace root: <c>OH_WORKSPACE_PATH</c>.</summary>
     public const string WorkspacePathVariable = "OH_WORKSPACE_PATH";
+
+    /// <summary>The variable that names the agent server's bash events folder: <c>OH_BASH_EVENTS_DIR</c>.</summary>
     public const string BashEventsDirVariable = "OH_BASH_EVENTS_DIR";
 
     /// <summary>The persistence folder: explicit, else <c>OH_PERSISTENCE_DIR</c>, else <c>~/.openhands</c>.</summary>
