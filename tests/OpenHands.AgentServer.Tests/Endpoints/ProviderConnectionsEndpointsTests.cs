@@ -100,7 +100,7 @@ public sealed class ProviderConnectionsEndpointsTests : ServerTestBase
         detail["config"]!["api_key"].Should().BeNull();
         detail["config"]!["provider_connection_id"]!.GetValue<string>().Should().Be(id);
         detail["api_key_set"]!.GetValue<bool>().Should().BeTrue();
-        File.ReadAllText(Path.Combine(Dir.Path, "profiles", "gpt-a.json")).Should().NotContain("\"api_key\"").And.NotContain("\"base_url\"");
+        File.ReadAllText(Path.Combine(Dir.Path, "profiles", "gpt-a.json")).Should().NotContain("\"api_key\":").And.NotContain("\"base_url\":");
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using OpenHands.Sdk.Agents.Tools.Internal;
 using OpenHands.Sdk.Conversations.Events;
 
 namespace OpenHands.Sdk.Agents.Security;
@@ -98,12 +99,14 @@ public sealed partial class PatternSecurityAnalyzer : ISecurityAnalyzer
     private static bool WritesOutside(ActionEvent action, string executable, string workingDirectory)
     {
         var root = Path.GetFullPath(workingDirectory).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        if (action.Action is { ValueKind: JsonValueKind.Object } payload
-            && payload.TryGetProperty("command", out var command) && command.ValueKind == JsonValueKind.String
-            && FileWriteCommands.Contains(command.GetString(), StringComparer.Ordinal)
-            && payload.TryGetProperty("path", out var path) && path.ValueKind == JsonValueKind.String)
+        if (action.Action is { ValueKind: JsonValueKind.Object } payload)
         {
-            return IsOutside(path.GetString()!, root);
+            var arguments = new ToolArguments("action", payload);
+            if (arguments.String("command", strict: true) is { } command && FileWriteCommands.Contains(command, StringComparer.Ordinal)
+                && arguments.String("path", strict: true) is { } path)
+            {
+                return IsOutside(path, root);
+            }
         }
 
         foreach (Match match in RedirectTarget().Matches(executable))
