@@ -15,9 +15,9 @@ namespace OpenHands.AgentServer.BrowserTests;
 [Category("Browser"), NonParallelizable]
 public sealed class ConsoleBrowserTests
 {
-    private const string SessionKey = "sk-test-session-console-4711";
-    private const string FastKey = "sk-test-console-fast-9a8b7c";
-    private const string SlowKey = "sk-test-console-slow-1d2e3f";
+    private const string SessionKey = "sk-test-console-session";
+    private const string FastKey = "sk-test-console-fast";
+    private const string SlowKey = "sk-test-console-slow";
 
     [Test, CancelAfter(240_000)]
     public async Task Console_SignInAddProfileStartSendSwitch_EventsArriveLiveAndNoKeyIsLeft()

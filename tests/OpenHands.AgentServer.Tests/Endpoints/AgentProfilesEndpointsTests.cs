@@ -9,10 +9,10 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 [Category("AgentServer")]
 public sealed class AgentProfilesEndpointsTests : ServerTestBase
 {
-    private const string Key = "sk-test-agent-profile-5150";
+    private const string Key = "sk-test-agent-profile";
     private FakeLlmServer _llm = null!;
 
-    protected override void Configure(AgentServerOptions options) => options.SecretKey = "sk-test-server-secret-agentprofiles";
+    protected override void Configure(AgentServerOptions options) => options.SecretKey = "test-passphrase-agentprofiles";
 
     [SetUp]
     public async Task StartLlmAsync() => _llm = await FakeLlmServer.StartNewAsync();

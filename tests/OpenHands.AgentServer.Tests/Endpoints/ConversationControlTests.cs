@@ -95,8 +95,8 @@ public sealed class ConversationControlTests : LlmServerTestBase
     [Test]
     public async Task Secrets_UsedInACommand_CommandSeesThemAndTheyAreInNoEventFileOrSocketFrame()
     {
-        const string StartCanary = "sk-test-start-secret-8c21d9";
-        const string RouteCanary = "sk-test-route-secret-41b0aa";
+        const string StartCanary = "sk-test-start-secret";
+        const string RouteCanary = "sk-test-route-secret";
         using var work = TempDirectory.Create();
         await SaveProfileAsync("fast");
         Llm.Enqueue(

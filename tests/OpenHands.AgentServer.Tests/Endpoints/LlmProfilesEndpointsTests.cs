@@ -9,10 +9,10 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 [Category("AgentServer")]
 public sealed class LlmProfilesEndpointsTests : ServerTestBase
 {
-    private const string Key = "sk-test-llm-profiles-777";
+    private const string Key = "sk-test-llm-profiles";
     private FakeLlmServer _llm = null!;
 
-    protected override void Configure(AgentServerOptions options) => options.SecretKey = "sk-test-server-secret-llmprofiles";
+    protected override void Configure(AgentServerOptions options) => options.SecretKey = "test-passphrase-llmprofiles";
 
     [SetUp]
     public async Task StartLlmAsync() => _llm = await FakeLlmServer.StartNewAsync();

@@ -59,7 +59,7 @@ public sealed class McpEndpointsTests : LlmServerTestBase
     [Test]
     public async Task Test_ServerThatCannotStart_IsOkFalseWithoutTheSecret()
     {
-        const string Canary = "sk-test-mcp-test-canary-1d2e";
+        const string Canary = "sk-test-mcp-test-canary";
         var result = await TestAsync(new JsonObject
         {
             ["server"] = new JsonObject { ["command"] = Path.Combine(Dir.Path, "no-such-mcp-server"), ["env"] = new JsonObject { ["TOKEN"] = Canary } },
@@ -91,7 +91,7 @@ public sealed class McpEndpointsTests : LlmServerTestBase
     [Test]
     public async Task Conversation_NpmServerOverStdio_AgentCallsAToolAndTheEnvCanaryIsInNoFile()
     {
-        const string Canary = "sk-test-mcp-env-canary-93ab71";
+        const string Canary = "sk-test-mcp-env-canary";
         var script = await NpmMcpEverything.EnsureInstalledAsync();
         await SaveProfileAsync("fast");
         Llm.Enqueue(
@@ -123,7 +123,7 @@ public sealed class McpEndpointsTests : LlmServerTestBase
     [Test]
     public async Task Conversation_CSharpServerOverHttp_AgentCallsATool()
     {
-        const string Canary = "sk-test-mcp-header-canary-77c0";
+        const string Canary = "sk-test-mcp-header-canary";
         await using var http = await McpTestServer.StartHttpAsync();
         await SaveProfileAsync("fast");
         Llm.Enqueue(FakeReply.ToolCall("echo", """{"text": "hello over http"}""", "call_echo"), FakeReply.Text("Done."));
