@@ -92,7 +92,7 @@ internal static class ConversationsEndpoints
             Id = id,
             MaxIterations = request.MaxIterations,
             WorkingDirectory = workingDir,
-            McpConfig = ControlWire.Mcp(request.Agent?.McpConfig, "body", "agent", "mcp_config"),
+            McpConfig = ControlWire.Mcp(request.Agent?.McpConfig, "body", "agent", "mcp_config") ?? reference.Mcp,
             Condenser = ControlWire.Condenser(request.Agent?.Condenser, request.CondenserProfile, "body", "agent", "condenser"),
             ConfirmationPolicy = request.ConfirmationPolicy is { } policy ? ControlWire.Policy(policy, "body", "confirmation_policy") : null,
             SecurityAnalyzer = ControlWire.Analyzer(request.SecurityAnalyzer, "body", "security_analyzer"),

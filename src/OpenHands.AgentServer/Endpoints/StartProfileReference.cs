@@ -14,8 +14,10 @@ namespace OpenHands.AgentServer.Endpoints;
 /// </summary>
 /// <param name="LlmProfile">The LLM profile to run on; <see langword="null"/> for the active one.</param>
 /// <param name="Tools">The agent profile's tools (its <c>null</c>: the server default); <see langword="null"/> when no agent profile was named.</param>
+/// <param name="Mcp">The agent profile's MCP servers, from the user's MCP config; <see langword="null"/> for none.</param>
 /// <param name="Launched">The agent profile launched, for provenance; <see langword="null"/> without one.</param>
-internal sealed record StartProfileReference(ProfileReference? LlmProfile, System.Collections.Immutable.ImmutableArray<OpenHands.Sdk.Agents.ToolSpec>? Tools, LaunchedAgentProfileDocument? Launched)
+internal sealed record StartProfileReference(
+    ProfileReference? LlmProfile, System.Collections.Immutable.ImmutableArray<OpenHands.Sdk.Agents.ToolSpec>? Tools, OpenHands.Sdk.Agents.Mcp.McpConfig? Mcp, LaunchedAgentProfileDocument? Launched)
 {
     public const string MutuallyExclusive = "Value error, `agent_profile_id` is mutually exclusive with `agent` and `agent_settings`";
 
@@ -66,7 +68,7 @@ internal sealed record StartProfileReference(ProfileReference? LlmProfile, Syste
 
             // Before agent profiles existed the seed issue meant an LLM profile by this name.
             return await llms.ExistsAsync(name, cancellationToken).ConfigureAwait(false)
-                ? new(new ProfileReference(name), null, null)
+                ? new(new ProfileReference(name), null, null, null)
                 : throw ApiException.NotFound($"No agent profile or LLM profile named '{name}'");
         }
 
@@ -74,10 +76,10 @@ internal sealed record StartProfileReference(ProfileReference? LlmProfile, Syste
             : request.LlmProfileId is { } b ? (b, "llm_profile_id")
             : request.ProfileName is { } c ? (c, "profile_name")
             : (null, null);
-        return new(text is null ? null : new ProfileReference(Names.Parse(text, "body", field!)), null, null);
+        return new(text is null ? null : new ProfileReference(Names.Parse(text, "body", field!)), null, null, null);
     }
 
-    private static StartProfileReference From(AgentProfileLaunch.Plan plan) => new(plan.LlmProfile, plan.Tools ?? [], plan.Launched);
+    private static StartProfileReference From(AgentProfileLaunch.Plan plan) => new(plan.LlmProfile, plan.Tools ?? [], plan.Mcp, plan.Launched);
 
     private static void RequireNoAgent(StartConversationRequest request)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using OpenHands.Sdk.Agents;
+using OpenHands.Sdk.Agents.Mcp;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Serialization;
@@ -17,8 +18,11 @@ namespace OpenHands.AgentServer.Internal;
 /// </summary>
 internal static class AgentProfileLaunch
 {
-    /// <summary>A launch: the LLM profile to run on, the tools, and the provenance to record.</summary>
-    public sealed record Plan(ProfileReference LlmProfile, ImmutableArray<ToolSpec>? Tools, LaunchedAgentProfileDocument Launched);
+    /// <summary>
+    /// A launch: the LLM profile to run on, the tools, the MCP servers (the user's <c>agent_settings.mcp_config</c>
+    /// filtered by the profile's <c>mcp_server_refs</c>; <see langword="null"/> for none) and the provenance to record.
+    /// </summary>
+    public sealed record Plan(ProfileReference LlmProfile, ImmutableArray<ToolSpec>? Tools, McpConfig? Mcp, LaunchedAgentProfileDocument Launched);
 
     public static async Task<AgentProfileDiagnostics> DiagnoseAsync(AgentProfile profile, ILlmProfileStore llms, PersistedSettings settings, CancellationToken cancellationToken)
     {
@@ -109,7 +113,7 @@ internal static class AgentProfileLaunch
             throw new ApiException(422, $"Agent profile '{profile.Name}' is an ACP profile; this server runs OpenHands agents only. Launch an OpenHands agent profile.");
         }
 
-        var (_, dangling) = McpRefs(profile, settings);
+        var (resolvedMcp, dangling) = McpRefs(profile, settings);
         if (dangling.Count > 0)
         {
             throw new ApiException(422, $"MCP server ref(s) not present in the user's MCP config: {string.Join(", ", dangling.Select(d => $"'{d}'"))}");
@@ -120,7 +124,29 @@ internal static class AgentProfileLaunch
             throw new ProfileNotFoundException($"LLM profile '{profile.LlmProfileRef}' not found");
         }
 
-        return new Plan(new ProfileReference(llm), profile.Tools?.ToImmutableArray(), new LaunchedAgentProfileDocument { AgentProfileId = profile.Id.ToString(), Revision = profile.Revision });
+        return new Plan(new ProfileReference(llm), profile.Tools?.ToImmutableArray(), McpServers(settings, resolvedMcp), new LaunchedAgentProfileDocument { AgentProfileId = profile.Id.ToString(), Revision = profile.Revision });
+    }
+
+    // The servers of the user's MCP config whose names were resolved; an unreadable config configures none (as McpRefs).
+    private static McpConfig? McpServers(PersistedSettings settings, IReadOnlyList<string> names)
+    {
+        if (names.Count == 0 || !settings.AgentSettings.AdditionalProperties.TryGetValue("mcp_config", out var mcp))
+        {
+            return null;
+        }
+
+        McpConfig all;
+        try
+        {
+            all = McpConfig.Parse(mcp.GetRawText());
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidOperationException)
+        {
+            return null;
+        }
+
+        var chosen = all.Servers.Where(s => names.Contains(s.Key, StringComparer.Ordinal)).ToImmutableDictionary(StringComparer.Ordinal);
+        return chosen.IsEmpty ? null : all with { Servers = chosen };
     }
 
     private static (IReadOnlyList<string> Resolved, IReadOnlyList<string> Dangling) McpRefs(AgentProfile profile, PersistedSettings settings)

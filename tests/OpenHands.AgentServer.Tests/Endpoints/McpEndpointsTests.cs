@@ -147,4 +147,39 @@ public sealed class McpEndpointsTests : LlmServerTestBase
         http.Headers.Should().Contain(("X-Api-Key", Canary), "the header reached the server");
         FilesContaining(Canary).Should().BeEmpty("MCP headers are secrets");
     }
+    [TestCase(null, true)]
+    [TestCase("[\"remote\"]", true)]
+    [TestCase("[]", false)]
+    public async Task Conversation_AgentProfileLaunch_OffersTheUsersMcpServersItRefersTo(string? refs, bool offered)
+    {
+        await using var http = await McpTestServer.StartHttpAsync();
+        await SaveProfileAsync("fast");
+        var patch = await Server.PatchAsync("/api/settings", new JsonObject
+        {
+            ["agent_settings_diff"] = new JsonObject
+            {
+                ["mcp_config"] = new JsonObject { ["mcpServers"] = new JsonObject { ["remote"] = new JsonObject { ["url"] = http.Url.ToString() } } },
+            },
+        }.ToJsonString());
+        patch.StatusCode.Should().Be(HttpStatusCode.OK, await patch.Content.ReadAsStringAsync());
+        var saved = await Server.PostAsync("/api/agent-profiles/with-mcp", "{\"llm_profile_ref\":\"fast\",\"mcp_server_refs\":" + (refs ?? "null") + "}");
+        saved.StatusCode.Should().Be(HttpStatusCode.Created, await saved.Content.ReadAsStringAsync());
+        var profileId = (await (await Server.GetAsync("/api/agent-profiles/with-mcp")).JsonAsync())["profile"]!["id"]!.GetValue<string>();
+        Llm.Enqueue(offered ? FakeReply.ToolCall("echo", """{"text": "hello from settings"}""", "call_echo") : FakeReply.Text("No tools."), FakeReply.Text("Done."));
+
+        var id = await StartAsync(new JsonObject { ["agent_profile_id"] = profileId });
+        await SendAsync(id, "Echo.", run: true);
+        await WaitForStatusAsync(id, "finished", "error", "stuck");
+
+        if (offered)
+        {
+            Llm.Requests[0].BodyText.Should().Contain("\"echo\"", "the profile's MCP server is offered");
+            (await EventsAsync(id)).Where(e => EventSocket.Kind(e) == "ObservationEvent").Select(e => e!.ToJsonString())
+                .Should().Contain(o => o.Contains("echo: hello from settings"));
+        }
+        else
+        {
+            Llm.Requests[0].BodyText.Should().NotContain("\"echo\"", "mcp_server_refs [] means no MCP server");
+        }
+    }
 }
