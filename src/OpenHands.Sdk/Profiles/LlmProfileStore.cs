@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Llms.Internal;
+using OpenHands.Sdk.Profiles.Internal;
 using OpenHands.Sdk.Security;
 
 namespace OpenHands.Sdk.Profiles;
@@ -78,15 +78,23 @@ public sealed class LlmProfileStore : ILlmProfileStore
     /// <remarks>
     /// While the folder is unchanged, a file whose size and times are unchanged since it was last summarized is not
     /// read again, provided its last write time (and the folder's) was already more than a few seconds old then, so
-    /// that no later write can leave them equal. Every other file is read and decoded: writes, renames and deletions by
-    /// other instances and processes show in the next listing.
+    /// that no later write can leave them equal. Every other file is read and decoded: writes (which replace the file
+    /// by rename), renames and deletions by other instances and processes show in the next listing. The files' own
+    /// stamps are checked at most once a second while the folder is unchanged, so an in-place edit of a profile file
+    /// by another program shows within a second.
     /// </remarks>
     public async Task<IReadOnlyList<LlmProfileSummary>> ListSummariesAsync(CancellationToken cancellationToken = default)
     {
         // Taken before any metadata: a stamp must be older than this by the racy window to be trusted.
         var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         var cache = CurrentSummaryCache(now);
+        if (cache?.Listing is { } listing && now - listing.ValidatedAtUtc < SummaryCache.FileRecheckInterval)
+        {
+            return listing.Summaries;
+        }
+
         var summaries = new List<LlmProfileSummary>();
+        var allCached = cache is not null;
         foreach (var name in cache?.Names ?? ListNames())
         {
             var path = GetPath(name);
@@ -105,6 +113,7 @@ public sealed class LlmProfileStore : ILlmProfileStore
                 continue;
             }
 
+            allCached = false;
             byte[] bytes;
             try
             {
@@ -134,6 +143,15 @@ public sealed class LlmProfileStore : ILlmProfileStore
             {
                 cache.Entries.TryRemove(name, out _);
             }
+        }
+
+        if (allCached)
+        {
+            // Every file matched its settled stamp: the whole listing may be served again, without a stat per file,
+            // until the folder changes or the recheck interval has passed.
+            var snapshot = summaries.ToArray();
+            cache!.Listing = new CachedListing(snapshot, now);
+            return snapshot;
         }
 
         return summaries;
@@ -340,29 +358,7 @@ public sealed class LlmProfileStore : ILlmProfileStore
         }
     }
 
-    /// <summary>
-    /// The summaries cached for the folder as it is now, or <see langword="null"/> when its last change is too recent to
-    /// trust. Any entry added, removed or renamed in the folder changes its last write time, so a new cache (with the
-    /// names listed after the folder's stamp was taken) replaces the old one; a rename can thus never pass one
-    /// profile's cached summary off as another's.
-    /// </summary>
-    private SummaryCache? CurrentSummaryCache(DateTime now)
-    {
-        if (FileStamp.Of(new DirectoryInfo(_directory)) is not { } folder || !folder.IsSettled(now))
-        {
-            Volatile.Write(ref _summaryCache, null);
-            return null;
-        }
-
-        if (Volatile.Read(ref _summaryCache) is { } cache && cache.Folder == folder)
-        {
-            return cache;
-        }
-
-        cache = new SummaryCache(folder, ListNames());
-        Volatile.Write(ref _summaryCache, cache);
-        return cache;
-    }
+    private SummaryCache? CurrentSummaryCache(DateTime now) => SummaryCache.Current(ref _summaryCache, _directory, now, ListNames);
 
     private List<ProfileName> ListNames()
     {
@@ -378,18 +374,5 @@ public sealed class LlmProfileStore : ILlmProfileStore
 
         names.Sort();
         return names;
-    }
-
-    /// <summary>A file's stamp when it was summarized, and its summary (<see langword="null"/>: skipped as unreadable).</summary>
-    private sealed record CachedSummary(FileStamp Stamp, LlmProfileSummary? Summary);
-
-    /// <summary>The profile names of the folder while its stamp is <see cref="Folder"/>, and their cached summaries.</summary>
-    private sealed class SummaryCache(FileStamp folder, List<ProfileName> names)
-    {
-        public FileStamp Folder { get; } = folder;
-
-        public IReadOnlyList<ProfileName> Names { get; } = names;
-
-        public ConcurrentDictionary<ProfileName, CachedSummary> Entries { get; } = new();
     }
 }

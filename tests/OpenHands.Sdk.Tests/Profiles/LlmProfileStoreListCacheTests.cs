@@ -1,6 +1,7 @@
 using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Profiles.Internal;
 using OpenHands.Sdk.Security;
 
 namespace OpenHands.Sdk.Tests.Profiles;
@@ -175,6 +176,42 @@ public sealed class LlmProfileStoreListCacheTests
     }
 
     /// <summary>Sets the files' and the folder's last write time far back, as if all were written long ago.</summary>
+    [Test]
+    public async Task ListSummariesAsync_WholeListingCached_ShowsASaveByAnotherStoreAtOnce()
+    {
+        using var dir = TempDirectory.Create();
+        var store = new LlmProfileStore(new() { Directory = dir.Path });
+        var other = new LlmProfileStore(new() { Directory = dir.Path });
+        await store.SaveAsync("p", new Llm("openai/gpt-4o"));
+        await store.SaveAsync("q", new Llm("openai/gpt-5"));
+        Settle(dir, store.GetPath(ProfileName.Create("p")), store.GetPath(ProfileName.Create("q")));
+        await store.ListSummariesAsync();
+        await store.ListSummariesAsync(); // every stamp matched: the whole listing is now served without a stat per file
+
+        await other.SaveAsync("p", new Llm("openai/gpt-4x"));
+        await other.DeleteAsync("q");
+
+        (await store.ListSummariesAsync()).Should().ContainSingle().Which.Model.Should().Be("openai/gpt-4x", "a save replaces the file, which changes the folder");
+    }
+
+    [Test]
+    public async Task ListSummariesAsync_WholeListingCached_ShowsAnInPlaceEditOnceTheRecheckIntervalHasPassed()
+    {
+        using var dir = TempDirectory.Create();
+        var store = new LlmProfileStore(new() { Directory = dir.Path });
+        await store.SaveAsync("p", new Llm("openai/gpt-4o"));
+        var path = store.GetPath(ProfileName.Create("p"));
+        Settle(dir, path);
+        await store.ListSummariesAsync();
+        await store.ListSummariesAsync();
+
+        File.WriteAllText(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4o-mini", StringComparison.Ordinal));
+        Directory.SetLastWriteTimeUtc(dir.Path, LongAgo);
+        await Task.Delay(SummaryCache.FileRecheckInterval + TimeSpan.FromMilliseconds(200));
+
+        (await store.ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o-mini");
+    }
+
     private static void Settle(TempDirectory dir, params string[] files)
     {
         foreach (var file in files)

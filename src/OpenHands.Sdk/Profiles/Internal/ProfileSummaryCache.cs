@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using OpenHands.Sdk.Internal;
+
+namespace OpenHands.Sdk.Profiles.Internal;
+
+/// <summary>A file's stamp when it was summarized, and its summary (<see langword="null"/>: skipped as unreadable).</summary>
+internal sealed record CachedSummary(FileStamp Stamp, LlmProfileSummary? Summary);
+
+/// <summary>The profile names of the folder while its stamp is <see cref="Folder"/>, and their cached summaries.</summary>
+internal sealed class SummaryCache(FileStamp folder, List<ProfileName> names)
+{
+    /// <summary>
+    /// How long a listing whose every file matched its stamp is served again without a stat per file (the folder is
+    /// still checked every time, so a save, rename or delete by anyone shows at once; only an in-place edit of a file
+    /// by another process can take this long to show).
+    /// </summary>
+    public static readonly TimeSpan FileRecheckInterval = TimeSpan.FromSeconds(1);
+
+    public FileStamp Folder { get; } = folder;
+
+    public IReadOnlyList<ProfileName> Names { get; } = names;
+
+    public ConcurrentDictionary<ProfileName, CachedSummary> Entries { get; } = new();
+
+    /// <summary>The last listing in which every file matched its cached stamp, and when it was checked.</summary>
+    public CachedListing? Listing { get => Volatile.Read(ref _listing); set => Volatile.Write(ref _listing, value); }
+
+    private CachedListing? _listing;
+
+    /// <summary>
+    /// The cache in <paramref name="slot"/> if it still describes <paramref name="directory"/> as it is now, a new one
+    /// if the folder changed, or <see langword="null"/> when its last change is too recent to trust. Any entry added,
+    /// removed or renamed in the folder changes its last write time, so a new cache (with the names listed after the
+    /// folder's stamp was taken) replaces the old one; a rename can thus never pass one profile's cached summary off as
+    /// another's.
+    /// </summary>
+    public static SummaryCache? Current(ref SummaryCache? slot, string directory, DateTime now, Func<List<ProfileName>> listNames)
+    {
+        if (FileStamp.Of(new DirectoryInfo(directory)) is not { } folder || !folder.IsSettled(now))
+        {
+            Volatile.Write(ref slot, null);
+            return null;
+        }
+
+        if (Volatile.Read(ref slot) is { } cache && cache.Folder == folder)
+        {
+            return cache;
+        }
+
+        cache = new SummaryCache(folder, listNames());
+        Volatile.Write(ref slot, cache);
+        return cache;
+    }
+}
+
+/// <summary>A whole listing, and the time its files' stamps were last checked.</summary>
+internal sealed record CachedListing(LlmProfileSummary[] Summaries, DateTime ValidatedAtUtc);
