@@ -46,22 +46,27 @@ public sealed class ScaleOutProfilesTests
     [TearDown]
     public async Task StopAsync()
     {
-        foreach (var server in _servers)
+        try
         {
-            await server.DisposeAsync();
+            foreach (var server in _servers)
+            {
+                await server.DisposeAsync();
+            }
         }
-
-        foreach (var folder in _folders)
+        finally
         {
-            folder.Dispose();
-        }
+            foreach (var folder in _folders)
+            {
+                folder.Dispose();
+            }
 
-        _servers.Clear();
-        _folders.Clear();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-            _database = null;
+            _servers.Clear();
+            _folders.Clear();
+            if (_database is not null)
+            {
+                await _database.DisposeAsync();   // dropped even when a server failed to stop
+                _database = null;
+            }
         }
     }
 
@@ -156,7 +161,7 @@ public sealed class ScaleOutProfilesTests
                 case 0 or 1:
                 {
                     // A save; every other one changes the key too.
-                    var next = ($"openai/m-{worker}-{op}", op % 2 == 0 || !exists ? $"sk-test-w{worker}-{(char)('a' + (op % 26))}" : current.Key);
+                    var next = ($"openai/m-{worker}-{op}", op % 2 == 0 || !exists ? $"sk-test-worker-{(char)('a' + worker)}{(char)('a' + (op % 26))}" : current.Key);
                     await ExpectAsync(stats, _servers[server].PostAsync($"/api/profiles/{name}", Body(next.Item1, next.Item2)), HttpStatusCode.Created);
                     model[name] = next;
                     await CheckAsync(stats, (server + 1 + random.Next(2)) % 3, name, model);
