@@ -6,12 +6,14 @@
 
 start_test_postgres() {
   local bin
-  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
   if [[ -z $bin || ! -x $bin/initdb ]]; then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
       echo "installing Debian's postgresql for the PostgreSQL tests"
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null
-      bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+      # Safe under `set -e` (.ci/run): a failed install leaves the tests to report the missing server.
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null \
+        || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; } || true
+      bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
     fi
   fi
   if [[ -z $bin || ! -x $bin/initdb ]]; then

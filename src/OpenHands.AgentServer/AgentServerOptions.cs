@@ -26,6 +26,17 @@ public sealed class AgentServerOptions
     public string? SecretKey { get; set; }
 
     /// <summary>
+    /// Gets or sets the PostgreSQL database that holds LLM profiles and provider connections, shared by every instance
+    /// pointed at it: a <c>postgres://user:password@host:port/database</c> URL or an Npgsql connection string.
+    /// </summary>
+    /// <value>
+    /// The default is <see langword="null"/>: <c>OH_DATABASE_URL</c>, else <c>ConnectionStrings:OpenHands</c>, else none
+    /// (the profile and connection files under the persistence folder). Settings, agent profiles and conversations stay
+    /// in files either way (docs/scale-out.md).
+    /// </value>
+    public string? DatabaseUrl { get; set; }
+
+    /// <summary>
     /// Gets or sets the key secrets were encrypted with before <see cref="SecretKey"/>: read after the current key, never
     /// written with, so the server rolls to a new key without downtime (run <c>openhands keys rotate</c> to finish).
     /// </summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using OpenHands.Sdk;
+using OpenHands.Sdk.PostgreSql;
 using OpenHands.Sdk.Security;
 
 namespace OpenHands.AgentServer.Internal;
@@ -35,6 +36,9 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
         options.BashEventsPath = NonEmpty(configuration[OpenHandsPaths.BashEventsDirVariable]) ?? options.BashEventsPath;
         options.SecretKey = NonEmpty(configuration[SecretKeySource.SecretKeyVariable]) ?? options.SecretKey;
         options.PreviousSecretKey = NonEmpty(configuration[SecretKeySource.PreviousKeyVariable]) ?? options.PreviousSecretKey;
+        options.DatabaseUrl = NonEmpty(configuration[PostgreSqlConnectionString.DatabaseUrlVariable])
+            ?? NonEmpty(configuration.GetConnectionString(PostgreSqlConnectionString.ConnectionStringName))
+            ?? options.DatabaseUrl;
 
         // Session keys from the environment come first, SESSION_API_KEY before OH_SESSION_API_KEYS_0: the first key is
         // the fallback secret key, as in the Python agent-server. The section's keys follow.

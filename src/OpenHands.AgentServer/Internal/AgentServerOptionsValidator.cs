@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenHands.Sdk;
+using OpenHands.Sdk.PostgreSql;
 
 namespace OpenHands.AgentServer.Internal;
 
@@ -25,6 +26,18 @@ internal sealed class AgentServerOptionsValidator : IValidateOptions<AgentServer
         if (options.SecretKey is { } key && string.IsNullOrWhiteSpace(key))
         {
             errors.Add($"{Section}:SecretKey (or OH_SECRET_KEY) is blank. Fix: give a key, or remove the setting to use the first session key.");
+        }
+
+        if (options.DatabaseUrl is { } database)
+        {
+            try
+            {
+                PostgreSqlConnectionString.Parse(database, $"{Section}:DatabaseUrl (or {PostgreSqlConnectionString.DatabaseUrlVariable}, {PostgreSqlConnectionString.ConnectionStringKey})");
+            }
+            catch (InvalidDatabaseUrlException e)
+            {
+                errors.Add(e.Message);   // names the setting, never the value
+            }
         }
 
         CheckFolder(options.PersistenceDirectory, $"{Section}:PersistenceDirectory (or {OpenHandsPaths.PersistenceDirVariable})", errors);

@@ -29,6 +29,7 @@ internal static class ErrorMapping
         SecretDecryptionException e => new(400, e.Message),
         InvalidSettingsException e => new(409, "Settings file is corrupted or encrypted with a different key: " + e.Message),
         StoreBusyException => new(503, "Profile store is busy. Please retry."),
+        StoreConflictException e => new(409, e.Message),
         OpenHands.Sdk.Conversations.InvalidConversationException e => new(409, e.Message),
         InvalidSecretsFileException e => new(409, e.Message),
         BadHttpRequestException e => new(e.StatusCode, e.Message),

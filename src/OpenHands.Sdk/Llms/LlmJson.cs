@@ -52,4 +52,68 @@ public static class LlmJson
         ArgumentNullException.ThrowIfNull(llm);
         LlmJsonCodec.Write(writer, llm, exposure, cipher, isProfileFile: true);
     }
+    /// <summary>
+    /// Serializes <paramref name="llm"/> as a profile document: exactly the bytes <see cref="LlmProfileStore"/> writes to
+    /// <c>&lt;name&gt;.json</c> (indented by two spaces, <c>\n</c>, unknown fields kept, <c>schema_version</c> set), so that a
+    /// store keeping profiles elsewhere (a database row) holds the same document as the file.
+    /// </summary>
+    /// <param name="llm">The LLM.</param>
+    /// <param name="exposure">How secrets are written: redacted, encrypted with <paramref name="cipher"/>, or in plaintext.</param>
+    /// <param name="cipher">Required for <see cref="SecretExposure.Encrypted"/>.</param>
+    /// <returns>The UTF-8 JSON document.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="llm"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="SecretExposure.Encrypted"/> without a cipher.</exception>
+    public static byte[] ToProfileDocument(Llm llm, SecretExposure exposure, Cipher? cipher = null)
+    {
+        ArgumentNullException.ThrowIfNull(llm);
+        return LlmJsonCodec.ToProfileBytes(llm, exposure, cipher);
+    }
+
+    /// <summary>
+    /// Reads a profile document (the bytes of <see cref="ToProfileDocument"/> or of a profile file) by the rules of
+    /// <see cref="LlmProfileStore.LoadAsync"/>: <c>schema_version</c> checked, secrets decrypted with <paramref name="cipher"/>,
+    /// <see cref="Llm.SourceProfile"/> set to <paramref name="name"/>.
+    /// </summary>
+    /// <param name="utf8">The document.</param>
+    /// <param name="name">The profile it belongs to.</param>
+    /// <param name="cipher">Decrypts secrets shaped like Fernet tokens; without one, such a secret is an error.</param>
+    /// <param name="location">Where the document is kept (a file, a table row), named in error messages.</param>
+    /// <returns>The LLM.</returns>
+    /// <exception cref="InvalidProfileException">The document is not JSON or not a valid LLM profile.</exception>
+    /// <exception cref="SecretDecryptionException">A secret cannot be decrypted with <paramref name="cipher"/> (or there is none).</exception>
+    public static Llm ReadProfileDocument(ReadOnlySpan<byte> utf8, ProfileName name, Cipher? cipher, string location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        try
+        {
+            return LlmJsonCodec.Read(utf8, cipher, isProfileFile: true, (field, reason) => new SecretDecryptionException(name.Value, field, reason), sourceProfile: name);
+        }
+        catch (LlmFormatException e)
+        {
+            throw new InvalidProfileException(name, location, e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// What a profile listing shows of a profile document, read without decrypting anything (a Fernet token counts as a
+    /// set key, whatever the configured cipher).
+    /// </summary>
+    /// <param name="utf8">The document.</param>
+    /// <param name="name">The profile it belongs to.</param>
+    /// <param name="location">Where the document is kept, named in error messages.</param>
+    /// <returns>The summary.</returns>
+    /// <exception cref="InvalidProfileException">The document is not JSON or not a valid LLM profile.</exception>
+    public static LlmProfileSummary ReadProfileSummary(ReadOnlySpan<byte> utf8, ProfileName name, string location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        try
+        {
+            var (model, baseUrl, providerConnectionId, apiKeySet) = LlmJsonCodec.ReadSummary(utf8);
+            return new LlmProfileSummary(name, model, baseUrl, providerConnectionId, apiKeySet);
+        }
+        catch (LlmFormatException e)
+        {
+            throw new InvalidProfileException(name, location, e.Message, e);
+        }
+    }
 }

@@ -20,6 +20,35 @@ public sealed record ProviderConnection(
     /// <summary>The provider of a connection created without one.</summary>
     public const string DefaultProvider = "custom";
 
+    /// <summary>The most characters of <see cref="DisplayName"/> and of <see cref="Provider"/>.</summary>
+    public const int MaxNameLength = 128;
+
+    /// <summary>The most characters of <see cref="BaseUrl"/>.</summary>
+    public const int MaxBaseUrlLength = 2048;
+
     /// <summary>Gets whether a key is set.</summary>
     public bool ApiKeySet => ApiKey is not null;
+
+    /// <summary>Checks the rules every store applies before it writes a connection.</summary>
+    /// <returns>This connection.</returns>
+    /// <exception cref="ArgumentException">A name is blank or longer than <see cref="MaxNameLength"/>, or the base URL is longer than <see cref="MaxBaseUrlLength"/>.</exception>
+    public ProviderConnection Validate()
+    {
+        CheckName(DisplayName, "display_name");
+        CheckName(Provider, "provider");
+        if (BaseUrl is { Length: > MaxBaseUrlLength })
+        {
+            throw new ArgumentException($"base_url is longer than {MaxBaseUrlLength} characters.", nameof(BaseUrl));
+        }
+
+        return this;
+    }
+
+    private static void CheckName(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxNameLength)
+        {
+            throw new ArgumentException($"{field} must be 1-{MaxNameLength} characters and not blank.", field);
+        }
+    }
 }

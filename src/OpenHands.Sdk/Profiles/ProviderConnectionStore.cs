@@ -29,9 +29,6 @@ public sealed class ProviderConnectionStore : IProviderConnectionStore
     /// <summary>The lock file name, shared with the Python agent-server.</summary>
     public const string LockFileName = ".provider-connections.lock";
 
-    private const int MaxNameLength = 128;
-    private const int MaxBaseUrlLength = 2048;
-
     private readonly string _path;
     private readonly string _lockPath;
     private readonly TimeSpan _lockTimeout;
@@ -93,7 +90,7 @@ public sealed class ProviderConnectionStore : IProviderConnectionStore
     {
         ArgumentNullException.ThrowIfNull(apiKey);
         var now = Now();
-        var connection = Check(new ProviderConnection(Guid.NewGuid().ToString("N"), displayName, provider, apiKey, baseUrl, now, now));
+        var connection = new ProviderConnection(Guid.NewGuid().ToString("N"), displayName, provider, apiKey, baseUrl, now, now).Validate();
         using (await LockAsync(cancellationToken).ConfigureAwait(false))
         {
             var records = await ReadAsync(_cipher, cancellationToken).ConfigureAwait(false);
@@ -126,8 +123,8 @@ public sealed class ProviderConnectionStore : IProviderConnectionStore
             }
 
             var current = records[index].Connection;
-            next = Check((update(current) ?? throw new InvalidOperationException("The update function returned null."))
-                with { Id = current.Id, CreatedAt = current.CreatedAt, UpdatedAt = Now() });
+            next = ((update(current) ?? throw new InvalidOperationException("The update function returned null."))
+                with { Id = current.Id, CreatedAt = current.CreatedAt, UpdatedAt = Now() }).Validate();
             records[index] = records[index] with { Connection = next };
             Write(records, _cipher);
         }
@@ -295,26 +292,6 @@ public sealed class ProviderConnectionStore : IProviderConnectionStore
         };
         var options = OpenHandsJson.For(cipher is null ? SecretExposure.Plaintext : SecretExposure.Encrypted, cipher, indented: true);
         AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(document, options.Contract<ProviderConnectionsDocument>()), _flushToDisk);
-    }
-
-    private static ProviderConnection Check(ProviderConnection connection)
-    {
-        CheckName(connection.DisplayName, "display_name");
-        CheckName(connection.Provider, "provider");
-        if (connection.BaseUrl is { Length: > MaxBaseUrlLength })
-        {
-            throw new ArgumentException($"base_url is longer than {MaxBaseUrlLength} characters.", nameof(connection));
-        }
-
-        return connection;
-    }
-
-    private static void CheckName(string? value, string field)
-    {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxNameLength)
-        {
-            throw new ArgumentException($"{field} must be 1-{MaxNameLength} characters and not blank.", field);
-        }
     }
 
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeSeconds(_time.GetUtcNow().ToUnixTimeSeconds());

@@ -17,7 +17,7 @@ namespace OpenHands.Sdk.Tests.Conventions;
 [Category("Packaging")]
 public sealed class PackageTests
 {
-    private static readonly string[] Packages = ["OpenHands.Sdk", "OpenHands.AgentServer", "OpenHands.AgentServer.Host", "OpenHands.Cli"];
+    private static readonly string[] Packages = ["OpenHands.Sdk", "OpenHands.Sdk.PostgreSql", "OpenHands.AgentServer", "OpenHands.AgentServer.Host", "OpenHands.Cli"];
 
     /// <summary>
     /// Grants to a shipped assembly that are known and not yet removed (issue 11: the server still calls the SDK's wire

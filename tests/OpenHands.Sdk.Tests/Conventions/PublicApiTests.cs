@@ -16,6 +16,10 @@ public sealed partial class PublicApiTests
     [Test]
     public void PublicApi_MatchesApprovedListing() => PublicApiApproval.Verify(Sdk, "OpenHands.Sdk");
 
+    [Test]
+    public void PostgreSqlPublicApi_MatchesApprovedListing() =>
+        PublicApiApproval.Verify(typeof(OpenHands.Sdk.PostgreSql.PostgreSqlDatabase).Assembly, "OpenHands.Sdk.PostgreSql");
+
     // Options are bound from IConfiguration, which supplies strings; the value is turned into a Cipher at start-up
     // and never serialized or logged.
     private static readonly string[] AllowedStringSecrets = ["OpenHandsOptions.SecretKey"];

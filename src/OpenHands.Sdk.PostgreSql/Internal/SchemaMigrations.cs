@@ -1,0 +1,44 @@
+namespace OpenHands.Sdk.PostgreSql.Internal;
+
+/// <summary>
+/// The schema, as numbered steps applied in order; a step is never edited once shipped, only followed by a new one.
+/// </summary>
+internal static class SchemaMigrations
+{
+    /// <summary>The steps: version <c>i + 1</c> is <c>Steps[i]</c>.</summary>
+    public static readonly IReadOnlyList<string> Steps =
+    [
+        // 1: LLM profiles and provider connections.
+        """
+        CREATE TABLE llm_profiles (
+            name text PRIMARY KEY,
+            document text NOT NULL,
+            revision bigint NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE provider_connections (
+            id text PRIMARY KEY,
+            position bigint GENERATED ALWAYS AS IDENTITY,
+            display_name text NOT NULL,
+            provider text NOT NULL,
+            api_key text NULL,
+            base_url text NULL,
+            created_at bigint NOT NULL,
+            updated_at bigint NOT NULL,
+            revision bigint NOT NULL
+        );
+        CREATE INDEX provider_connections_position ON provider_connections (position);
+        """,
+    ];
+
+    /// <summary>Creates the version table when missing; run under the migration lock.</summary>
+    public const string CreateVersionTable =
+        "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())";
+
+    public const string CurrentVersion = "SELECT coalesce(max(version), 0) FROM schema_version";
+
+    public const string RecordVersion = "INSERT INTO schema_version (version) VALUES ($1)";
+
+    /// <summary>The session-level advisory lock held while migrating (any fixed number; shared by every instance).</summary>
+    public const long MigrationLockKey = 0x4F48_5343_4845_4D41;   // "OHSCHEMA"
+}
