@@ -55,8 +55,8 @@ public static class AgentServerServiceCollectionExtensions
             Path.Combine(sp.GetRequiredService<ServerFolders>().Persistence, AgentProfileStore.FolderName), loggerFactory: sp.GetService<ILoggerFactory>()));
 
         // The server's cipher comes from its options alone (which hold the environment's values), so a host that sets
-        // SecretKey = null really gets no cipher; registered before AddOpenHands, whose own default it replaces.
-        services.TryAddSingleton(sp => new CipherHolder(SecretKeySource.CreateCipher(
+        // SecretKey = null really gets no cipher; the SDK's services get the same keys, their environment fallback off.
+        services.TryAddSingleton(sp => new ServerCipher(SecretKeySource.CreateCipher(
             AgentServerConfiguration.EffectiveSecretKey(sp.GetRequiredService<IOptions<AgentServerOptions>>().Value),
             static _ => null,
             timeProvider: sp.GetService<TimeProvider>(),
@@ -71,6 +71,8 @@ public static class AgentServerServiceCollectionExtensions
             var folders = ServerFolders.Resolve(server.Value);
             o.PersistenceDirectory ??= folders.Persistence;
             o.SecretKey ??= AgentServerConfiguration.EffectiveSecretKey(server.Value);
+            o.PreviousSecretKey ??= server.Value.PreviousSecretKey;
+            o.SecretKeyFromEnvironment = false;
             o.ConversationsDirectory ??= folders.Conversations;
         });
 

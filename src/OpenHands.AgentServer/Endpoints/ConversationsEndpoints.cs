@@ -43,7 +43,7 @@ internal static class ConversationsEndpoints
     }
 
     private static async Task<Results<WireCreated<ConversationInfo>, WireOk<ConversationInfo>>> StartAsync(
-        WireBody<StartConversationRequest> body, HttpResponse response, ConversationService service, ConversationFactory factory, CipherHolder cipher,
+        WireBody<StartConversationRequest> body, HttpResponse response, ConversationService service, ConversationFactory factory, ServerCipher cipher,
         AgentProfileStore agentProfiles, ILlmProfileStore profiles, SettingsStore settings, CancellationToken cancellationToken)
     {
         var request = body.Value;
@@ -246,7 +246,7 @@ internal static class ConversationsEndpoints
     }
 
     private static async Task<WireOk<SuccessResponse>> SwitchLlmAsync(
-        string id, WireBody<SwitchLlmRequest> body, HttpResponse response, ConversationService service, CipherHolder cipher, CancellationToken cancellationToken)
+        string id, WireBody<SwitchLlmRequest> body, HttpResponse response, ConversationService service, ServerCipher cipher, CancellationToken cancellationToken)
     {
         var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var llm = WireLlm.Read(body.Value.Llm, cipher.Cipher, "body", "llm");

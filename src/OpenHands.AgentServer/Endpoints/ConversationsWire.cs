@@ -23,7 +23,7 @@ internal static class ConversationsWire
         var from = Timestamp(query["timestamp__gte"].FirstOrDefault(), "timestamp__gte");
         var to = Timestamp(query["timestamp__lt"].FirstOrDefault(), "timestamp__lt");
         return [.. events.Where(e => (kind is null || e.Kind == kind)
-            && (source is null || EventJsonCodec.SourceName(e.Source) == source)
+            && (source is null || EventJson.SourceName(e.Source) == source)
             && (from is null || e.Timestamp >= from)
             && (to is null || e.Timestamp < to)
             && (body is null || (EventText(e)?.Contains(body, StringComparison.OrdinalIgnoreCase) ?? false)))];
@@ -84,7 +84,7 @@ internal static class ConversationsWire
         }
     }
 
-    public static string StatusName(ConversationExecutionStatus status) => ConversationStateCodec.StatusName(status);
+    public static string StatusName(ConversationExecutionStatus status) => EventJson.StatusName(status);
 
     public static ConversationInfo Info(ConversationService.Entry entry)
     {

@@ -61,7 +61,7 @@ internal static class LlmProfilesEndpoints
     }
 
     private static async Task<WireOk<LlmProfileResponse>> PutAsync(
-        string profile_id, WireBody<UpsertLlmProfileRequest> body, ILlmProfileStore store, CipherHolder cipher, IOptions<AgentServerOptions> options,
+        string profile_id, WireBody<UpsertLlmProfileRequest> body, ILlmProfileStore store, ServerCipher cipher, IOptions<AgentServerOptions> options,
         CancellationToken cancellationToken)
     {
         var name = Names.Parse(profile_id, "path", "profile_id");

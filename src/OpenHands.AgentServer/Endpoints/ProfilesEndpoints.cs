@@ -63,7 +63,7 @@ internal static class ProfilesEndpoints
 
     private static async Task<WireOk<ProfileDetailResponse>> GetAsync(
         string name, [FromHeader(Name = ExposeSecretsHeader.Name)] string? exposeSecrets, ILlmProfileStore store, IProviderConnectionStore connections,
-        CipherHolder cipher, CancellationToken cancellationToken)
+        ServerCipher cipher, CancellationToken cancellationToken)
     {
         var exposure = ExposeSecretsHeader.Parse(exposeSecrets, cipher.Cipher);   // checked before the lookup, as the reference
         var profile = Names.Parse(name, "path", "name");
@@ -77,7 +77,7 @@ internal static class ProfilesEndpoints
     }
 
     private static async Task<WireCreated<ProfileMessageResponse>> SaveAsync(
-        string name, WireBody<SaveProfileRequest> body, HttpRequest request, ILlmProfileStore store, CipherHolder cipher, IOptions<AgentServerOptions> options,
+        string name, WireBody<SaveProfileRequest> body, HttpRequest request, ILlmProfileStore store, ServerCipher cipher, IOptions<AgentServerOptions> options,
         CancellationToken cancellationToken)
     {
         var profile = Names.Parse(name, "path", "name");
@@ -153,7 +153,7 @@ internal static class ProfilesEndpoints
     }
 
     private static async Task<WireOk<ValidateProfileResponse>> ValidateAsync(
-        string name, WireBody<ValidateProfileRequest> body, CipherHolder cipher, LlmChatClientFactory clients, IOptions<AgentServerOptions> options,
+        string name, WireBody<ValidateProfileRequest> body, ServerCipher cipher, LlmChatClientFactory clients, IOptions<AgentServerOptions> options,
         CancellationToken cancellationToken)
     {
         Names.Parse(name, "path", "name");

@@ -34,7 +34,7 @@ internal static class SettingsEndpoints
     }
 
     private static async Task<WireOk<SettingsResponse>> GetAsync(
-        [FromHeader(Name = ExposeSecretsHeader.Name)] string? exposeSecrets, SettingsStore settings, CipherHolder cipher, CancellationToken cancellationToken)
+        [FromHeader(Name = ExposeSecretsHeader.Name)] string? exposeSecrets, SettingsStore settings, ServerCipher cipher, CancellationToken cancellationToken)
     {
         // No secrets live in the settings, so the header changes nothing; it is still checked as the reference does.
         ExposeSecretsHeader.Parse(exposeSecrets, cipher.Cipher);
@@ -44,7 +44,7 @@ internal static class SettingsEndpoints
 
     private static async Task<WireOk<SettingsResponse>> PatchAsync(
         WireBody<SettingsPatchRequest> body, HttpResponse response, SettingsStore settings, ILlmProfileStore profiles, ProfileMaterializer materializer,
-        CipherHolder cipher, CancellationToken cancellationToken)
+        ServerCipher cipher, CancellationToken cancellationToken)
     {
         var patch = body.Value;
         if (!patch.ChangesAnything)

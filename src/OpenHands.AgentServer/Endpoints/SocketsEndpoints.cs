@@ -205,7 +205,7 @@ internal static partial class SocketsEndpoints
             Source = EventSource.Environment,
             Timestamp = TimeProvider.System.GetUtcNow(),
         };
-        await s.SendAsync(EventJsonCodec.ToBytes(fullState)).ConfigureAwait(false);
+        await s.SendAsync(EventJson.ToUtf8Bytes(fullState)).ConfigureAwait(false);
 
         // The receive loop runs on the connection's own token only: cancelling a receive would abort the socket, and a
         // server-side end (deleted conversation, shutdown) must still send its close frame.
@@ -217,7 +217,7 @@ internal static partial class SocketsEndpoints
             {
                 await foreach (var e in s.Entry.Conversation.WatchEventsAsync(from, watch.Token).ConfigureAwait(false))
                 {
-                    await s.SendAsync(EventJsonCodec.ToBytes(e)).ConfigureAwait(false);
+                    await s.SendAsync(EventJson.ToUtf8Bytes(e)).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (watch.IsCancellationRequested)

@@ -15,7 +15,7 @@ namespace OpenHands.AgentServer.Internal;
 /// method returns them. Writes take <c>.secrets.lock</c> (the reference's lock file) and replace the file atomically;
 /// secrets already stored are kept byte for byte, so a write never needs to decrypt them.
 /// </summary>
-internal sealed partial class ServerSecretsStore(ServerFolders folders, CipherHolder cipher)
+internal sealed partial class ServerSecretsStore(ServerFolders folders, ServerCipher cipher)
 {
     public const string FileName = "secrets.json";
 

@@ -77,6 +77,6 @@ internal sealed class EventResult(OpenHands.Sdk.Conversations.Events.Conversatio
         ArgumentNullException.ThrowIfNull(httpContext);
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = WireJson.ContentType;
-        await httpContext.Response.Body.WriteAsync(OpenHands.Sdk.Conversations.Internal.EventJsonCodec.ToBytes(value), httpContext.RequestAborted).ConfigureAwait(false);
+        await httpContext.Response.Body.WriteAsync(OpenHands.Sdk.Conversations.Events.EventJson.ToUtf8Bytes(value), httpContext.RequestAborted).ConfigureAwait(false);
     }
 }

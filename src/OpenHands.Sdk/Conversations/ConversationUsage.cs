@@ -12,8 +12,12 @@ public sealed record ConversationUsage(long PromptTokens, long CompletionTokens,
     /// <summary>Gets prompt plus completion tokens.</summary>
     public long TotalTokens => PromptTokens + CompletionTokens;
 
-    internal static ConversationUsage Sum(IEnumerable<LlmUsageMetrics> metrics)
+    /// <summary>Sums the usage of each usage id (for example <see cref="ConversationState.Metrics"/>'s values) into one.</summary>
+    /// <param name="metrics">The usage of each LLM of a conversation.</param>
+    /// <returns>The totals; all zero for no metrics.</returns>
+    public static ConversationUsage Sum(IEnumerable<LlmUsageMetrics> metrics)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
         var (prompt, completion, cache, reasoning, cost, calls) = (0L, 0L, 0L, 0L, 0d, 0);
         foreach (var m in metrics)
         {

@@ -35,6 +35,16 @@ public sealed class OpenHandsOptions
     /// </value>
     public bool SecretKeyFromEnvironment { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets the key secrets were encrypted with before <see cref="SecretKey"/>: tried after the current key when
+    /// reading, never written with, so a host rolls to a new key without downtime.
+    /// </summary>
+    /// <value>
+    /// The default is <see langword="null"/>: <c>OH_SECRET_KEY_PREVIOUS</c> when <see cref="SecretKeyFromEnvironment"/>
+    /// is <see langword="true"/>, else none.
+    /// </value>
+    public string? PreviousSecretKey { get; set; }
+
     /// <summary>Gets or sets how long a write waits for a store lock.</summary>
     /// <value>The default is 30 seconds. Must be positive and at most one hour.</value>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -38,7 +38,8 @@ public static class OpenHandsServiceCollectionExtensions
         {
             var o = sp.GetRequiredService<IOptions<OpenHandsOptions>>().Value;
             return new CipherHolder(SecretKeySource.CreateCipher(
-                o.SecretKey, o.SecretKeyFromEnvironment ? null : static _ => null, timeProvider: sp.GetRequiredService<TimeProvider>()));
+                o.SecretKey, o.SecretKeyFromEnvironment ? null : static _ => null, timeProvider: sp.GetRequiredService<TimeProvider>(),
+                previous: o.PreviousSecretKey));
         });
         services.TryAddSingleton<ILlmProfileStore>(sp =>
         {

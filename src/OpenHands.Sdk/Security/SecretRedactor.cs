@@ -4,13 +4,14 @@ using OpenHands.Sdk.Llms;
 namespace OpenHands.Sdk.Security;
 
 /// <summary>
-/// The one redactor: removes the secrets of one <see cref="Llm"/> (<see cref="SecretFields"/>: the secret fields and
+/// The one redactor: removes the secrets of one <see cref="Llm"/> (its secret fields and
 /// credential headers) from text that came from outside (provider error bodies, transport messages, tool output) before
 /// that text goes into an exception message, an event or a log line.
 /// </summary>
 /// <remarks>Instances are immutable and thread-safe.</remarks>
-internal sealed class SecretRedactor
+public sealed class SecretRedactor
 {
+    /// <summary>What a removed secret is replaced with: <c>**********</c>, as secrets are written redacted everywhere.</summary>
     public const string Mask = SecretString.Redacted;
 
     /// <summary>What tool output shows instead of a conversation secret (the Python SDK's text).</summary>

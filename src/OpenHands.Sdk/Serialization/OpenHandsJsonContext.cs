@@ -80,9 +80,6 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(LlmProfileUpdate))]
 [JsonSerializable(typeof(LlmFallbackUpdate))]
 
-// --- the agent server's files beside a conversation ---
-[JsonSerializable(typeof(ConversationMetaDocument))]
-
 // --- the REST contract of the agent server (OpenHands.Sdk.Wire), shared by the server and the remote client ---
 [JsonSerializable(typeof(SuccessResponse))]
 [JsonSerializable(typeof(ErrorResponse))]

@@ -1,12 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpenHands.Sdk.Conversations.Events;
-using OpenHands.Sdk.Conversations.Internal;
-using OpenHands.Sdk.Llms.Internal;
 
 namespace OpenHands.Sdk.Wire;
 
-/// <summary>A list of events in the Python SDK's event shape, through the one event codec (<see cref="EventJsonCodec"/>).</summary>
+/// <summary>A list of events in the Python SDK's event shape, through the public event codec (<see cref="EventJson"/>), so the agent server can compile this file in too.</summary>
 internal sealed class EventListConverter : JsonConverter<IReadOnlyList<ConversationEvent>>
 {
     public override IReadOnlyList<ConversationEvent> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -22,9 +20,9 @@ internal sealed class EventListConverter : JsonConverter<IReadOnlyList<Conversat
             using var item = JsonDocument.ParseValue(ref reader);
             try
             {
-                events.Add(EventJsonCodec.Read(item.RootElement));
+                events.Add(EventJson.Read(item.RootElement));
             }
-            catch (LlmFormatException e)
+            catch (JsonException e)
             {
                 throw new JsonException($"holds an invalid event: {e.Message}", e);
             }
@@ -38,7 +36,7 @@ internal sealed class EventListConverter : JsonConverter<IReadOnlyList<Conversat
         writer.WriteStartArray();
         foreach (var e in value)
         {
-            EventJsonCodec.Write(writer, e);
+            EventJson.Write(writer, e);
         }
 
         writer.WriteEndArray();

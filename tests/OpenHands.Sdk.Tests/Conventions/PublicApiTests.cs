@@ -22,7 +22,8 @@ public sealed partial class PublicApiTests
 
     // Options are bound from IConfiguration, which supplies strings; the value is turned into a Cipher at start-up
     // and never serialized or logged.
-    private static readonly string[] AllowedStringSecrets = ["OpenHandsOptions.SecretKey"];
+    // Key configuration (the text a host reads from its environment), not stored secrets.
+    private static readonly string[] AllowedStringSecrets = ["OpenHandsOptions.SecretKey", "OpenHandsOptions.PreviousSecretKey"];
 
     [Test]
     public void PublicTypes_HaveNoPlainStringSecretProperties()

@@ -65,4 +65,28 @@ public sealed class SecretKeyFromEnvironmentTests
         new Cipher("sk-test-given-key").TryDecrypt(token, out var plain).Should().BeTrue();
         plain.Should().Be("sk-test-env-0002");
     }
+
+    [Test]
+    public async Task AddOpenHands_PreviousSecretKey_ReadsProfilesEncryptedWithTheOldKey()
+    {
+        using var dir = TempDirectory.Create();
+        var profiles = Path.Combine(dir.Path, "profiles");
+        Directory.CreateDirectory(profiles);
+        var oldToken = new Cipher("sk-test-old-key").Encrypt("sk-test-rotated");
+        await File.WriteAllTextAsync(Path.Combine(profiles, "fast.json"), $$"""{"model": "openai/gpt-4o-mini", "api_key": "{{oldToken}}"}""");
+
+        await using var provider = new ServiceCollection()
+            .AddOpenHands(o =>
+            {
+                o.PersistenceDirectory = dir.Path;
+                o.SecretKey = "sk-test-new-key";
+                o.PreviousSecretKey = "sk-test-old-key";
+                o.SecretKeyFromEnvironment = false;
+            })
+            .Services.BuildServiceProvider();
+
+        var llm = await provider.GetRequiredService<ILlmProfileStore>().LoadAsync(ProfileName.Create("fast"));
+
+        llm.ApiKey!.Reveal().Should().Be("sk-test-rotated");
+    }
 }

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace OpenHands.Sdk.Serialization.Documents;
+using OpenHands.Sdk.Serialization.Documents;
+
+namespace OpenHands.AgentServer.Internal;
 
 /// <summary>
-/// <c>meta.json</c>: the agent server's record of a conversation beside its state (title, tags, times); fields this
+/// <c>meta.json</c>: the server's record of a conversation beside its state (title, tags, times); fields this
 /// version does not model are kept.
 /// </summary>
 internal sealed class ConversationMetaDocument

@@ -1,12 +1,11 @@
 using System.Text.Json;
+using OpenHands.Sdk.Conversations.Persistence;
 using OpenHands.Sdk.Internal;
-using OpenHands.Sdk.Serialization;
-using OpenHands.Sdk.Serialization.Documents;
 
-namespace OpenHands.Sdk.Conversations.Persistence;
+namespace OpenHands.AgentServer.Internal;
 
 /// <summary>
-/// Reads and writes <c>meta.json</c>, the agent server's record of a conversation beside its state (title, tags,
+/// Reads and writes <c>meta.json</c>, the server's record of a conversation beside its state (title, tags,
 /// times). A file that cannot be read is reported, never silently taken as empty, and is backed up before it is replaced.
 /// </summary>
 internal static class ConversationMetaFile
@@ -20,7 +19,7 @@ internal static class ConversationMetaFile
         var path = Path.Combine(directory, FileName);
         try
         {
-            var meta = JsonSerializer.Deserialize(File.ReadAllBytes(path), OpenHandsJson.Redacted.Contract<ConversationMetaDocument>());
+            var meta = JsonSerializer.Deserialize(File.ReadAllBytes(path), ServerJsonContext.Default.ConversationMetaDocument);
             return meta is null
                 ? (null, new ConversationFileDamage(FileName, ConversationFileDamageKind.Unreadable, "it holds null, not an object"))
                 : (meta, null);
@@ -51,6 +50,6 @@ internal static class ConversationMetaFile
             BackupFile.Create(path, File.ReadAllBytes(path));
         }
 
-        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(meta, OpenHandsJson.Redacted.Contract<ConversationMetaDocument>()), flushToDisk: false);
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(meta, ServerJsonContext.Default.ConversationMetaDocument), flushToDisk: false);
     }
 }
