@@ -88,24 +88,28 @@ internal static class HistoryCostCheck
         var ids = await CreateConversationsAsync(folder, conversations, events);
         var empty = Path.Combine(folder, "..", "restart-empty");
         Directory.CreateDirectory(empty);
-        var (times, rss, emptyRss) = (new List<double>(), new List<double>(), new List<double>());
+        var (times, seconds, emptyTimes, rss, emptyRss) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
         for (var round = 0; round < rounds; round++)
         {
-            var full = await ChildAsync(folder, ids[round % ids.Count]);
-            var none = await ChildAsync(empty, null);
-            times.Add(full.Milliseconds);
+            var full = await ChildAsync(folder, ids[(2 * round) % ids.Count], ids[((2 * round) + 1) % ids.Count]);
+            var none = await ChildAsync(empty, null, null);
+            times.Add(full.First);
+            seconds.Add(full.Second);
+            emptyTimes.Add(none.First);
             rss.Add(full.RssMb);
             emptyRss.Add(none.RssMb);
         }
 
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"First request after a restart ({conversations} conversations x {events:N0} events, GET one conversation's first events page; {rounds} fresh processes): "
-            + $"median {Median(times):F1} ms; RSS after it {Median(rss):F1} MB against {Median(emptyRss):F1} MB for an empty server (growth {Median(rss) - Median(emptyRss):F1} MB)."));
+            $"Restart with {conversations} conversations x {events:N0} events ({rounds} fresh processes each, medians): first request (one conversation's first events page) "
+            + $"{Median(times):F1} ms against {Median(emptyTimes):F1} ms for the first request of an empty server (GET /api/conversations/search, the same cold start); "
+            + $"first use of a second conversation {Median(seconds):F1} ms; RSS after them {Median(rss):F1} MB against {Median(emptyRss):F1} MB for the empty server "
+            + $"(growth {Median(rss) - Median(emptyRss):F1} MB)."));
     }
 
     /// <summary>In a fresh process: starts the server on <paramref name="folder"/>, times its first request, reports RSS after a full GC.</summary>
-    private static async Task<(double Milliseconds, double RssMb)> ChildAsync(string folder, string? id)
+    private static async Task<(double First, double Second, double RssMb)> ChildAsync(string folder, string? id, string? second)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
@@ -116,11 +120,12 @@ internal static class HistoryCostCheck
         start.ArgumentList.Add(ChildFlag);
         start.ArgumentList.Add(folder);
         start.ArgumentList.Add(id ?? "-");
+        start.ArgumentList.Add(second ?? "-");
         using var child = Process.Start(start)!;
         var output = await child.StandardOutput.ReadToEndAsync();
         await child.WaitForExitAsync();
         var line = output.Split('\n').Last(l => l.StartsWith("RESULT ", StringComparison.Ordinal)).Split(' ');
-        return (double.Parse(line[1], CultureInfo.InvariantCulture), double.Parse(line[2], CultureInfo.InvariantCulture));
+        return (double.Parse(line[1], CultureInfo.InvariantCulture), double.Parse(line[2], CultureInfo.InvariantCulture), double.Parse(line[3], CultureInfo.InvariantCulture));
     }
 
     /// <summary>The child's side of <see cref="ChildAsync"/>; true when <paramref name="args"/> asked for it.</summary>
@@ -132,15 +137,16 @@ internal static class HistoryCostCheck
             return false;
         }
 
-        var (folder, id) = (args[at + 1], args[at + 2]);
+        var (folder, id, second) = (args[at + 1], args[at + 2], args[at + 3]);
         await using var server = await StartServerAsync(folder);
         using var http = new HttpClient();
-        var url = id == "-" ? $"{Address(server.App)}/api/conversations/search" : $"{Address(server.App)}/api/conversations/{id}/events/search?limit=100";
-        var elapsed = await TimeAsync(http, url);
+        string Url(string conversation) => conversation == "-" ? $"{Address(server.App)}/api/conversations/search" : $"{Address(server.App)}/api/conversations/{conversation}/events/search?limit=100";
+        var elapsed = await TimeAsync(http, Url(id));
+        var next = await TimeAsync(http, Url(second));
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         using var self = Process.GetCurrentProcess();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {elapsed:F2} {self.WorkingSet64 / 1048576.0:F1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {elapsed:F2} {next:F2} {self.WorkingSet64 / 1048576.0:F1}"));
         return true;
     }
 
