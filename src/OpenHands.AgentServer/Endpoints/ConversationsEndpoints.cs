@@ -277,7 +277,7 @@ internal static class ConversationsEndpoints
     {
         var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var (offset, limit) = Paging(request.Query);
-        var filter = EventFilter(request.Query);
+        var filter = EventsFilter(request.Query);
         var descending = request.Query["sort_order"].FirstOrDefault() == "TIMESTAMP_DESC";
         var (items, more) = entry.Conversation.ReadEventLog(log => log.Page(filter, descending, offset, limit));
         return new(items, more ? (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
@@ -286,7 +286,7 @@ internal static class ConversationsEndpoints
     private static async Task<WireOk<int>> CountEventsAsync(string id, HttpRequest request, ConversationService service, CancellationToken cancellationToken)
     {
         var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        var filter = EventFilter(request.Query);
+        var filter = EventsFilter(request.Query);
         return new(entry.Conversation.ReadEventLog(log => log.CountMatching(filter)));
     }
 

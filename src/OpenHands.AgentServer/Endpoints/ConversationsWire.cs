@@ -16,7 +16,7 @@ namespace OpenHands.AgentServer.Endpoints;
 internal static class ConversationsWire
 {
     /// <summary>The event filters of a search or count query (<c>kind</c>, <c>source</c>, <c>body</c>, <c>timestamp__gte</c>, <c>timestamp__lt</c>).</summary>
-    public static EventFilter EventFilter(IQueryCollection query) => new(
+    public static EventFilter EventsFilter(IQueryCollection query) => new(
         query["kind"].FirstOrDefault(),
         query["source"].FirstOrDefault(),
         query["body"].FirstOrDefault(),
