@@ -10,7 +10,8 @@ namespace OpenHands.Benchmarks;
 /// out-of-process toolchains). Pass <c>--quick</c> for a short job (3 warm-ups, 3 measured iterations); other
 /// arguments go to BenchmarkDotNet, for example <c>--filter '*ProfileLoad*'</c> or <c>--filter '*AgentServerLoad*'</c>
 /// (the agent server under concurrent clients, see <see cref="AgentServerLoadBenchmarks"/>). <c>--interleaved</c> runs
-/// only <see cref="InterleavedSaveCheck"/>, <c>--interleaved-server</c> only <see cref="InterleavedServerLoadCheck"/>.
+/// only <see cref="InterleavedSaveCheck"/>, <c>--interleaved-server</c> only <see cref="InterleavedServerLoadCheck"/>,
+/// <c>--history-cost</c> only <see cref="HistoryCostCheck"/> (events pages and the first request after a restart).
 /// </summary>
 public static class Program
 {
@@ -19,6 +20,17 @@ public static class Program
         if (args.Contains("--interleaved", StringComparer.Ordinal))
         {
             await InterleavedSaveCheck.RunAsync();
+            return;
+        }
+
+        if (await HistoryCostCheck.TryRunChildAsync(args))
+        {
+            return;
+        }
+
+        if (args.Contains("--history-cost", StringComparer.Ordinal))
+        {
+            await HistoryCostCheck.RunAsync(args.Contains("--quick", StringComparer.Ordinal));
             return;
         }
 

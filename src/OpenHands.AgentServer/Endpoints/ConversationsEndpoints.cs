@@ -273,31 +273,27 @@ internal static class ConversationsEndpoints
         return new(SuccessResponse.Instance);
     }
 
-    private static async Task<WireOk<EventPage>> SearchEventsAsync(string id, HttpRequest request, ConversationService service, CancellationToken cancellationToken)
+    private static async Task<EventPageResult> SearchEventsAsync(string id, HttpRequest request, ConversationService service, CancellationToken cancellationToken)
     {
         var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var (offset, limit) = Paging(request.Query);
-        var events = FilterEvents(request.Query, entry.Conversation.Events);
-        if (request.Query["sort_order"].FirstOrDefault() == "TIMESTAMP_DESC")
-        {
-            events.Reverse();
-        }
-
-        var (items, next) = Slice(events, offset, limit);
-        return new(new EventPage { Items = items, NextPageId = next });
+        var filter = EventsFilter(request.Query);
+        var descending = request.Query["sort_order"].FirstOrDefault() == "TIMESTAMP_DESC";
+        var (items, more) = entry.Conversation.ReadEventLog(log => log.Page(filter, descending, offset, limit));
+        return new(items, more ? (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
     }
 
     private static async Task<WireOk<int>> CountEventsAsync(string id, HttpRequest request, ConversationService service, CancellationToken cancellationToken)
     {
         var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        return new(FilterEvents(request.Query, entry.Conversation.Events).Count);
+        var filter = EventsFilter(request.Query);
+        return new(entry.Conversation.ReadEventLog(log => log.CountMatching(filter)));
     }
 
     private static async Task<EventResult> GetEventAsync(string id, string eventId, ConversationService service, CancellationToken cancellationToken)
     {
         var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        var found = entry.Conversation.Events.FirstOrDefault(e => e.Id == eventId) ?? throw ApiException.NotFound($"Event not found: {eventId}");
-        return new(found);
+        return new(entry.Conversation.ReadEventLog(log => log.JsonOf(eventId)) ?? throw ApiException.NotFound($"Event not found: {eventId}"));
     }
 
     private static bool HasStatus(ConversationService.Entry e, string? status) =>

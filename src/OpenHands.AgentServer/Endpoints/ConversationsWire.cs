@@ -2,8 +2,8 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.Conversations;
-using OpenHands.Sdk.Conversations.Events;
 using OpenHands.Sdk.Conversations.Internal;
+using OpenHands.Sdk.Conversations.Persistence;
 using OpenHands.Sdk.Serialization.Documents;
 using OpenHands.Sdk.Wire;
 
@@ -15,19 +15,13 @@ namespace OpenHands.AgentServer.Endpoints;
 /// </summary>
 internal static class ConversationsWire
 {
-    public static List<ConversationEvent> FilterEvents(IQueryCollection query, IReadOnlyList<ConversationEvent> events)
-    {
-        var kind = query["kind"].FirstOrDefault();
-        var source = query["source"].FirstOrDefault();
-        var body = query["body"].FirstOrDefault();
-        var from = Timestamp(query["timestamp__gte"].FirstOrDefault(), "timestamp__gte");
-        var to = Timestamp(query["timestamp__lt"].FirstOrDefault(), "timestamp__lt");
-        return [.. events.Where(e => (kind is null || e.Kind == kind)
-            && (source is null || EventJson.SourceName(e.Source) == source)
-            && (from is null || e.Timestamp >= from)
-            && (to is null || e.Timestamp < to)
-            && (body is null || (EventText(e)?.Contains(body, StringComparison.OrdinalIgnoreCase) ?? false)))];
-    }
+    /// <summary>The event filters of a search or count query (<c>kind</c>, <c>source</c>, <c>body</c>, <c>timestamp__gte</c>, <c>timestamp__lt</c>).</summary>
+    public static EventFilter EventsFilter(IQueryCollection query) => new(
+        query["kind"].FirstOrDefault(),
+        query["source"].FirstOrDefault(),
+        query["body"].FirstOrDefault(),
+        Timestamp(query["timestamp__gte"].FirstOrDefault(), "timestamp__gte"),
+        Timestamp(query["timestamp__lt"].FirstOrDefault(), "timestamp__lt"));
 
     /// <summary>Parses an ISO-8601 query timestamp; one without an offset is UTC (Python naive datetimes are).</summary>
     public static DateTimeOffset? Timestamp(string? text, string field)
@@ -84,7 +78,7 @@ internal static class ConversationsWire
         }
     }
 
-    public static string StatusName(ConversationExecutionStatus status) => EventJson.StatusName(status);
+    public static string StatusName(ConversationExecutionStatus status) => ConversationStateCodec.StatusName(status);
 
     public static ConversationInfo Info(ConversationService.Entry entry)
     {
@@ -136,13 +130,4 @@ internal static class ConversationsWire
             ReadOnly = entry.Damage.Count == 0 ? null : entry.IsReadOnly,
         };
     }
-
-    /// <summary>The text the <c>body</c> filter searches: a message's text, an action's thought, an observation's output.</summary>
-    private static string? EventText(ConversationEvent e) => e switch
-    {
-        MessageEvent m => m.Text,
-        ActionEvent a => a.Thought,
-        ObservationEvent o => o.Text,
-        _ => null,
-    };
 }

@@ -12,7 +12,8 @@ namespace OpenHands.AgentServer.Internal;
 /// Ties the conversations to the host's lifetime. At start, after the legacy-settings migration and before the server
 /// takes requests: removes the temp files that crashed writes left in the profiles, settings and conversations folders
 /// (only files named like one and untouched for <see cref="AtomicFile.LeftoverGracePeriod"/>, so a live write of another
-/// process is never touched), then restores every conversation, so no request pays for it. At stop, after the server
+/// process is never touched), then lists every conversation (each is loaded on its first use, so a start costs nothing per
+/// conversation and memory grows with the conversations in use). At stop, after the server
 /// stopped taking requests: cancels every run and waits for it, up to the host's shutdown timeout.
 /// </summary>
 internal sealed partial class ConversationLifetime(
@@ -30,7 +31,7 @@ internal sealed partial class ConversationLifetime(
         {
             OpenHandsPaths.ProfilesDirectory(o.ProfilesDirectory, o.PersistenceDirectory),
             Path.GetDirectoryName(settings.FilePath)!,
-            conversations.Folder,   // each conversation's own folders are swept when it is restored
+            conversations.Folder,   // each conversation's own folders are swept when it is listed
         }.Distinct(StringComparer.Ordinal))
         {
             if (AtomicFile.RemoveLeftovers(folder, now) is > 0 and var removed)

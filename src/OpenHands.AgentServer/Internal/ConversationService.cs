@@ -10,15 +10,23 @@ using OpenHands.Sdk.Profiles;
 namespace OpenHands.AgentServer.Internal;
 
 /// <summary>
-/// The live conversations of this server. <see cref="ConversationLifetime"/> restores every conversation found in the
-/// conversations folder when the host starts, before the first request (each re-resolves its profile, falling back to
-/// its secret-free snapshot), and stops their runs when it stops; a conversation with damaged files is restored too,
-/// read-only, with its damage named (<see cref="Entry.Damage"/>). The runs are owned here (see the Runs part).
+/// The conversations of this server. <see cref="ConversationLifetime"/> lists every conversation found in the
+/// conversations folder when the host starts, before the first request, without reading any history; each one is
+/// loaded (its state, its events, its profile re-resolved with the secret-free snapshot as fallback) on its first use,
+/// once however many requests ask for it at the same moment. A conversation with damaged files is loaded too,
+/// read-only, with its damage named (<see cref="Entry.Damage"/>). The host's stop stops their runs. The runs are owned
+/// here (see the Runs part).
 /// </summary>
-/// <remarks>Thread-safe. Used without a host, the first call restores the conversations instead.</remarks>
+/// <remarks>
+/// Thread-safe. Used without a host, the first call lists the conversations instead. Memory grows with the
+/// conversations in use, not with all the history on disk.
+/// </remarks>
 internal sealed partial class ConversationService : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
+
+    // Listed at start, not loaded yet: each load runs once (the Lazy), and its entry moves to _entries before it leaves here.
+    private readonly ConcurrentDictionary<Guid, Lazy<Task<Entry?>>> _unloaded = new();
     private readonly Lock _restoreLock = new();
     private readonly ConversationFactory _factory;
     private readonly ServerFolders _folders;
@@ -40,12 +48,15 @@ internal sealed partial class ConversationService : IAsyncDisposable
     public string Folder => _factory.PersistenceDirectory ?? throw new InvalidOperationException(
         "The agent server needs a persisted ConversationFactory. Fix: register it with AddOpenHandsAgentServer, which sets OpenHandsOptions.ConversationsDirectory.");
 
-    /// <summary>Whether every persisted conversation has been restored (at start, by <see cref="ConversationLifetime"/>).</summary>
+    /// <summary>Whether every persisted conversation has been listed (at start, by <see cref="ConversationLifetime"/>).</summary>
     public bool IsRestored => _restore is { IsCompletedSuccessfully: true };
 
+    /// <summary>How many listed conversations are loaded (their events and live conversation in memory).</summary>
+    public int LoadedCount => _entries.Count;
+
     /// <summary>
-    /// Restores every persisted conversation, once: the host calls it at start; a request that comes first waits for
-    /// the same restore instead of starting another.
+    /// Lists every persisted conversation, once, without loading any: the host calls it at start; a request that comes
+    /// first waits for the same listing instead of starting another.
     /// </summary>
     public Task RestoreAllAsync(CancellationToken cancellationToken)
     {
@@ -57,16 +68,54 @@ internal sealed partial class ConversationService : IAsyncDisposable
         return _restore.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Every conversation, each loaded (those not used yet are loaded now, one after the other).</summary>
     public async Task<IReadOnlyCollection<Entry>> AllAsync(CancellationToken cancellationToken)
     {
         await RestoreAllAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var id in _unloaded.Keys)
+        {
+            _ = await LoadAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
         return [.. _entries.Values];
     }
 
+    /// <summary>A conversation, loaded on its first use; null when there is none (or it cannot be restored at all).</summary>
     public async Task<Entry?> TryGetAsync(Guid id, CancellationToken cancellationToken)
     {
         await RestoreAllAsync(cancellationToken).ConfigureAwait(false);
-        return _entries.TryGetValue(id, out var entry) ? entry : null;
+        return _entries.TryGetValue(id, out var entry) ? entry : await LoadAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads a listed conversation once; a second caller at the same moment awaits the same load.</summary>
+    private async Task<Entry?> LoadAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (!_unloaded.TryGetValue(id, out var load))
+        {
+            return _entries.GetValueOrDefault(id);   // loaded in the meantime, or never listed
+        }
+
+        // The load is the service's, not the request's: a caller that gives up does not cancel it for the others.
+        return await load.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Entry?> LoadCoreAsync(Guid id)
+    {
+        await Task.Yield();   // never load on the caller's stack (Lazy runs this under its lock)
+        try
+        {
+            var entry = await RestoreOneAsync(id, _stopping.Token).ConfigureAwait(false);
+            if (entry is not null)
+            {
+                entry = _entries.GetOrAdd(id, entry);
+            }
+
+            return entry;
+        }
+        finally
+        {
+            _unloaded.TryRemove(id, out _);   // after the entry is in _entries: a lookup always finds it in one of them
+        }
     }
 
     public async Task<Entry> GetAsync(string id, CancellationToken cancellationToken)
@@ -90,7 +139,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
     public async Task<(Entry Entry, bool Created)> StartAsync(StartSpec spec, CancellationToken cancellationToken)
     {
         await RestoreAllAsync(cancellationToken).ConfigureAwait(false);
-        if (spec.Id is { } existing && (_entries.TryGetValue(existing, out var found) ? found : await TryRestoreLateAsync(existing, cancellationToken).ConfigureAwait(false)) is { } known)
+        if (spec.Id is { } existing && (await TryGetAsync(existing, cancellationToken).ConfigureAwait(false) ?? await TryRestoreLateAsync(existing, cancellationToken).ConfigureAwait(false)) is { } known)
         {
             return (known, false);
         }
@@ -140,8 +189,8 @@ internal sealed partial class ConversationService : IAsyncDisposable
         return entry;
     }
 
-    /// <summary>Whether <paramref name="id"/> is a live conversation of this server (false once deleted).</summary>
-    public bool Contains(Guid id) => _entries.ContainsKey(id);
+    /// <summary>Whether <paramref name="id"/> is a conversation of this server, loaded or not (false once deleted).</summary>
+    public bool Contains(Guid id) => _entries.ContainsKey(id) || _unloaded.ContainsKey(id);
 
     /// <summary>
     /// Deletes a conversation, damaged or not: its run is stopped and awaited, then its folder is removed, so its id can
@@ -177,6 +226,11 @@ internal sealed partial class ConversationService : IAsyncDisposable
             await restore.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         }
 
+        foreach (var load in _unloaded.Values.Where(l => l.IsValueCreated).Select(l => l.Value).ToArray())
+        {
+            await load.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
+
         foreach (var entry in _entries.Values)
         {
             await entry.Conversation.DisposeAsync().ConfigureAwait(false);
@@ -186,22 +240,28 @@ internal sealed partial class ConversationService : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>
+    /// Lists the persisted conversations without reading their histories; each is loaded on its first use. Temp files
+    /// that crashed writes left in a conversation's folders are removed on the way (a scan of names, nothing is read).
+    /// </summary>
     private async Task RestoreCoreAsync(CancellationToken cancellationToken)
     {
-        await Task.Yield();   // never restore on the caller's stack (it may hold a request thread)
+        await Task.Yield();   // never list on the caller's stack (it may hold a request thread)
         var started = _time.GetTimestamp();
-        var damaged = 0;
+        var now = _time.GetUtcNow();
         foreach (var id in await _factory.ListPersistedAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (await RestoreOneAsync(id, cancellationToken).ConfigureAwait(false) is { } entry)
+            var folder = Path.Combine(Folder, id.ToString("N"));
+            AtomicFile.RemoveLeftovers(folder, now);
+            AtomicFile.RemoveLeftovers(Path.Combine(folder, OpenHands.Sdk.Conversations.Persistence.EventLog.FolderName), now);
+            if (!_entries.ContainsKey(id))
             {
-                _entries.TryAdd(id, entry);
-                damaged += entry.Damage.Count > 0 ? 1 : 0;
+                _unloaded.TryAdd(id, new Lazy<Task<Entry?>>(() => LoadCoreAsync(id), LazyThreadSafetyMode.ExecutionAndPublication));
             }
         }
 
         var elapsed = _time.GetElapsedTime(started);
-        LogRestored(_logger, _entries.Count, damaged, Folder, (long)elapsed.TotalMilliseconds);
+        LogListed(_logger, _unloaded.Count, Folder, (long)elapsed.TotalMilliseconds);
     }
 
     /// <summary>Restores one conversation with its <c>meta.json</c>; null when it is gone or cannot be restored at all.</summary>
@@ -224,6 +284,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
             LogDamaged(_logger, id, damage.File, damage.Problem);
         }
 
+        LogLoaded(_logger, id, conversation.Damage.Count > 0 ? "read-only, with damaged files" : "healthy");
         return entry;
     }
 
@@ -276,8 +337,11 @@ internal sealed partial class ConversationService : IAsyncDisposable
         public IReadOnlyDictionary<string, OpenHands.Sdk.Security.SecretString> Secrets { get; init; } = new Dictionary<string, OpenHands.Sdk.Security.SecretString>();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Restored {Count} conversations ({Damaged} with damaged files) from {Folder} in {Milliseconds} ms")]
-    private static partial void LogRestored(ILogger logger, int count, int damaged, string folder, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listed {Count} conversations in {Folder} in {Milliseconds} ms; each is loaded on its first use")]
+    private static partial void LogListed(ILogger logger, int count, string folder, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {Id} loaded ({Health})")]
+    private static partial void LogLoaded(ILogger logger, Guid id, string health);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {Id}: {File} is damaged ({Problem}); the conversation is listed with what can be read")]
     private static partial void LogDamaged(ILogger logger, Guid id, string file, string problem);

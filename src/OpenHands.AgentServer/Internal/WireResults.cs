@@ -64,8 +64,8 @@ internal static class WireResult
     }
 }
 
-/// <summary>One event in the Python SDK's event shape, written by the one event codec.</summary>
-internal sealed class EventResult(OpenHands.Sdk.Conversations.Events.ConversationEvent value) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
+/// <summary>One event in the Python SDK's event shape: its JSON as the event log stores it (written by the one event codec).</summary>
+internal sealed class EventResult(byte[] json) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
 {
     int? IStatusCodeHttpResult.StatusCode => StatusCodes.Status200OK;
 
@@ -77,6 +77,41 @@ internal sealed class EventResult(OpenHands.Sdk.Conversations.Events.Conversatio
         ArgumentNullException.ThrowIfNull(httpContext);
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = WireJson.ContentType;
-        await httpContext.Response.Body.WriteAsync(OpenHands.Sdk.Conversations.Events.EventJson.ToUtf8Bytes(value), httpContext.RequestAborted).ConfigureAwait(false);
+        await httpContext.Response.Body.WriteAsync(json, httpContext.RequestAborted).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// A page of events, <c>{"items":[...],"next_page_id":...}</c> (the shape of <see cref="OpenHands.Sdk.Wire.EventPage"/>),
+/// written from the events' stored JSON: a copy of the page's bytes, no serialization.
+/// </summary>
+internal sealed class EventPageResult(List<byte[]> items, string? nextPageId) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
+{
+    int? IStatusCodeHttpResult.StatusCode => StatusCodes.Status200OK;
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(OpenHands.Sdk.Wire.EventPage), ["application/json"]));
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = WireJson.ContentType;
+        var body = httpContext.Response.BodyWriter;
+        await using (var writer = new System.Text.Json.Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("items"u8);
+            foreach (var item in items)
+            {
+                writer.WriteRawValue(item, skipInputValidation: true);   // read or written by the event codec: one valid JSON object
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("next_page_id"u8, nextPageId);
+            writer.WriteEndObject();
+        }
+
+        await body.FlushAsync(httpContext.RequestAborted).ConfigureAwait(false);
     }
 }

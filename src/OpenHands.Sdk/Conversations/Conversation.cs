@@ -83,6 +83,9 @@ public sealed partial class Conversation : IAsyncDisposable
     /// <summary>Gets a snapshot of the events so far, oldest first.</summary>
     public IReadOnlyList<ConversationEvent> Events => _events.Snapshot();
 
+    /// <summary>Reads the event log's index (searches, counts, lookups by id) without copying the events; from any thread.</summary>
+    internal T ReadEventLog<T>(Func<EventLog, T> read) => _events.Read(read);
+
     /// <summary>Gets the folder of this conversation's files, or <see langword="null"/> when nothing is persisted.</summary>
     public string? Directory => _persistence.Directory;
 

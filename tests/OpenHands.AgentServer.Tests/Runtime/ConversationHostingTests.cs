@@ -10,8 +10,9 @@ namespace OpenHands.AgentServer.Tests.Runtime;
 
 /// <summary>
 /// The conversations live on the host's lifetime (issue 11). Before: they were restored inside the first request, which
-/// then took seconds, and runs were bare <c>Task.Run</c>s nobody awaited. Now a hosted service restores them at start and
-/// owns the runs: stopping the host cancels and awaits them, and a failed run is logged and shows in the status.
+/// then took seconds, and runs were bare <c>Task.Run</c>s nobody awaited. Now a hosted service lists them at start (each is
+/// loaded on its first use, issue 17) and owns the runs: stopping the host cancels and awaits them, and a failed run is
+/// logged and shows in the status.
 /// </summary>
 [Category("AgentServer")]
 public sealed class ConversationHostingTests
@@ -36,7 +37,7 @@ public sealed class ConversationHostingTests
     }
 
     [Test]
-    public async Task Start_PersistedConversations_AreRestoredBeforeTheFirstRequest()
+    public async Task Start_PersistedConversations_AreListedAtStartAndEachIsLoadedOnceOnItsFirstUse()
     {
         string[] ids;
         await using (var first = await RuntimeHost.StartAsync(Configuration))
@@ -48,22 +49,35 @@ public sealed class ConversationHostingTests
         var reads = 0;
         await using var host = await RuntimeHost.StartAsync(Configuration, services: services =>
         {
-            // The real store, observed: each restore re-resolves its conversation's profile through it.
+            // The real store, observed: each load re-resolves its conversation's profile through it.
             var original = services.Single(d => d.ServiceType == typeof(ILlmProfileStore));
             services.Replace(ServiceDescriptor.Singleton<ILlmProfileStore>(sp => new ReadObservingProfileStore(
                 (ILlmProfileStore)original.ImplementationFactory!(sp), _ => { Interlocked.Increment(ref reads); return Task.CompletedTask; })));
         });
 
-        // The host is started and no request was made yet: the restore is done.
-        host.Services.GetRequiredService<ConversationService>().IsRestored.Should().BeTrue();
-        var readsAtStart = Volatile.Read(ref reads);
-        readsAtStart.Should().BeGreaterThanOrEqualTo(ids.Length, "each conversation re-resolved its profile at start");
-        host.Logs.Lines.Should().Contain(l => l.Contains("Restored 2 conversations (0 with damaged files)", StringComparison.Ordinal));
+        // The host is started and no request was made yet: the conversations are listed, none is loaded.
+        var service = host.Services.GetRequiredService<ConversationService>();
+        service.IsRestored.Should().BeTrue();
+        service.LoadedCount.Should().Be(0);
+        Volatile.Read(ref reads).Should().Be(0, "no conversation is loaded before its first use");
+        host.Logs.Lines.Should().Contain(l => l.Contains("Listed 2 conversations", StringComparison.Ordinal));
+
+        (await host.Client.GetAsync($"/api/conversations/{ids[0]}/events/search")).StatusCode.Should().Be(HttpStatusCode.OK);
+        service.LoadedCount.Should().Be(1, "only the conversation used is loaded");
+        var readsPerLoad = Volatile.Read(ref reads);
+        readsPerLoad.Should().BeGreaterThan(0, "a load re-resolves the conversation's profile");
+
+        // Several first uses at once load the conversation once.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(n => n % 2 == 0
+            ? host.Client.GetAsync($"/api/conversations/{ids[1]}")
+            : host.Client.GetAsync($"/api/conversations/{ids[1]}/events/count")));
+        answers.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
+        Volatile.Read(ref reads).Should().Be(2 * readsPerLoad, "the second conversation was loaded once");
+        host.Logs.Lines.Count(l => l.Contains($"Conversation {Guid.Parse(ids[1])} loaded", StringComparison.Ordinal)).Should().Be(1);
 
         var listed = (await host.JsonAsync("/api/conversations/search"))["items"]!.AsArray().Select(c => c!["id"]!.GetValue<string>());
-
         listed.Should().BeEquivalentTo(ids);
-        Volatile.Read(ref reads).Should().Be(readsAtStart, "the first request restores nothing");
+        Volatile.Read(ref reads).Should().Be(2 * readsPerLoad, "a loaded conversation is not loaded again");
     }
 
     [Test, CancelAfter(60_000)]

@@ -43,6 +43,15 @@ internal sealed class EventStream
         }
     }
 
+    /// <summary>Reads the log (its index: searches, counts, lookups) consistently with the appends, from any thread.</summary>
+    public T Read<T>(Func<EventLog, T> read)
+    {
+        lock (_subscribers)
+        {
+            return read(_log);
+        }
+    }
+
     /// <summary>Stamps, persists, then publishes an event.</summary>
     /// <returns>The event as persisted (with its timestamp and parent).</returns>
     public ConversationEvent Emit(ConversationEvent e)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using System.Diagnostics.CodeAnalysis;
 using OpenHands.Sdk.Conversations.Events;
 using OpenHands.Sdk.Conversations.Internal;
 using OpenHands.Sdk.Internal;
@@ -22,9 +22,15 @@ internal sealed partial class EventLog
 {
     public const string FolderName = "events";
 
+    private static readonly System.Buffers.SearchValues<char> IdCharacters = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF-");
+
     private readonly string? _directory;
     private readonly List<ConversationEvent> _events = [];
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+
+    // The index, one entry per event in log order: its position by id, and its JSON as written or read (null in memory,
+    // where it is written on demand). The bytes are never changed once stored, so a page is a copy of them.
+    private readonly List<byte[]?> _json = [];
+    private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
     private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(4096);
     private string? _readOnlyReason;
 
@@ -47,19 +53,16 @@ internal sealed partial class EventLog
     {
         AtomicFile.EnsureDirectory(directory);
         var log = new EventLog(directory);
-        var files = new SortedDictionary<int, List<string>>();
+
+        // One pass over the folder; nothing is allocated per event file but its name (the id and the relative path only
+        // for a damage report), so the scan costs little next to the reads.
+        var files = new List<(int Index, string Name)>();
         foreach (var path in Directory.EnumerateFiles(directory))
         {
             var name = Path.GetFileName(path);
-            var match = FileNamePattern().Match(name);
-            if (match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            if (TryParseFileName(name, out var index, out _))
             {
-                if (!files.TryGetValue(index, out var named))
-                {
-                    files[index] = named = [];
-                }
-
-                named.Add(name);
+                files.Add((index, name));
             }
             else if (now is { } sweepAt)
             {
@@ -67,39 +70,34 @@ internal sealed partial class EventLog
             }
         }
 
+        files.Sort(static (a, b) => a.Index != b.Index ? a.Index.CompareTo(b.Index) : string.CompareOrdinal(a.Name, b.Name));
+        log._events.Capacity = files.Count;
+        log._json.Capacity = files.Count;
         var damage = new List<ConversationFileDamage>();
         var expected = 0;
-        foreach (var (index, names) in files)
+        for (var f = 0; f < files.Count; f++)
         {
+            var (index, name) = files[f];
+            if (f > 0 && files[f - 1].Index == index)
+            {
+                damage.Add(new ConversationFileDamage($"{FolderName}/{name}", ConversationFileDamageKind.Unreadable,
+                    $"another file ({files[f - 1].Name}) has the same index {index}; this one is not read") { EventIndex = index, EventId = IdOf(name) });
+                continue;
+            }
+
             if (index > expected)
             {
                 damage.Add(Gap(expected, index - 1));
             }
 
             expected = index + 1;
-            names.Sort(StringComparer.Ordinal);
-            for (var n = 0; n < names.Count; n++)
+            if (TryReadFile(Path.Combine(directory, name), out var e, out var bytes, out var problem))
             {
-                var id = FileNamePattern().Match(names[n]).Groups[2].Value;
-                var relative = $"{FolderName}/{names[n]}";
-                if (n > 0)
-                {
-                    damage.Add(new ConversationFileDamage(relative, ConversationFileDamageKind.Unreadable,
-                        $"another file ({names[0]}) has the same index {index}; this one is not read") { EventIndex = index, EventId = id });
-                    continue;
-                }
-
-                if (TryReadFile(Path.Combine(directory, names[n]), out var e, out var problem))
-                {
-                    if (log._ids.Add(e.Id))
-                    {
-                        log._events.Add(e);
-                    }
-                }
-                else
-                {
-                    damage.Add(new ConversationFileDamage(relative, ConversationFileDamageKind.Unreadable, problem) { EventIndex = index, EventId = id });
-                }
+                log.Add(e, bytes);
+            }
+            else
+            {
+                damage.Add(new ConversationFileDamage($"{FolderName}/{name}", ConversationFileDamageKind.Unreadable, problem) { EventIndex = index, EventId = IdOf(name) });
             }
         }
 
@@ -133,63 +131,100 @@ internal sealed partial class EventLog
                 $"The event log of '{_directory}' is read-only because the conversation is damaged ({reason}). Nothing was written.");
         }
 
-        if (!_ids.Add(e.Id))
+        if (_positions.ContainsKey(e.Id))
         {
             throw new ArgumentException($"Event with id '{e.Id}' already exists in the log.", nameof(e));
         }
 
-        try
+        byte[]? json = null;
+        if (_directory is not null)
         {
-            if (_directory is not null)
+            var path = Path.Combine(_directory, FileNameFor(_events.Count, e.Id));
+            _buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(_buffer))
             {
-                var path = Path.Combine(_directory, FileNameFor(_events.Count, e.Id));
-                _buffer.ResetWrittenCount();
-                using (var writer = new Utf8JsonWriter(_buffer))
-                {
-                    EventJsonCodec.Write(writer, e);
-                }
-
-                AtomicFile.Write(path, _buffer.WrittenSpan, flushToDisk: false);
+                EventJsonCodec.Write(writer, e);
             }
-        }
-        catch
-        {
-            _ids.Remove(e.Id);
-            throw;
+
+            AtomicFile.Write(path, _buffer.WrittenSpan, flushToDisk: false);
+            json = _buffer.WrittenSpan.ToArray();
         }
 
-        _events.Add(e);
+        Add(e, json);
+    }
+
+    /// <summary>Adds a read or written event to the list and the index; a second event with a known id is skipped.</summary>
+    private void Add(ConversationEvent e, byte[]? json)
+    {
+        if (_positions.TryAdd(e.Id, _events.Count))
+        {
+            _events.Add(e);
+            _json.Add(json);
+        }
     }
 
     public static string FileNameFor(int index, string id) => $"event-{index:D5}-{id}.json";
 
     /// <summary>Whether <paramref name="directory"/> holds at least one event file.</summary>
     public static bool HasEventFiles(string directory) =>
-        Directory.Exists(directory) && Directory.EnumerateFiles(directory, "event-*.json").Any(p => FileNamePattern().IsMatch(Path.GetFileName(p)));
+        Directory.Exists(directory) && Directory.EnumerateFiles(directory, "event-*.json").Any(p => TryParseFileName(Path.GetFileName(p), out _, out _));
 
     internal static ConversationEvent ReadFile(string path) =>
-        TryReadFile(path, out var e, out var problem) ? e : throw new InvalidConversationException(path, problem, null);
+        TryReadFile(path, out var e, out _, out var problem) ? e : throw new InvalidConversationException(path, problem, null);
 
-    private static bool TryReadFile(string path, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConversationEvent? e, out string problem)
+    private static bool TryReadFile(
+        string path, [NotNullWhen(true)] out ConversationEvent? e, [NotNullWhen(true)] out byte[]? bytes, out string problem)
     {
+        (e, bytes) = (null, null);
         try
         {
-            e = EventJsonCodec.FromBytes(File.ReadAllBytes(path));
-            problem = string.Empty;
+            var read = File.ReadAllBytes(path);
+            e = EventJsonCodec.FromBytes(read);
+            (bytes, problem) = (read, string.Empty);
             return true;
         }
         catch (Exception ex) when (ex is JsonException or LlmFormatException or InvalidOperationException)
         {
-            (e, problem) = (null, ex.Message);
+            problem = ex.Message;
             return false;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            (e, problem) = (null, "cannot be read: " + ex.Message);
+            problem = "cannot be read: " + ex.Message;
             return false;
         }
     }
 
-    [GeneratedRegex("^event-(\\d{5,})-([0-9a-fA-F\\-]{8,})\\.json$")]
-    private static partial Regex FileNamePattern();
+    /// <summary>
+    /// Whether <paramref name="name"/> is an event file name, <c>event-NNNNN-&lt;id&gt;.json</c>: at least five ASCII digits
+    /// (the index), then an id of at least eight hex digits and dashes. Allocates nothing.
+    /// </summary>
+    internal static bool TryParseFileName(ReadOnlySpan<char> name, out int index, out Range id)
+    {
+        (index, id) = (0, default);
+        const string Prefix = "event-", Suffix = ".json";
+        if (!name.StartsWith(Prefix, StringComparison.Ordinal) || !name.EndsWith(Suffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = name[Prefix.Length..^Suffix.Length];
+        var dash = rest.IndexOf('-');
+        if (dash < 5 || !int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out index))
+        {
+            return false;
+        }
+
+        var text = rest[(dash + 1)..];
+        if (text.Length < 8 || text.ContainsAnyExcept(IdCharacters))
+        {
+            return false;
+        }
+
+        id = new Range(Prefix.Length + dash + 1, name.Length - Suffix.Length);
+        return true;
+    }
+
+    /// <summary>The event id in an event file name (for a damage report).</summary>
+    private static string IdOf(string name) => TryParseFileName(name, out _, out var id) ? name[id] : string.Empty;
 }

@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenHands.Sdk.Conversations.Events;
+using EventLog = OpenHands.Sdk.Conversations.Persistence.EventLog;
+
+namespace OpenHands.Benchmarks;
+
+/// <summary>
+/// Issue 17's costs that must not grow with history, measured on the real agent server: an events page
+/// (<c>GET .../events/search?limit=100</c>, first, middle and last page) at 10,000 and 100,000 events, against a bare
+/// Kestrel endpoint answering the same bytes, interleaved; and the first request after a restart with 100 conversations
+/// of 1,000 events each, with the process's RSS after it against an empty server (each server in a fresh process).
+/// </summary>
+/// <remarks>Run with <c>--history-cost</c> (add <c>--quick</c> for 10,000 events only and fewer rounds).</remarks>
+internal static class HistoryCostCheck
+{
+    private const string ChildFlag = "--history-cost-child";
+
+    public static async Task RunAsync(bool quick)
+    {
+        var root = BenchProfile.NewFolder("history");
+        try
+        {
+            Console.WriteLine("| events | page | server median (ms) | bare median (ms) | page bytes |");
+            Console.WriteLine("|---:|---|---:|---:|---:|");
+            foreach (var events in quick ? new[] { 10_000 } : [10_000, 100_000])
+            {
+                await PagesAsync(Path.Combine(root, "paging-" + events), events, rounds: quick ? 15 : 40);
+            }
+
+            await RestartAsync(Path.Combine(root, "restart"), conversations: 100, events: 1_000, rounds: quick ? 2 : 5);
+        }
+        finally
+        {
+            BenchProfile.DeleteFolder(root);
+        }
+    }
+
+    private static async Task PagesAsync(string folder, int events, int rounds)
+    {
+        var id = (await CreateConversationsAsync(folder, 1, events))[0];
+        await using var server = await StartServerAsync(folder);
+        using var http = new HttpClient();
+        var baseUrl = Address(server.App);
+        var count = await http.GetFromJsonAsync<int>($"{baseUrl}/api/conversations/{id}/events/count");
+        foreach (var (label, offset) in new[] { ("first", 0), ("middle", count / 2), ("last", count - 100) })
+        {
+            var url = $"{baseUrl}/api/conversations/{id}/events/search?limit=100&page_id={offset}";
+            var bytes = await http.GetByteArrayAsync(url);
+            using (var page = JsonDocument.Parse(bytes))
+            {
+                if (page.RootElement.GetProperty("items").GetArrayLength() != 100)
+                {
+                    throw new InvalidOperationException($"The {label} page does not hold 100 events.");
+                }
+            }
+
+            await using var bare = await StartBareAsync(bytes);
+            var bareUrl = Address(bare) + "/bare";
+            var (serverTimes, bareTimes) = (new List<double>(), new List<double>());
+            for (var i = 0; i < 5 + rounds; i++)
+            {
+                var s = await TimeAsync(http, url);
+                var b = await TimeAsync(http, bareUrl);
+                if (i >= 5)
+                {
+                    serverTimes.Add(s);
+                    bareTimes.Add(b);
+                }
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {count:N0} | {label} | {Median(serverTimes):F2} | {Median(bareTimes):F2} | {bytes.Length:N0} |"));
+        }
+    }
+
+    private static async Task RestartAsync(string folder, int conversations, int events, int rounds)
+    {
+        var ids = await CreateConversationsAsync(folder, conversations, events);
+        var empty = Path.Combine(folder, "..", "restart-empty");
+        Directory.CreateDirectory(empty);
+        var (times, seconds, emptyTimes, rss, emptyRss) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
+        for (var round = 0; round < rounds; round++)
+        {
+            var full = await ChildAsync(folder, ids[(2 * round) % ids.Count], ids[((2 * round) + 1) % ids.Count]);
+            var none = await ChildAsync(empty, null, null);
+            times.Add(full.First);
+            seconds.Add(full.Second);
+            emptyTimes.Add(none.First);
+            rss.Add(full.RssMb);
+            emptyRss.Add(none.RssMb);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Restart with {conversations} conversations x {events:N0} events ({rounds} fresh processes each, medians): first request (one conversation's first events page) "
+            + $"{Median(times):F1} ms against {Median(emptyTimes):F1} ms for the first request of an empty server (GET /api/conversations/search, the same cold start); "
+            + $"first use of a second conversation {Median(seconds):F1} ms; RSS after them {Median(rss):F1} MB against {Median(emptyRss):F1} MB for the empty server "
+            + $"(growth {Median(rss) - Median(emptyRss):F1} MB)."));
+    }
+
+    /// <summary>In a fresh process: starts the server on <paramref name="folder"/>, times its first request, reports RSS after a full GC.</summary>
+    private static async Task<(double First, double Second, double RssMb)> ChildAsync(string folder, string? id, string? second)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(HistoryCostCheck).Assembly.Location);   // run through the dotnet host: name the dll
+        }
+
+        start.ArgumentList.Add(ChildFlag);
+        start.ArgumentList.Add(folder);
+        start.ArgumentList.Add(id ?? "-");
+        start.ArgumentList.Add(second ?? "-");
+        using var child = Process.Start(start)!;
+        var output = await child.StandardOutput.ReadToEndAsync();
+        await child.WaitForExitAsync();
+        var line = output.Split('\n').Last(l => l.StartsWith("RESULT ", StringComparison.Ordinal)).Split(' ');
+        return (double.Parse(line[1], CultureInfo.InvariantCulture), double.Parse(line[2], CultureInfo.InvariantCulture), double.Parse(line[3], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The child's side of <see cref="ChildAsync"/>; true when <paramref name="args"/> asked for it.</summary>
+    public static async Task<bool> TryRunChildAsync(string[] args)
+    {
+        var at = Array.IndexOf(args, ChildFlag);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var (folder, id, second) = (args[at + 1], args[at + 2], args[at + 3]);
+        await using var server = await StartServerAsync(folder);
+        using var http = new HttpClient();
+        string Url(string conversation) => conversation == "-" ? $"{Address(server.App)}/api/conversations/search" : $"{Address(server.App)}/api/conversations/{conversation}/events/search?limit=100";
+        var elapsed = await TimeAsync(http, Url(id));
+        var next = await TimeAsync(http, Url(second));
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {elapsed:F2} {next:F2} {self.WorkingSet64 / 1048576.0:F1}"));
+        return true;
+    }
+
+    /// <summary>Starts <paramref name="count"/> conversations through the server, then gives each <paramref name="events"/> events on disk.</summary>
+    private static async Task<List<string>> CreateConversationsAsync(string folder, int count, int events)
+    {
+        var ids = new List<string>();
+        await using (var server = await StartServerAsync(folder))
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(Address(server.App)) };
+            (await http.PostAsync("/api/profiles/bench", JsonContent("""{"llm":{"model":"openai/gpt-4o","api_key":"sk-test-bench"}}"""))).EnsureSuccessStatusCode();
+            for (var i = 0; i < count; i++)
+            {
+                var response = await http.PostAsync("/api/conversations", JsonContent("""{"llm_profile":"bench"}"""));
+                response.EnsureSuccessStatusCode();
+                using var body = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+                ids.Add(body.RootElement.GetProperty("id").GetString()!);
+            }
+        }
+
+        var random = new Random(17);
+        foreach (var id in ids)
+        {
+            var log = EventLog.Open(Path.Combine(folder, "conversations", Guid.Parse(id).ToString("N"), EventLog.FolderName));
+            var time = DateTimeOffset.UnixEpoch.AddDays(20_000);
+            for (var i = log.Count; i < events; i++)
+            {
+                var user = i % 2 == 0;
+                log.Append(new MessageEvent
+                {
+                    Id = Guid.NewGuid().ToString(),
+                    Timestamp = time.AddSeconds(i),
+                    Source = user ? EventSource.User : EventSource.Agent,
+                    Role = user ? "user" : "assistant",
+                    Text = new string('x', random.Next(200, 900)),
+                });
+            }
+        }
+
+        return ids;
+    }
+
+    private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    private static async Task<double> TimeAsync(HttpClient http, string url)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var response = await http.GetAsync(url);
+        _ = await response.Content.ReadAsByteArrayAsync();
+        response.EnsureSuccessStatusCode();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+
+    private static string Address(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    private static async Task<Host> StartServerAsync(string root)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddOpenHandsAgentServer(o =>
+        {
+            o.SessionApiKeys.Clear();
+            o.SecretKey = BenchProfile.SecretKey;
+            o.PersistenceDirectory = root;
+            o.ConversationsPath = Path.Combine(root, "conversations");
+        });
+        var app = builder.Build();
+        app.MapOpenHandsAgentServer();
+        await app.StartAsync();
+        return new Host(app);
+    }
+
+    private static async Task<WebApplication> StartBareAsync(byte[] body)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapGet("/bare", () => Results.Bytes(body, "application/json"));
+        await app.StartAsync();
+        return app;
+    }
+
+    private sealed class Host(WebApplication app) : IAsyncDisposable
+    {
+        public WebApplication App => app;
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
