@@ -185,6 +185,21 @@ public sealed class ProviderConnectionsEndpointsTests : ServerTestBase
     }
 
     [Test]
+    public async Task AgentProfileMaterialize_LlmProfileLinksAMissingConnection_IsValidFalseNotAnError()
+    {
+        (await SaveLinkedAsync("orphan", "0123456789abcdef0123456789abcdef")).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await Server.PostAsync("/api/agent-profiles/runner", """{"llm_profile_ref":"orphan"}""")).IsSuccessStatusCode.Should().BeTrue();
+
+        var response = await Server.PostAsync("/api/agent-profiles/runner/materialize");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var body = await response.JsonAsync();
+        body["valid"]!.GetValue<bool>().Should().BeFalse();
+        body["llm_profile_resolved"]!.GetValue<bool>().Should().BeFalse();
+        body["errors"]!.AsArray().Should().ContainSingle().Which!.GetValue<string>().Should().StartWith("Could not load LLM profile 'orphan'");
+    }
+
+    [Test]
     public async Task CorruptFile_Is400OnEveryRouteThatReadsIt_AndIsNotReplaced()
     {
         var id = (await CreateAsync())["id"]!.GetValue<string>();
