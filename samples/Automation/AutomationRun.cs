@@ -82,6 +82,11 @@ public static class AutomationRun
             await error.WriteLineAsync($"error: {OneLine(e.Message)}");
             return Failed;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("error: cancelled; the run was paused on the server.");
+            return Failed;
+        }
     }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
