@@ -74,6 +74,7 @@ internal static class CliApp
 
         root.Add(home);
         root.Add(ProfilesCommands.Create(io, home));
+        root.Add(AgentProfilesCommands.Create(io, home));
         root.Add(ConnectionsCommands.Create(io, home));
         root.Add(KeysCommands.Create(io, home));
 

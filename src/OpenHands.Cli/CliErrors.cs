@@ -32,6 +32,10 @@ internal static class CliErrors
             ($"{Line(e.Message)} Fix: repair the file, or delete it with 'openhands profiles remove NAME'.", ExitCodes.Usage),
         SecretDecryptionException e =>
             ($"{Line(e.Message)} Fix: set OH_SECRET_KEY to the key the secret was saved with.", ExitCodes.Usage),
+        AgentProfileNotFoundException e => ($"{Line(e.Message)}. Fix: list them with 'openhands agent-profiles list'.", ExitCodes.Usage),
+        AgentProfileAlreadyExistsException e => ($"{Line(e.Message)} Fix: choose another name.", ExitCodes.Usage),
+        InvalidAgentProfileException e =>
+            ($"{Line(e.Message)} Fix: repair the file, or delete it with 'openhands agent-profiles remove NAME'.", ExitCodes.Usage),
         ProviderConnectionNotFoundException e => ($"{Line(e.Message)} Fix: list them with 'openhands connections list'.", ExitCodes.Usage),
         ProviderConnectionInUseException e => ($"{Line(e.Message)}", ExitCodes.Usage),
         InvalidProviderConnectionsException e => ($"{Line(e.Message)}", ExitCodes.Usage),

@@ -114,11 +114,11 @@ internal static class AgentProfilesEndpoints
     }
 
     private static async Task<WireOk<AgentProfileDiagnostics>> MaterializeAsync(
-        string name, AgentProfileStore store, ILlmProfileStore llms, SettingsStore settings, CancellationToken cancellationToken)
+        string name, AgentProfileStore store, ILlmProfileStore llms, ProfileResolver resolver, SettingsStore settings, CancellationToken cancellationToken)
     {
         var profile = await store.LoadAsync(Names.Parse(name, "path", "name"), cancellationToken).ConfigureAwait(false);
         var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
-        return new(await AgentProfileLaunch.DiagnoseAsync(profile, llms, current, cancellationToken).ConfigureAwait(false));
+        return new(await AgentProfileLaunch.DiagnoseAsync(profile, llms, resolver, current, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The profile of a request body, validated (the path name wins over any body <c>name</c>), as 422s.</summary>

@@ -24,7 +24,8 @@ internal static class AgentProfileLaunch
     /// </summary>
     public sealed record Plan(ProfileReference LlmProfile, ImmutableArray<ToolSpec>? Tools, McpConfig? Mcp, LaunchedAgentProfileDocument Launched);
 
-    public static async Task<AgentProfileDiagnostics> DiagnoseAsync(AgentProfile profile, ILlmProfileStore llms, PersistedSettings settings, CancellationToken cancellationToken)
+    public static async Task<AgentProfileDiagnostics> DiagnoseAsync(
+        AgentProfile profile, ILlmProfileStore llms, ProfileResolver resolver, PersistedSettings settings, CancellationToken cancellationToken)
     {
         var errors = new List<string>();
         var (resolvedMcp, dangling) = McpRefs(profile, settings);
@@ -60,9 +61,15 @@ internal static class AgentProfileLaunch
             {
                 errors.Add($"LLM profile '{llmRef}' not found");
             }
+            else
+            {
+                llm = await resolver.ApplyConnectionAsync(llmName, llm, cancellationToken).ConfigureAwait(false);   // a launch would read the connection too
+            }
         }
-        catch (Exception e) when (e is InvalidProfileException or SecretDecryptionException or Sdk.StoreBusyException)
+        catch (Exception e) when (e is InvalidProfileException or SecretDecryptionException or Sdk.StoreBusyException
+                                      or ProviderConnectionNotFoundException or InvalidProviderConnectionsException)
         {
+            llm = null;
             errors.Add($"Could not load LLM profile '{llmRef}': {e.Message}");
         }
 

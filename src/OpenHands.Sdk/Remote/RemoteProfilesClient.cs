@@ -17,7 +17,7 @@ namespace OpenHands.Sdk.Remote;
 /// An API key crosses the wire only in <see cref="SaveAsync"/>, in the one create-only save <see cref="MaterializeAsync(Llm, string?, CancellationToken)"/>
 /// makes for an <see cref="Llm"/> built in code, and towards this process in <see cref="LoadAsync"/>. Instances are thread-safe.
 /// </remarks>
-public sealed class RemoteProfilesClient
+public sealed partial class RemoteProfilesClient
 {
     private readonly AgentServerClient _client;
     private readonly ILogger _logger;

@@ -185,6 +185,21 @@ public sealed class ProviderConnectionsEndpointsTests : ServerTestBase
     }
 
     [Test]
+    public async Task AgentProfileMaterialize_LlmProfileLinksAMissingConnection_IsValidFalseNotAnError()
+    {
+        (await SaveLinkedAsync("orphan", "0123456789abcdef0123456789abcdef")).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await Server.PostAsync("/api/agent-profiles/runner", """{"llm_profile_ref":"orphan"}""")).IsSuccessStatusCode.Should().BeTrue();
+
+        var response = await Server.PostAsync("/api/agent-profiles/runner/materialize");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var body = await response.JsonAsync();
+        body["valid"]!.GetValue<bool>().Should().BeFalse();
+        body["llm_profile_resolved"]!.GetValue<bool>().Should().BeFalse();
+        body["errors"]!.AsArray().Should().ContainSingle().Which!.GetValue<string>().Should().StartWith("Could not load LLM profile 'orphan'");
+    }
+
+    [Test]
     public async Task CorruptFile_Is400OnEveryRouteThatReadsIt_AndIsNotReplaced()
     {
         var id = (await CreateAsync())["id"]!.GetValue<string>();
@@ -238,6 +253,47 @@ public sealed class ProviderConnectionsEndpointsTests : ServerTestBase
     }
 
     [Test]
+    public async Task AgentProfileStart_CallsTheLlmProfilesModelWithTheConnectionsKey_APatchedKeyReachesTheNextStart_OnlyTheStoresHoldKeys()
+    {
+        await using var llm = await FakeLlmServer.StartNewAsync();
+        var connection = (await CreateAsync(Key1, llm.BaseUrl + "/v1"))["id"]!.GetValue<string>();
+        (await Server.PostAsync("/api/profiles/linked", new JsonObject
+        {
+            ["llm"] = new JsonObject { ["model"] = "openai/gpt-chain", ["provider_connection_id"] = connection, ["num_retries"] = 0 },
+            ["include_secrets"] = false,
+        }.ToJsonString())).StatusCode.Should().Be(HttpStatusCode.Created);
+        var created = await Server.PostAsync("/api/agent-profiles/chain", """{"llm_profile_ref":"linked"}""");
+        created.IsSuccessStatusCode.Should().BeTrue(await created.Content.ReadAsStringAsync());
+        var agentProfile = (await (await Server.GetAsync("/api/agent-profiles/chain")).JsonAsync())["profile"]!["id"]!.GetValue<string>();
+        var start = "{\"agent_profile_id\":\"" + agentProfile + "\"}";
+
+        llm.Enqueue(FakeReply.Text("first"), FakeReply.Text("second"));
+        await RunOneTurnWithStartAsync(start);
+        await llm.WaitForRequestsAsync(1);
+        llm.Requests[0].Model.Should().Be("gpt-chain", "the agent profile's llm_profile_ref names the model");
+        llm.Requests[0].Header("Authorization").Should().Be("Bearer " + Key1, "the LLM profile's provider connection holds the key");
+
+        (await Server.PatchAsync($"{Route}/{connection}", "{\"api_key\":\"" + Key2 + "\"}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        await RunOneTurnWithStartAsync(start);
+        await llm.WaitForRequestsAsync(2);
+        llm.Requests[1].Model.Should().Be("gpt-chain");
+        llm.Requests[1].Header("Authorization").Should().Be("Bearer " + Key2, "the next start reads the PATCHed key");
+
+        // Neither key is anywhere in plaintext; outside the connection store no file holds even an encrypted secret
+        // (the linked profile has no key of its own; conversations and settings hold references only).
+        var connectionsDir = Path.GetDirectoryName(ConnectionsFile)!;
+        foreach (var file in Directory.EnumerateFiles(Dir.Path, "*", SearchOption.AllDirectories))
+        {
+            var text = File.ReadAllText(file);
+            text.Should().NotContain(Key1, file).And.NotContain(Key2, file);
+            if (!file.StartsWith(connectionsDir + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                text.Should().NotContain("gAAAAA", $"{file} is outside the connection store and must hold no Fernet token");
+            }
+        }
+    }
+
+    [Test]
     public async Task ServerWithNewKeyAndPrevious_ServesProfilesAndConnectionsWrittenUnderEither()
     {
         await Server.PostAsync("/api/profiles/old", "{\"llm\":{\"model\":\"openai/gpt-4o\",\"api_key\":\"" + Key1 + "\"}}");
@@ -265,9 +321,11 @@ public sealed class ProviderConnectionsEndpointsTests : ServerTestBase
         (await Server.GetAsync(Route)).StatusCode.Should().Be(HttpStatusCode.OK, "the PATCH under the new key re-encrypted the connections file");
     }
 
-    private async Task RunOneTurnAsync(string profile)
+    private Task RunOneTurnAsync(string profile) => RunOneTurnWithStartAsync("{\"llm_profile\":\"" + profile + "\"}");
+
+    private async Task RunOneTurnWithStartAsync(string startBody)
     {
-        var start = await Server.PostAsync("/api/conversations", "{\"llm_profile\":\"" + profile + "\"}");
+        var start = await Server.PostAsync("/api/conversations", startBody);
         start.StatusCode.Should().Be(HttpStatusCode.Created, await start.Content.ReadAsStringAsync());
         var id = (await start.JsonAsync())["id"]!.GetValue<string>();
         var send = await Server.PostAsync($"/api/conversations/{id}/events", new JsonObject

@@ -63,6 +63,25 @@ internal sealed class RemoteMaterializer(RemoteProfilesClient profiles, Uri base
             $"Profiles kept being created on the agent server at {baseAddress} under the candidate names while the LLM ({llm.Model}) was being stored. Try again.");
     }
 
+    /// <summary>
+    /// Makes the server's profile <paramref name="name"/> hold <paramref name="llm"/>, overwriting it unless it provably
+    /// holds this content already (see the class remarks); for <see cref="RemoteProfilesClient.PushAsync"/>.
+    /// </summary>
+    /// <returns><see langword="true"/> when a save was sent; <see langword="false"/> when the server's profile was left as it is.</returns>
+    public async Task<bool> SyncAsync(ProfileName name, Llm llm, CancellationToken cancellationToken)
+    {
+        var wanted = new Wanted(llm, ProfileNaming.Fingerprint(llm));
+        var stored = await profiles.TryGetAsync(name, cancellationToken).ConfigureAwait(false);
+        if (stored is not null && Proves(stored, wanted))
+        {
+            Reused(name, wanted);
+            return false;
+        }
+
+        await profiles.SaveCoreAsync(name, llm, createOnly: false, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     private async Task<ProfileName?> IntoNamedAsync(Wanted wanted, ProfileName name, bool replace, CancellationToken cancellationToken)
     {
         var stored = await profiles.TryGetAsync(name, cancellationToken).ConfigureAwait(false);
