@@ -177,25 +177,7 @@ public class AgentServerLoadBenchmarks
         BenchProfile.DeleteFolder(_root);
     }
 
-    /// <summary>The real agent server, hosted as a user would host it, with no logging providers.</summary>
-    private static async Task<WebApplication> StartServerAsync(string root)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddOpenHandsAgentServer(o =>
-        {
-            o.SessionApiKeys.Clear();
-            o.SecretKey = BenchProfile.SecretKey;
-            o.PersistenceDirectory = root;
-            o.ConversationsPath = Path.Combine(root, "conversations");
-        });
-        var app = builder.Build();
-        app.UseWebSockets();
-        app.MapOpenHandsAgentServer();
-        await app.StartAsync();
-        return app;
-    }
+    private static Task<WebApplication> StartServerAsync(string root) => BenchServer.StartAsync(root);
 
     /// <summary>The floor: a slim Kestrel app with one GET and one POST that answer with constant bytes.</summary>
     private static async Task<WebApplication> StartBareAsync(byte[] getResponse, byte[] postResponse)
@@ -245,8 +227,7 @@ public class AgentServerLoadBenchmarks
         await Task.Delay(FileStamp.RacyWindow + TimeSpan.FromSeconds(1));
     }
 
-    private static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    private static string Address(WebApplication app) => BenchServer.Address(app);
 
     private async Task DeleteConversationsAsync()
     {

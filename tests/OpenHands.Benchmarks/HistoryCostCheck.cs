@@ -206,26 +206,9 @@ internal static class HistoryCostCheck
         return values[values.Count / 2];
     }
 
-    private static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    private static string Address(WebApplication app) => BenchServer.Address(app);
 
-    private static async Task<Host> StartServerAsync(string root)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddOpenHandsAgentServer(o =>
-        {
-            o.SessionApiKeys.Clear();
-            o.SecretKey = BenchProfile.SecretKey;
-            o.PersistenceDirectory = root;
-            o.ConversationsPath = Path.Combine(root, "conversations");
-        });
-        var app = builder.Build();
-        app.MapOpenHandsAgentServer();
-        await app.StartAsync();
-        return new Host(app);
-    }
+    private static async Task<Host> StartServerAsync(string root) => new(await BenchServer.StartAsync(root));
 
     private static async Task<WebApplication> StartBareAsync(byte[] body)
     {
