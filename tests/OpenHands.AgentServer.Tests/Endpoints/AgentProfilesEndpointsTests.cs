@@ -77,14 +77,14 @@ public sealed class AgentProfilesEndpointsTests : ServerTestBase
         first["schema_version"]!.GetValue<int>().Should().Be(2);
         (await Server.GetAsync("/api/agent-profiles/body-name")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
-        (await Server.PostAsync("/api/agent-profiles/new-profile", """{"llm_profile_ref":"other-llm","verification":{"critic_api_key":"sk-test-critic-1"}}"""))
+        (await Server.PostAsync("/api/agent-profiles/new-profile", """{"llm_profile_ref":"other-llm","verification":{"critic_api_key":"sk-test-critic-one"}}"""))
             .StatusCode.Should().Be(HttpStatusCode.Created);
         var second = await DetailAsync("new-profile");
         second["id"]!.GetValue<string>().Should().Be(first["id"]!.GetValue<string>());
         second["revision"]!.GetValue<int>().Should().Be(1);
         second["llm_profile_ref"]!.GetValue<string>().Should().Be("other-llm");
         var file = await File.ReadAllTextAsync(Path.Combine(ProfilesDir, "new-profile.json"));
-        file.Should().NotContain("sk-test-critic-1").And.Contain("\"tool_concurrency_limit\"");
+        file.Should().NotContain("sk-test-critic-one").And.Contain("\"tool_concurrency_limit\"");
         file.IndexOf("\"schema_version\"", StringComparison.Ordinal).Should().BeLessThan(file.IndexOf("\"llm_profile_ref\"", StringComparison.Ordinal));
     }
 

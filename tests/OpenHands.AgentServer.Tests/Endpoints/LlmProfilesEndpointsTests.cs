@@ -219,7 +219,7 @@ public sealed class LlmProfilesWithoutCipherTests : ServerTestBase
     [Test]
     public async Task Put_SecretWithoutCipher_400SaysHowAndWritesNothing_SecretFreeSucceeds()
     {
-        var refused = await Server.SendAsync(HttpMethod.Put, "/api/llm-profiles/fast", """{"llm":{"model":"openai/gpt-4o","api_key":"sk-test-nocipher-1"}}""");
+        var refused = await Server.SendAsync(HttpMethod.Put, "/api/llm-profiles/fast", """{"llm":{"model":"openai/gpt-4o","api_key":"sk-test-nocipher-one"}}""");
         refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await refused.Content.ReadAsStringAsync()).Should().Contain("OH_SECRET_KEY");
         File.Exists(Path.Combine(Server.PersistenceDirectory, "profiles", "fast.json")).Should().BeFalse();

@@ -12,11 +12,11 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 [Category("AgentServer")]
 public sealed class ProviderConnectionsEndpointsTests : ServerTestBase
 {
-    private const string Key1 = "sk-test-conn-key-one-111111";
-    private const string Key2 = "sk-test-conn-key-two-222222";
+    private const string Key1 = "sk-test-conn-key-one";
+    private const string Key2 = "sk-test-conn-key-two";
     private const string Route = "/api/llm/provider-connections";
 
-    private string _secretKey = "sk-test-server-secret-a";
+    private string _secretKey = "test-passphrase-a";
     private string? _previousKey;
 
     protected override void Configure(AgentServerOptions options)
@@ -300,7 +300,7 @@ public sealed class ProviderConnectionsEndpointsTests : ServerTestBase
         var id = (await CreateAsync(Key1))["id"]!.GetValue<string>();
 
         _previousKey = _secretKey;
-        _secretKey = "sk-test-server-secret-b";
+        _secretKey = "test-passphrase-b";
         await RestartAsync();
         await Server.PostAsync("/api/profiles/new", "{\"llm\":{\"model\":\"openai/gpt-4o\",\"api_key\":\"" + Key2 + "\"}}");
 

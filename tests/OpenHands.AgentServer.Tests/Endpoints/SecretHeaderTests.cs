@@ -15,7 +15,7 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 [TestFixture(false)]
 public sealed class SecretHeaderTests(bool withCipher) : ServerTestBase
 {
-    private const string Canary = "sk-test-canary-header-5b1f0c";
+    private const string Canary = "sk-test-canary-header";
 
     private FakeLlmServer _llm = null!;
 

@@ -12,8 +12,8 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 [Category("AgentServer")]
 public sealed class SecretsEndpointsTests : ServerTestBase
 {
-    private const string CipherKey = "sk-test-secrets-cipher-key-31337";
-    private const string Value = "sk-test-github-token-abcdef123456";
+    private const string CipherKey = "test-passphrase-secrets";
+    private const string Value = "sk-test-github-token";
 
     protected override void Configure(AgentServerOptions options) => options.SecretKey = CipherKey;
 
@@ -41,11 +41,11 @@ public sealed class SecretsEndpointsTests : ServerTestBase
     public async Task Put_WithACipher_StoresTheValueFernetEncryptedInThePythonLayout()
     {
         await Server.SendAsync(HttpMethod.Put, "/api/settings/secrets", $$"""{"name":"API_TOKEN","value":"{{Value}}"}""");
-        await Server.SendAsync(HttpMethod.Put, "/api/settings/secrets", """{"name":"OTHER","value":"sk-test-other-1"}""");
+        await Server.SendAsync(HttpMethod.Put, "/api/settings/secrets", """{"name":"OTHER","value":"sk-test-other-one"}""");
 
         var text = await File.ReadAllTextAsync(Path.Combine(Dir.Path, "secrets.json"));
 
-        text.Should().NotContain(Value).And.NotContain("sk-test-other-1");
+        text.Should().NotContain(Value).And.NotContain("sk-test-other-one");
         var stored = JsonNode.Parse(text)!["custom_secrets"]!["API_TOKEN"]!;
         stored["name"]!.GetValue<string>().Should().Be("API_TOKEN");
         var token = stored["secret"]!.GetValue<string>();
@@ -56,15 +56,15 @@ public sealed class SecretsEndpointsTests : ServerTestBase
     [Test]
     public async Task Put_Replace_KeepsTheOtherSecretsByteForByte()
     {
-        await Server.SendAsync(HttpMethod.Put, "/api/settings/secrets", """{"name":"A","value":"sk-test-a-1"}""");
-        await Server.SendAsync(HttpMethod.Put, "/api/settings/secrets", """{"name":"B","value":"sk-test-b-1"}""");
+        await Server.SendAsync(HttpMethod.Put, "/api/settings/secrets", """{"name":"A","value":"sk-test-a-one"}""");
+        await Server.SendAsync(HttpMethod.Put, "/api/settings/secrets", """{"name":"B","value":"sk-test-b-one"}""");
         var before = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Dir.Path, "secrets.json")))!["custom_secrets"]!["A"]!.ToJsonString();
 
-        await Server.SendAsync(HttpMethod.Put, "/api/settings/secrets", """{"name":"B","value":"sk-test-b-2","description":"rotated"}""");
+        await Server.SendAsync(HttpMethod.Put, "/api/settings/secrets", """{"name":"B","value":"sk-test-b-two","description":"rotated"}""");
 
         var after = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Dir.Path, "secrets.json")))!["custom_secrets"]!;
         after["A"]!.ToJsonString().Should().Be(before);
-        new Cipher(CipherKey).Decrypt(after["B"]!["secret"]!.GetValue<string>()).Should().Be("sk-test-b-2");
+        new Cipher(CipherKey).Decrypt(after["B"]!["secret"]!.GetValue<string>()).Should().Be("sk-test-b-two");
     }
 
     [TestCase("""{"name":"1bad","value":"x"}""")]
@@ -98,7 +98,7 @@ public sealed class SecretsEndpointsTests : ServerTestBase
         await File.WriteAllTextAsync(path, "{ not json");
 
         var list = await Server.GetAsync("/api/settings/secrets");
-        var put = await Server.SendAsync(HttpMethod.Put, "/api/settings/secrets", """{"name":"A","value":"sk-test-a-1"}""");
+        var put = await Server.SendAsync(HttpMethod.Put, "/api/settings/secrets", """{"name":"A","value":"sk-test-a-one"}""");
 
         list.StatusCode.Should().Be(HttpStatusCode.Conflict);
         put.StatusCode.Should().Be(HttpStatusCode.Conflict);

@@ -13,8 +13,8 @@ namespace OpenHands.AgentServer.Tests.Gateway;
 public sealed class OpenAiClientGatewayTests
 {
     private const string OpenAiPackage = "openai@7.59.0";
-    private const string SessionKey = "sk-test-session-gateway-0001";
-    private const string ProviderKey = "sk-test-provider-key-gateway-4242";
+    private const string SessionKey = "sk-test-session-gateway";
+    private const string ProviderKey = "sk-test-provider-key-gateway";
 
     [Test]
     public async Task OpenAiClient_ListsModelsAndCompletesStreamedAndNot_WithoutEverSeeingTheProfileKey()

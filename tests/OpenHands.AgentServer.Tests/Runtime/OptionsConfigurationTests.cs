@@ -39,19 +39,19 @@ public sealed class OptionsConfigurationTests
             ("AgentServer:SocketAuthTimeout", "00:00:03"),
             ("AgentServer:MaxSocketSubscribers", "4"),
             ("AgentServer:SessionApiKeys:0", "sk-test-section"),
-            ("AgentServer:SecretKey", "sk-test-secret-from-section"),
+            ("AgentServer:SecretKey", "test-passphrase-from-section"),
             ("SESSION_API_KEY", "sk-test-session"),
-            ("OH_SESSION_API_KEYS_0", "sk-test-list-0"),
-            ("OH_SESSION_API_KEYS_1", "sk-test-list-1"),
-            ("OH_SECRET_KEY", "sk-test-secret-from-env")));
+            ("OH_SESSION_API_KEYS_0", "sk-test-list-zero"),
+            ("OH_SESSION_API_KEYS_1", "sk-test-list-one"),
+            ("OH_SECRET_KEY", "test-passphrase-from-env")));
 
         var options = host.Services.GetRequiredService<IOptions<AgentServerOptions>>().Value;
 
         options.MaxProfiles.Should().Be(7);
         options.SocketAuthTimeout.Should().Be(TimeSpan.FromSeconds(3));
         options.MaxSocketSubscribers.Should().Be(4);
-        options.SessionApiKeys.Should().Equal("sk-test-session", "sk-test-list-0", "sk-test-list-1", "sk-test-section");
-        options.SecretKey.Should().Be("sk-test-secret-from-env", "the Python agent-server's variable wins over the section");
+        options.SessionApiKeys.Should().Equal("sk-test-session", "sk-test-list-zero", "sk-test-list-one", "sk-test-section");
+        options.SecretKey.Should().Be("test-passphrase-from-env", "the Python agent-server's variable wins over the section");
         options.PersistenceDirectory.Should().Be(_dir.Combine("state"));
     }
 

@@ -36,16 +36,16 @@ public sealed class SecretKeyFromEnvironmentTests
             .Services.BuildServiceProvider();
 
         await provider.GetRequiredService<ILlmProfileStore>().SaveAsync(
-            ProfileName.Create("fast"), new Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-env-0001") });
+            ProfileName.Create("fast"), new Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-env") });
 
         var file = await File.ReadAllTextAsync(Path.Combine(dir.Path, "profiles", "fast.json"));
         if (encrypted)
         {
-            file.Should().Contain("\"api_key\": \"gAAAAA").And.NotContain("sk-test-env-0001");
+            file.Should().Contain("\"api_key\": \"gAAAAA").And.NotContain("sk-test-env");
         }
         else
         {
-            file.Should().Contain("\"api_key\": \"sk-test-env-0001\"");
+            file.Should().Contain("\"api_key\": \"sk-test-env\"");
         }
     }
 
@@ -58,12 +58,12 @@ public sealed class SecretKeyFromEnvironmentTests
             .Services.BuildServiceProvider();
 
         await provider.GetRequiredService<ILlmProfileStore>().SaveAsync(
-            ProfileName.Create("fast"), new Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-env-0002") });
+            ProfileName.Create("fast"), new Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-env-second") });
 
         var token = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir.Path, "profiles", "fast.json")))
             .RootElement.GetProperty("api_key").GetString()!;
         new Cipher("sk-test-given-key").TryDecrypt(token, out var plain).Should().BeTrue();
-        plain.Should().Be("sk-test-env-0002");
+        plain.Should().Be("sk-test-env-second");
     }
 
     [Test]

@@ -45,7 +45,7 @@ public sealed class LlmProfileStoreListCacheTests
         Settle(dir, store.GetPath(ProfileName.Create("p")));
         (await store.ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o");
 
-        await other.SaveAsync("p", new Llm("openai/gpt-4x") { ApiKey = new SecretString("sk-test-cache-0001") });
+        await other.SaveAsync("p", new Llm("openai/gpt-4x") { ApiKey = new SecretString("sk-test-cache") });
 
         (await store.ListSummariesAsync()).Single().Should().Be(
             new LlmProfileSummary(ProfileName.Create("p"), "openai/gpt-4x", null, null, ApiKeySet: true));
