@@ -163,9 +163,27 @@ public sealed class LlmProfileStore : ILlmProfileStore
         ?? throw new ProfileNotFoundException(name, ListNames());
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A file whose stamp (size and times) is unchanged since it was last decoded, while the folder is unchanged too, is
+    /// not read or decrypted again, under the same rule as <see cref="ListSummariesAsync"/>: the stamps must have been a
+    /// few seconds old when they were taken. So a load costs two metadata reads while nothing changed, and any save,
+    /// rename or delete by another instance or process shows at the next load.
+    /// </remarks>
     public async Task<Llm?> TryLoadAsync(ProfileName name, CancellationToken cancellationToken = default)
     {
+        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+        var cache = CurrentSummaryCache(now);
         var path = GetPath(name);
+        if (FileStamp.Of(new FileInfo(path)) is not { } stamp)
+        {
+            return null;
+        }
+
+        if (cache is not null && cache.Loaded.TryGetValue(name, out var cached) && cached.Stamp == stamp)
+        {
+            return cached.Llm;
+        }
+
         byte[] bytes;
         try
         {
@@ -176,7 +194,13 @@ public sealed class LlmProfileStore : ILlmProfileStore
             return null;
         }
 
-        return Decode(name, path, bytes);
+        var llm = Decode(name, path, bytes);
+        if (cache is not null && stamp.IsSettled(now))
+        {
+            cache.Loaded[name] = new CachedProfile(stamp, llm);
+        }
+
+        return llm;
     }
 
     /// <inheritdoc/>

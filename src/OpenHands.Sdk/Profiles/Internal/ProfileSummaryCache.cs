@@ -1,12 +1,19 @@
 using System.Collections.Concurrent;
 using OpenHands.Sdk.Internal;
+using OpenHands.Sdk.Llms;
 
 namespace OpenHands.Sdk.Profiles.Internal;
 
 /// <summary>A file's stamp when it was summarized, and its summary (<see langword="null"/>: skipped as unreadable).</summary>
 internal sealed record CachedSummary(FileStamp Stamp, LlmProfileSummary? Summary);
 
-/// <summary>The profile names of the folder while its stamp is <see cref="Folder"/>, and their cached summaries.</summary>
+/// <summary>A file's stamp when it was loaded, and the profile decoded from it (an <see cref="Llm"/> is immutable).</summary>
+internal sealed record CachedProfile(FileStamp Stamp, Llm Llm);
+
+/// <summary>
+/// The profile names of the folder while its stamp is <see cref="Folder"/>, their cached summaries, and the profiles
+/// loaded from its files.
+/// </summary>
 internal sealed class SummaryCache(FileStamp folder, List<ProfileName> names)
 {
     /// <summary>
@@ -21,6 +28,9 @@ internal sealed class SummaryCache(FileStamp folder, List<ProfileName> names)
     public IReadOnlyList<ProfileName> Names { get; } = names;
 
     public ConcurrentDictionary<ProfileName, CachedSummary> Entries { get; } = new();
+
+    /// <summary>The profiles loaded (read and decrypted) from files whose stamps were settled then.</summary>
+    public ConcurrentDictionary<ProfileName, CachedProfile> Loaded { get; } = new();
 
     /// <summary>The last listing in which every file matched its cached stamp, and when it was checked.</summary>
     public CachedListing? Listing { get => Volatile.Read(ref _listing); set => Volatile.Write(ref _listing, value); }

@@ -7,15 +7,16 @@ using OpenHands.Sdk.Security;
 namespace OpenHands.Sdk.Tests.Profiles;
 
 /// <summary>
-/// <see cref="LlmProfileStore.ListSummariesAsync"/> reuses the summary of a file whose size and times have not changed
-/// since they were already a few seconds old, while the folder's entries have not changed either. These tests pin that
+/// <see cref="LlmProfileStore.ListSummariesAsync"/> reuses the summary, and <see cref="LlmProfileStore.TryLoadAsync"/>
+/// the decoded profile, of a file whose size and times have not changed since they were already a few seconds old,
+/// while the folder's entries have not changed either. These tests pin that
 /// a change made by anyone else (another store instance stands for another process) always shows, and that only a
 /// settled, unchanged stamp is trusted. "Settle" sets a file's and the folder's last write time far back, as if they
 /// had been written long before.
 /// </summary>
 [Parallelizable(ParallelScope.All)]
 [Category("Profiles")]
-public sealed class LlmProfileStoreListCacheTests
+public sealed class LlmProfileStoreCacheTests
 {
     private static readonly DateTime LongAgo = new(2025, 1, 1, 12, 0, 0, DateTimeKind.Utc);
 
@@ -173,6 +174,90 @@ public sealed class LlmProfileStoreListCacheTests
         Stamp(takenAt + TimeSpan.FromMinutes(5)).IsSettled(takenAt).Should().BeFalse("a time in the future is never trusted");
 
         static FileStamp Stamp(DateTime lastWrite) => new(100, lastWrite, lastWrite);
+    }
+
+    [Test]
+    public async Task LoadAsync_SettledStampUnchanged_ReturnsTheDecodedProfileWithoutReadingTheFile()
+    {
+        using var dir = TempDirectory.Create();
+        var store = new LlmProfileStore(new() { Directory = dir.Path }, new Cipher("test-passphrase-load"));
+        await store.SaveAsync("p", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-load") });
+        var path = store.GetPath(ProfileName.Create("p"));
+        Settle(dir, path);
+        var first = await store.LoadAsync(ProfileName.Create("p"));
+
+        // Same size, same times: the stamp cannot tell, so the decoded profile stands (the documented limit).
+        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
+
+        var second = await store.LoadAsync(ProfileName.Create("p"));
+        second.Should().BeSameAs(first);
+        second.ApiKey!.Reveal().Should().Be("sk-test-load");
+    }
+
+    [Test]
+    public async Task LoadAsync_SettledFileReplacedByAnotherStore_LoadsTheNewContent()
+    {
+        using var dir = TempDirectory.Create();
+        var store = new LlmProfileStore(new() { Directory = dir.Path });
+        var other = new LlmProfileStore(new() { Directory = dir.Path });
+        await store.SaveAsync("p", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-old") });
+        Settle(dir, store.GetPath(ProfileName.Create("p")));
+        await store.LoadAsync(ProfileName.Create("p"));
+
+        await other.SaveAsync("p", new Llm("openai/gpt-4x") { ApiKey = new SecretString("sk-test-new") });
+
+        var loaded = await store.LoadAsync(ProfileName.Create("p"));
+        loaded.Model.Should().Be("openai/gpt-4x");
+        loaded.ApiKey!.Reveal().Should().Be("sk-test-new");
+    }
+
+    [Test]
+    public async Task LoadAsync_SettledFileEditedInPlaceWithTimesKept_IsReadAgainWhenTheSizeChanges()
+    {
+        using var dir = TempDirectory.Create();
+        var store = new LlmProfileStore(new() { Directory = dir.Path });
+        await store.SaveAsync("p", new Llm("openai/gpt-4o"));
+        var path = store.GetPath(ProfileName.Create("p"));
+        Settle(dir, path);
+        await store.LoadAsync(ProfileName.Create("p"));
+
+        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4o-mini", StringComparison.Ordinal));
+
+        (await store.LoadAsync(ProfileName.Create("p"))).Model.Should().Be("openai/gpt-4o-mini");
+    }
+
+    [Test]
+    public async Task LoadAsync_RecentlyWrittenFile_IsReadAgainEvenWithAnEqualStamp()
+    {
+        using var dir = TempDirectory.Create();
+        var store = new LlmProfileStore(new() { Directory = dir.Path });
+        await store.SaveAsync("p", new Llm("openai/gpt-4o"));
+        var path = store.GetPath(ProfileName.Create("p"));
+        await store.LoadAsync(ProfileName.Create("p"));
+
+        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
+
+        (await store.LoadAsync(ProfileName.Create("p"))).Model.Should().Be("openai/gpt-4x");
+    }
+
+    [Test]
+    public async Task LoadAsync_SettledProfileDeletedAndAnotherRenamedOntoItsName_LoadsTheRenamedContent()
+    {
+        using var dir = TempDirectory.Create();
+        var store = new LlmProfileStore(new() { Directory = dir.Path });
+        var other = new LlmProfileStore(new() { Directory = dir.Path });
+        await store.SaveAsync("p", new Llm("openai/gpt-4o"));
+        await store.SaveAsync("q", new Llm("openai/gpt-4x"));
+        Settle(dir, store.GetPath(ProfileName.Create("p")), store.GetPath(ProfileName.Create("q")));
+        await store.LoadAsync(ProfileName.Create("p"));
+        await store.LoadAsync(ProfileName.Create("q"));
+
+        await other.DeleteAsync("p");
+        (await store.TryLoadAsync(ProfileName.Create("p"))).Should().BeNull();
+        await other.RenameAsync(ProfileName.Create("q"), ProfileName.Create("p"));
+
+        (await store.LoadAsync(ProfileName.Create("p"))).Model.Should().Be("openai/gpt-4x");
+        (await store.TryLoadAsync(ProfileName.Create("q"))).Should().BeNull();
     }
 
     /// <summary>Sets the files' and the folder's last write time far back, as if all were written long ago.</summary>
