@@ -82,6 +82,7 @@ public static class AgentServerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LegacySettingsMigrationService>());
         services.TryAddSingleton<ConversationService>();
         services.TryAddSingleton<ChatGateway>();
+        services.TryAddSingleton<ProfileListingCache>();
         services.TryAddSingleton<ServerSecretsStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationLifetime>());
 

@@ -30,14 +30,20 @@ internal static class ProfilesEndpoints
         profiles.MapPost("/{name}/validate", ValidateAsync).Errors(413, 422);
     }
 
-    private static async Task<WireOk<ProfileListResponse>> ListAsync(
-        ILlmProfileStore store, SettingsStore settings, IProviderConnectionStore connections, CancellationToken cancellationToken)
+    private static async Task<WireBytes<ProfileListResponse>> ListAsync(
+        ILlmProfileStore store, SettingsStore settings, IProviderConnectionStore connections, ProfileListingCache cache, CancellationToken cancellationToken)
     {
         var summaries = await store.ListSummariesAsync(cancellationToken).ConfigureAwait(false);
         var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
+        var active = current.ActiveProfile is { } a && summaries.Any(p => p.Name == a) ? a.Value : null;
+        if (cache.TryGet(summaries, active) is { } json)
+        {
+            return new(json);
+        }
 
         // Read once, with the server's keys: a corrupt or undecryptable connections file fails the list (400), as in Python.
-        var linked = summaries.Any(p => !string.IsNullOrEmpty(p.ProviderConnectionId))
+        var anyLinked = summaries.Any(p => !string.IsNullOrEmpty(p.ProviderConnectionId));
+        var linked = anyLinked
             ? (await connections.ListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Id, StringComparer.Ordinal)
             : [];
         var items = new ProfileSummaryItem[summaries.Count];
@@ -57,8 +63,13 @@ internal static class ProfilesEndpoints
             };
         }
 
-        var active = current.ActiveProfile is { } a && summaries.Any(p => p.Name == a) ? a.Value : null;
-        return new(new ProfileListResponse { Profiles = items, ActiveProfile = active });
+        var answer = WireBytes<ProfileListResponse>.Of(new ProfileListResponse { Profiles = items, ActiveProfile = active });
+        if (!anyLinked)
+        {
+            cache.Set(summaries, active, answer.Json);
+        }
+
+        return answer;
     }
 
     private static async Task<WireOk<ProfileDetailResponse>> GetAsync(
