@@ -29,12 +29,11 @@ public interface ISettingsStore
     Task SaveAsync(PersistedSettings settings, CancellationToken cancellationToken = default);
 
     /// <summary>Reads, changes and writes the settings as one step, so that concurrent updates (of any instance) are not lost.</summary>
-    /// <param name="update">Returns the new settings from the current ones; it may run more than once.</param>
+    /// <param name="update">Returns the new settings from the current ones; it runs while the store's lock is held, so keep it quick and free of I/O.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The settings as written.</returns>
     /// <exception cref="InvalidSettingsException">The stored settings cannot be read; they were not changed.</exception>
     /// <exception cref="StoreBusyException">The store's lock was not free in time.</exception>
-    /// <exception cref="StoreConflictException">Other writers kept winning; nothing was written.</exception>
     Task<PersistedSettings> UpdateAsync(Func<PersistedSettings, PersistedSettings> update, CancellationToken cancellationToken = default);
 
     /// <summary>Makes a profile the active one. Only the pointer is stored: no LLM is copied into the settings.</summary>
