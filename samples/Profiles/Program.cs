@@ -21,7 +21,7 @@ await using var services = new ServiceCollection()
 
 var store = services.GetRequiredService<ILlmProfileStore>();
 var materializer = services.GetRequiredService<ProfileMaterializer>();
-var settings = services.GetRequiredService<SettingsStore>();
+var settings = services.GetRequiredService<ISettingsStore>();
 var resolver = services.GetRequiredService<ProfileResolver>();
 
 // 1. Two profiles created in code.

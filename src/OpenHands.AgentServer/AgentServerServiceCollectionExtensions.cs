@@ -51,8 +51,6 @@ public static class AgentServerServiceCollectionExtensions
         }
 
         services.TryAddSingleton(sp => ServerFolders.Resolve(sp.GetRequiredService<IOptions<AgentServerOptions>>().Value));
-        services.TryAddSingleton(sp => new AgentProfileStore(
-            Path.Combine(sp.GetRequiredService<ServerFolders>().Persistence, AgentProfileStore.FolderName), loggerFactory: sp.GetService<ILoggerFactory>()));
 
         // The server's cipher comes from its options alone (which hold the environment's values), so a host that sets
         // SecretKey = null really gets no cipher; the SDK's services get the same keys, their environment fallback off.

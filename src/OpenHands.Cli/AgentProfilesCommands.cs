@@ -61,7 +61,7 @@ internal static class AgentProfilesCommands
         return agentProfiles;
     }
 
-    private static AgentProfileStore Store(CliHome home) => new(Path.Combine(home.Directory, AgentProfileStore.FolderName), loggerFactory: home.LoggerFactory);
+    private static IAgentProfileStore Store(CliHome home) => home.AgentProfiles;
 
     private static async Task<int> ListAsync(CliHome home, CliIo io, bool json, CancellationToken ct)
     {

@@ -77,6 +77,7 @@ internal static class CliApp
         root.Add(AgentProfilesCommands.Create(io, home));
         root.Add(ConnectionsCommands.Create(io, home));
         root.Add(KeysCommands.Create(io, home));
+        root.Add(StoreCommands.Create(io));
 
         var migrate = new Command("migrate", CliHelp.With(
             "Move the LLM (and key) from the Python CLI's agent_settings.json and a legacy settings.json into profiles ('Default' when free; an equal profile is reused, none is replaced); keeps *.bak backups. Safe to run twice. Other commands move a legacy settings.json themselves.",

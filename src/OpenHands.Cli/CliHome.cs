@@ -39,7 +39,7 @@ internal sealed class CliHome : IAsyncDisposable
             })
             .Services.BuildServiceProvider();
         Profiles = _services.GetRequiredService<ILlmProfileStore>();
-        Settings = _services.GetRequiredService<SettingsStore>();
+        Settings = _services.GetRequiredService<ISettingsStore>();
         Materializer = _services.GetRequiredService<ProfileMaterializer>();
         Resolver = _services.GetRequiredService<ProfileResolver>();
         Connections = _services.GetRequiredService<IProviderConnectionStore>();
@@ -51,7 +51,13 @@ internal sealed class CliHome : IAsyncDisposable
 
     public ILlmProfileStore Profiles { get; }
 
-    public SettingsStore Settings { get; }
+    public ISettingsStore Settings { get; }
+
+    /// <summary>Gets the agent profile store, created on first use (it creates its folder).</summary>
+    public IAgentProfileStore AgentProfiles => _services.GetRequiredService<IAgentProfileStore>();
+
+    /// <summary>Gets the path of <c>settings.json</c> in this home.</summary>
+    public string SettingsPath => Path.Combine(Directory, SettingsStore.FileName);
 
     public ProfileMaterializer Materializer { get; }
 

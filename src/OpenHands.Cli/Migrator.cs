@@ -20,7 +20,7 @@ internal sealed class Migrator(CliHome home, CliIo io)
 
     private string AgentPath => Path.Combine(home.Directory, LegacyFiles.AgentSettingsFileName);
 
-    private string SettingsPath => home.Settings.FilePath;
+    private string SettingsPath => home.SettingsPath;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {

@@ -122,6 +122,37 @@ public sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> holding the store's advisory lock at session level, on a connection of its own that
+    /// stays open until it returns; every instance's write transactions of that store wait for it meanwhile.
+    /// </summary>
+    /// <exception cref="StoreBusyException">The lock was not free within <see cref="LockTimeout"/>; the action did not run.</exception>
+    internal async Task<T> WithSessionLockAsync<T>(long lockKey, string lockName, Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var timeout = FormattableString.Invariant($"{Math.Max(1, (long)LockTimeout.TotalMilliseconds)}ms");
+            await Sql.ExecuteAsync(connection, null, "SELECT set_config('lock_timeout', $1, false)", cancellationToken, timeout).ConfigureAwait(false);
+            await Sql.ExecuteAsync(connection, null, "SELECT pg_advisory_lock($1)", cancellationToken, lockKey).ConfigureAwait(false);
+            await Sql.ExecuteAsync(connection, null, "SELECT set_config('lock_timeout', '0', false)", cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            throw new StoreBusyException($"PostgreSQL advisory lock '{lockName}'", LockTimeout);
+        }
+
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        finally
+        {
+            // Not cancelled: the lock must go even when the caller gave up (the pool's reset on return would drop it too).
+            await Sql.ExecuteAsync(connection, null, "SELECT pg_advisory_unlock($1)", CancellationToken.None, lockKey).ConfigureAwait(false);
+        }
+    }
+
     private async Task EnsureMigratedAsync(CancellationToken cancellationToken)
     {
         var migration = Volatile.Read(ref _migration);

@@ -5,6 +5,7 @@ using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.PostgreSql;
 using OpenHands.Sdk.PostgreSql.Internal;
 using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Settings;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -12,7 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PostgreSqlOpenHandsBuilderExtensions
 {
     /// <summary>
-    /// Replaces the file stores of LLM profiles and provider connections with PostgreSQL ones on one database, and
+    /// Replaces the file stores of LLM profiles, provider connections, settings and agent profiles with PostgreSQL ones on
+    /// one database, and
     /// migrates its schema when the host starts (and before the first statement in any case).
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddOpenHands</c>.</param>
@@ -21,8 +23,8 @@ public static class PostgreSqlOpenHandsBuilderExtensions
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="InvalidDatabaseUrlException">The connection string is not valid (checked now).</exception>
     /// <remarks>
-    /// Secrets are encrypted with the cipher <c>AddOpenHands</c> configured (<see cref="CipherHolder"/>). Settings,
-    /// agent profiles and conversations stay in files for now.
+    /// Secrets are encrypted with the cipher <c>AddOpenHands</c> configured (<see cref="CipherHolder"/>). Conversations
+    /// stay in files for now.
     /// </remarks>
     public static IOpenHandsBuilder UsePostgreSql(this IOpenHandsBuilder builder, string connectionString)
     {
@@ -55,6 +57,9 @@ public static class PostgreSqlOpenHandsBuilderExtensions
         Select<IProviderConnectionStore>(services, (sp, database) => new PostgreSqlProviderConnectionStore(
             database, sp.GetRequiredService<CipherHolder>().Cipher, sp.GetRequiredService<ILlmProfileStore>(),
             loggerFactory: sp.GetService<ILoggerFactory>(), timeProvider: sp.GetService<TimeProvider>()));
+        Select<ISettingsStore>(services, (sp, database) => new PostgreSqlSettingsStore(
+            database, sp.GetRequiredService<ILlmProfileStore>(), sp.GetService<ILoggerFactory>()));
+        Select<IAgentProfileStore>(services, (sp, database) => new PostgreSqlAgentProfileStore(database, sp.GetService<ILoggerFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgreSqlMigrationService>());
         return builder;
     }

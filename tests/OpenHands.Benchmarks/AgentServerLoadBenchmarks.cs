@@ -219,7 +219,7 @@ public class AgentServerLoadBenchmarks
             await store.SaveAsync(ProfileName.Create(name), llm);
         }
 
-        await services.GetRequiredService<SettingsStore>().ActivateProfileAsync(ProfileName.Create(ActiveProfile));
+        await services.GetRequiredService<ISettingsStore>().ActivateProfileAsync(ProfileName.Create(ActiveProfile));
 
         // Profiles are written long before most listings. The stores only reuse what they read from a file whose
         // times are a few seconds old (a just-written file may change again within the file system's time

@@ -32,10 +32,10 @@ internal static class AgentProfilesEndpoints
         profiles.MapPost("/{name}/materialize", MaterializeAsync).Errors(400, 404, 422, 503);
     }
 
-    private static async Task<WireOk<AgentProfileListResponse>> ListAsync(AgentProfileStore store, SettingsStore settings, CancellationToken cancellationToken)
+    private static async Task<WireOk<AgentProfileListResponse>> ListAsync(IAgentProfileStore store, ISettingsStore settings, CancellationToken cancellationToken)
     {
         var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
-        if (!store.HasAnyFile() && current.ActiveAgentProfileId is null)
+        if (!await store.HasAnyAsync(cancellationToken).ConfigureAwait(false) && current.ActiveAgentProfileId is null)
         {
             current = await SeedAsync(store, settings, cancellationToken).ConfigureAwait(false);
         }
@@ -52,14 +52,14 @@ internal static class AgentProfilesEndpoints
         return new(new AgentProfileListResponse { Profiles = items, ActiveAgentProfileId = current.ActiveAgentProfileId });
     }
 
-    private static async Task<WireOk<AgentProfileDetailResponse>> GetAsync(string name, AgentProfileStore store, CancellationToken cancellationToken)
+    private static async Task<WireOk<AgentProfileDetailResponse>> GetAsync(string name, IAgentProfileStore store, CancellationToken cancellationToken)
     {
         var profile = await store.LoadAsync(Names.Parse(name, "path", "name"), cancellationToken).ConfigureAwait(false);
         return new(new AgentProfileDetailResponse { Name = profile.Name.Value, Profile = AgentProfileCodec.ToElement(profile) });
     }
 
     private static async Task<WireCreated<AgentProfileMutationResponse>> SaveAsync(
-        string name, WireBody<AgentProfileInputDocument> body, AgentProfileStore store, IOptions<AgentServerOptions> options, CancellationToken cancellationToken)
+        string name, WireBody<AgentProfileInputDocument> body, IAgentProfileStore store, IOptions<AgentServerOptions> options, CancellationToken cancellationToken)
     {
         var profileName = Names.Parse(name, "path", "name");
         var profile = Validate(body.Value, profileName);
@@ -76,7 +76,7 @@ internal static class AgentProfilesEndpoints
     }
 
     private static async Task<WireOk<AgentProfileMutationResponse>> DeleteAsync(
-        string name, AgentProfileStore store, SettingsStore settings, CancellationToken cancellationToken)
+        string name, IAgentProfileStore store, ISettingsStore settings, CancellationToken cancellationToken)
     {
         var profileName = Names.Parse(name, "path", "name");
         if (await store.DeleteAsync(profileName, cancellationToken).ConfigureAwait(false) is { } id)
@@ -89,7 +89,7 @@ internal static class AgentProfilesEndpoints
     }
 
     private static async Task<WireOk<AgentProfileMutationResponse>> RenameAsync(
-        string name, WireBody<RenameAgentProfileRequest> body, AgentProfileStore store, CancellationToken cancellationToken)
+        string name, WireBody<RenameAgentProfileRequest> body, IAgentProfileStore store, CancellationToken cancellationToken)
     {
         var profileName = Names.Parse(name, "path", "name");
         var newName = Names.Parse(body.Value.NewName ?? throw ApiException.Validation("Field required", "missing", "body", "new_name"), "body", "new_name");
@@ -99,7 +99,7 @@ internal static class AgentProfilesEndpoints
     }
 
     private static async Task<WireOk<AgentProfileActivateResponse>> ActivateAsync(
-        string profile_id, AgentProfileStore store, SettingsStore settings, CancellationToken cancellationToken)
+        string profile_id, IAgentProfileStore store, ISettingsStore settings, CancellationToken cancellationToken)
     {
         // Careful where the reference compares text: the id must be a UUID and is stored in its canonical form.
         var found = Guid.TryParse(profile_id, out var id) ? await store.FindAsync(id, cancellationToken).ConfigureAwait(false) : null;
@@ -114,7 +114,7 @@ internal static class AgentProfilesEndpoints
     }
 
     private static async Task<WireOk<AgentProfileDiagnostics>> MaterializeAsync(
-        string name, AgentProfileStore store, ILlmProfileStore llms, ProfileResolver resolver, SettingsStore settings, CancellationToken cancellationToken)
+        string name, IAgentProfileStore store, ILlmProfileStore llms, ProfileResolver resolver, ISettingsStore settings, CancellationToken cancellationToken)
     {
         var profile = await store.LoadAsync(Names.Parse(name, "path", "name"), cancellationToken).ConfigureAwait(false);
         var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -148,12 +148,12 @@ internal static class AgentProfilesEndpoints
     /// from the live settings and points to it, once (re-checked under the store lock). Settings here hold no LLM, so
     /// there is no LLM backfill: the seed refers to the active LLM profile, else to <c>default</c>.
     /// </summary>
-    private static Task<PersistedSettings> SeedAsync(AgentProfileStore store, SettingsStore settings, CancellationToken cancellationToken) =>
+    private static Task<PersistedSettings> SeedAsync(IAgentProfileStore store, ISettingsStore settings, CancellationToken cancellationToken) =>
         store.WithLockAsync(
             async () =>
             {
                 var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
-                if (store.HasAnyFile() || current.ActiveAgentProfileId is not null)
+                if (await store.HasAnyAsync(cancellationToken).ConfigureAwait(false) || current.ActiveAgentProfileId is not null)
                 {
                     return current;
                 }
@@ -175,7 +175,7 @@ internal static class AgentProfilesEndpoints
                 }
 
                 var seed = AgentProfileCodec.FromInput(input, ProfileName.Create(SeedName));
-                store.WriteUnlocked(seed);
+                await store.WriteLockedAsync(seed, cancellationToken).ConfigureAwait(false);
                 var id = seed.Id.ToString();
                 return await settings.UpdateAsync(x => x with { ActiveAgentProfileId = id }, cancellationToken).ConfigureAwait(false);
             },

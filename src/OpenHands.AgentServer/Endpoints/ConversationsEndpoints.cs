@@ -44,7 +44,7 @@ internal static class ConversationsEndpoints
 
     private static async Task<Results<WireCreated<ConversationInfo>, WireOk<ConversationInfo>>> StartAsync(
         WireBody<StartConversationRequest> body, HttpResponse response, ConversationService service, ConversationFactory factory, ServerCipher cipher,
-        AgentProfileStore agentProfiles, ILlmProfileStore profiles, SettingsStore settings, CancellationToken cancellationToken)
+        IAgentProfileStore agentProfiles, ILlmProfileStore profiles, ISettingsStore settings, CancellationToken cancellationToken)
     {
         var request = body.Value;
         StartProfileReference.Validate(request);

@@ -76,7 +76,7 @@ internal static class LlmProfilesEndpoints
     }
 
     private static async Task<WireOk<SuccessResponse>> DeleteAsync(
-        string profile_id, ILlmProfileStore store, AgentProfileStore agents, Sdk.Settings.SettingsStore settings, CancellationToken cancellationToken)
+        string profile_id, ILlmProfileStore store, IAgentProfileStore agents, Sdk.Settings.ISettingsStore settings, CancellationToken cancellationToken)
     {
         var name = Names.Parse(profile_id, "path", "profile_id");
         if (!await LlmProfileReferences.DeleteAsync(agents, store, name, cancellationToken).ConfigureAwait(false))

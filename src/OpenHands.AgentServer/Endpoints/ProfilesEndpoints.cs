@@ -31,7 +31,7 @@ internal static class ProfilesEndpoints
     }
 
     private static async Task<WireBytes<ProfileListResponse>> ListAsync(
-        ILlmProfileStore store, SettingsStore settings, IProviderConnectionStore connections, ProfileListingCache cache, CancellationToken cancellationToken)
+        ILlmProfileStore store, ISettingsStore settings, IProviderConnectionStore connections, ProfileListingCache cache, CancellationToken cancellationToken)
     {
         var summaries = await store.ListSummariesAsync(cancellationToken).ConfigureAwait(false);
         var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -111,7 +111,7 @@ internal static class ProfilesEndpoints
     }
 
     private static async Task<WireOk<ProfileMessageResponse>> DeleteAsync(
-        string name, ILlmProfileStore store, AgentProfileStore agents, SettingsStore settings, CancellationToken cancellationToken)
+        string name, ILlmProfileStore store, IAgentProfileStore agents, ISettingsStore settings, CancellationToken cancellationToken)
     {
         var profile = Names.Parse(name, "path", "name");
 
@@ -127,7 +127,7 @@ internal static class ProfilesEndpoints
     }
 
     private static async Task<WireOk<ProfileMessageResponse>> RenameAsync(
-        string name, WireBody<RenameProfileRequest> body, ILlmProfileStore store, AgentProfileStore agents, SettingsStore settings, CancellationToken cancellationToken)
+        string name, WireBody<RenameProfileRequest> body, ILlmProfileStore store, IAgentProfileStore agents, ISettingsStore settings, CancellationToken cancellationToken)
     {
         var profile = Names.Parse(name, "path", "name");
         var newName = Names.Parse(body.Value.NewName ?? throw ApiException.Validation("Field required", "missing", "body", "new_name"), "body", "new_name");
@@ -149,7 +149,7 @@ internal static class ProfilesEndpoints
     }
 
     private static async Task<WireOk<ActivateProfileResponse>> ActivateAsync(
-        string name, SettingsStore settings, ProfileResolver resolver, CancellationToken cancellationToken)
+        string name, ISettingsStore settings, ProfileResolver resolver, CancellationToken cancellationToken)
     {
         var profile = Names.Parse(name, "path", "name");
 

@@ -34,7 +34,7 @@ internal static class SettingsEndpoints
     }
 
     private static async Task<WireOk<SettingsResponse>> GetAsync(
-        [FromHeader(Name = ExposeSecretsHeader.Name)] string? exposeSecrets, SettingsStore settings, ServerCipher cipher, CancellationToken cancellationToken)
+        [FromHeader(Name = ExposeSecretsHeader.Name)] string? exposeSecrets, ISettingsStore settings, ServerCipher cipher, CancellationToken cancellationToken)
     {
         // No secrets live in the settings, so the header changes nothing; it is still checked as the reference does.
         ExposeSecretsHeader.Parse(exposeSecrets, cipher.Cipher);
@@ -43,7 +43,7 @@ internal static class SettingsEndpoints
     }
 
     private static async Task<WireOk<SettingsResponse>> PatchAsync(
-        WireBody<SettingsPatchRequest> body, HttpResponse response, SettingsStore settings, ILlmProfileStore profiles, ProfileMaterializer materializer,
+        WireBody<SettingsPatchRequest> body, HttpResponse response, ISettingsStore settings, ILlmProfileStore profiles, ProfileMaterializer materializer,
         ServerCipher cipher, CancellationToken cancellationToken)
     {
         var patch = body.Value;
@@ -142,7 +142,7 @@ internal static class SettingsEndpoints
 
     /// <summary>The diff applied to the base profile's content (the named or active one, else nothing): a raw LLM, not yet stored.</summary>
     private static async Task<Llm> LlmFromDiffAsync(
-        SettingsStore settings, ILlmProfileStore profiles, Cipher? cipher, JsonNode llmDiff, ProfileName? requested, CancellationToken cancellationToken)
+        ISettingsStore settings, ILlmProfileStore profiles, Cipher? cipher, JsonNode llmDiff, ProfileName? requested, CancellationToken cancellationToken)
     {
         string[] loc = ["body", "agent_settings_diff", "llm"];
         if (llmDiff is not JsonObject diff)
@@ -169,7 +169,7 @@ internal static class SettingsEndpoints
         return WireLlm.Read(document, cipher, loc) with { SourceProfile = current?.SourceProfile };
     }
 
-    private static async Task<SettingsResponse> ResponseAsync(SettingsStore store, PersistedSettings settings, CancellationToken cancellationToken)
+    private static async Task<SettingsResponse> ResponseAsync(ISettingsStore store, PersistedSettings settings, CancellationToken cancellationToken)
     {
         var document = JsonSerializer.Deserialize(SettingsCodec.Write(settings), WireJson.Contract<SettingsDocument>())!;
         return new SettingsResponse

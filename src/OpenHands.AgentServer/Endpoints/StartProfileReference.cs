@@ -50,7 +50,7 @@ internal sealed record StartProfileReference(
     /// <summary>Reads the stores once and returns the reference to start from.</summary>
     /// <exception cref="AgentProfileNotFoundException">The agent profile does not exist (404).</exception>
     public static async Task<StartProfileReference> ResolveAsync(
-        StartConversationRequest request, AgentProfileStore agents, ILlmProfileStore llms, SettingsStore settings, CancellationToken cancellationToken)
+        StartConversationRequest request, IAgentProfileStore agents, ILlmProfileStore llms, ISettingsStore settings, CancellationToken cancellationToken)
     {
         if (request.AgentProfileId is { } idText)
         {

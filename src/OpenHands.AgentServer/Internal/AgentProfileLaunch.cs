@@ -106,7 +106,7 @@ internal static class AgentProfileLaunch
     /// <summary>The launch plan of the profile with id <paramref name="id"/>.</summary>
     /// <exception cref="AgentProfileNotFoundException">No profile has that id (404).</exception>
     /// <exception cref="ApiException">An ACP profile, or MCP refs the settings do not configure (422).</exception>
-    public static async Task<Plan> PlanAsync(Guid id, AgentProfileStore store, SettingsStore settings, CancellationToken cancellationToken)
+    public static async Task<Plan> PlanAsync(Guid id, IAgentProfileStore store, ISettingsStore settings, CancellationToken cancellationToken)
     {
         var profile = await store.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw AgentProfileNotFoundException.ForId(id.ToString());
         return PlanFor(profile, await settings.LoadAsync(cancellationToken).ConfigureAwait(false));

@@ -19,7 +19,6 @@ namespace OpenHands.AgentServer.Internal;
 internal sealed partial class ConversationLifetime(
     ConversationService conversations,
     IOptions<OpenHandsOptions> sdkOptions,
-    SettingsStore settings,
     TimeProvider time,
     ILogger<ConversationLifetime> logger) : IHostedService
 {
@@ -30,7 +29,7 @@ internal sealed partial class ConversationLifetime(
         foreach (var folder in new[]
         {
             OpenHandsPaths.ProfilesDirectory(o.ProfilesDirectory, o.PersistenceDirectory),
-            Path.GetDirectoryName(settings.FilePath)!,
+            OpenHandsPaths.PersistenceDirectory(o.PersistenceDirectory),   // settings.json
             conversations.Folder,   // each conversation's own folders are swept when it is listed
         }.Distinct(StringComparer.Ordinal))
         {

@@ -11,7 +11,7 @@ namespace OpenHands.AgentServer.Internal;
 /// that cannot run (a key that does not decrypt, a corrupt file) is logged and leaves everything as it was; the requests
 /// that read the settings then answer with the same typed error.
 /// </summary>
-internal sealed class LegacySettingsMigrationService(SettingsStore settings, ILogger<LegacySettingsMigrationService> logger) : IHostedLifecycleService
+internal sealed class LegacySettingsMigrationService(ISettingsStore settings, ILogger<LegacySettingsMigrationService> logger) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ internal sealed class LegacySettingsMigrationService(SettingsStore settings, ILo
         }
         catch (OpenHandsException e)
         {
-            logger.LegacySettingsMigrationFailed(settings.FilePath, e.Message);
+            logger.LegacySettingsMigrationFailed(settings is SettingsStore file ? file.FilePath : "the settings store", e.Message);
         }
     }
 

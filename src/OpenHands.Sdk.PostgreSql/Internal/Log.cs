@@ -28,4 +28,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Deleted provider connection {Id}")]
     public static partial void ConnectionDeleted(this ILogger logger, string id);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Information, Message = "Activated LLM profile {Name}")]
+    public static partial void ProfileActivated(this ILogger logger, string name);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Saved agent profile {Name} (revision {Revision})")]
+    public static partial void AgentProfileSaved(this ILogger logger, string name, int revision);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Skipped agent profile {Name}: {Problem}")]
+    public static partial void AgentProfileSkipped(this ILogger logger, string name, string problem);
 }

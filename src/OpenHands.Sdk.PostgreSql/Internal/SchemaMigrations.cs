@@ -29,6 +29,22 @@ internal static class SchemaMigrations
         );
         CREATE INDEX provider_connections_position ON provider_connections (position);
         """,
+
+        // 2: settings (one row) and agent profiles.
+        """
+        CREATE TABLE settings (
+            name text PRIMARY KEY,
+            document text NOT NULL,
+            revision bigint NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE agent_profiles (
+            name text PRIMARY KEY,
+            document text NOT NULL,
+            revision bigint NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now()
+        );
+        """,
     ];
 
     /// <summary>Creates the version table when missing; run under the migration lock.</summary>

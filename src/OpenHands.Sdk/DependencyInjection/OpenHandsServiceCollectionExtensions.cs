@@ -16,8 +16,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class OpenHandsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the profile store, provider connection store, cipher, materializer, resolver, settings store and <see cref="ConversationFactory"/>
-    /// as singletons that share one store instance. Calling it again changes nothing but adds the further configuration.
+    /// Registers the profile store (<see cref="ILlmProfileStore"/>), provider connection store (<see cref="IProviderConnectionStore"/>),
+    /// settings store (<see cref="ISettingsStore"/>), agent profile store (<see cref="IAgentProfileStore"/>), cipher, materializer,
+    /// resolver and <see cref="ConversationFactory"/> as singletons that share one store instance; the stores are files under
+    /// the persistence folder until a registration such as <c>UsePostgreSql</c> replaces them. Calling it again changes nothing but adds the further configuration.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures <see cref="OpenHandsOptions"/>; options are validated when the host starts.</param>
@@ -55,13 +57,21 @@ public static class OpenHandsServiceCollectionExtensions
                 sp.GetService<ILoggerFactory>());
         });
         services.TryAddSingleton(sp => new ProfileMaterializer(sp.GetRequiredService<ILlmProfileStore>(), sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton(sp =>
+        services.TryAddSingleton<ISettingsStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<OpenHandsOptions>>().Value;
             return new SettingsStore(
                 new SettingsStoreOptions { Directory = o.PersistenceDirectory, LockTimeout = o.LockTimeout },
                 sp.GetRequiredService<ILlmProfileStore>(),
                 sp.GetRequiredService<CipherHolder>().Cipher,
+                sp.GetService<ILoggerFactory>());
+        });
+        services.TryAddSingleton<IAgentProfileStore>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<OpenHandsOptions>>().Value;
+            return new AgentProfileStore(
+                Path.Combine(OpenHandsPaths.PersistenceDirectory(o.PersistenceDirectory), AgentProfileStore.FolderName),
+                o.LockTimeout,
                 sp.GetService<ILoggerFactory>());
         });
         services.TryAddSingleton<IProviderConnectionStore>(sp =>
@@ -80,7 +90,7 @@ public static class OpenHandsServiceCollectionExtensions
                 sp.GetService<TimeProvider>());
         });
         services.TryAddSingleton(sp => new ProfileResolver(
-            sp.GetRequiredService<ILlmProfileStore>(), sp.GetRequiredService<SettingsStore>(), sp.GetRequiredService<IProviderConnectionStore>()));
+            sp.GetRequiredService<ILlmProfileStore>(), sp.GetRequiredService<ISettingsStore>(), sp.GetRequiredService<IProviderConnectionStore>()));
         OpenHandsBuilderExtensions.AddLlmChatClients(services);
         services.TryAddSingleton(sp => new ConversationFactory(new ConversationFactoryOptions
         {

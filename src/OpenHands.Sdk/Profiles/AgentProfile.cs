@@ -106,6 +106,18 @@ public sealed class AgentProfile
     /// <returns>The JSON text.</returns>
     public string ToJson() => System.Text.Encoding.UTF8.GetString(AgentProfileCodec.ToBytes(this));
 
+    /// <summary>Returns a copy under another name, id and revision: what a store assigns when it saves or renames a profile.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="id">The id.</param>
+    /// <param name="revision">The edit counter (not negative).</param>
+    /// <returns>The copy; every other field is kept.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="revision"/> is negative.</exception>
+    public AgentProfile WithIdentity(ProfileName name, Guid id, int revision)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(revision);
+        return With(name, id, revision);
+    }
+
     /// <summary>Returns the name.</summary>
     /// <returns>The name.</returns>
     public override string ToString() => Name.Value;

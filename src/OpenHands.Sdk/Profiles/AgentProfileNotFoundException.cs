@@ -23,8 +23,10 @@ public sealed class AgentProfileNotFoundException : OpenHandsException
     {
     }
 
-    /// <summary>The profile named <paramref name="name"/> does not exist.</summary>
-    internal static AgentProfileNotFoundException ForName(ProfileName name) => new($"Agent profile '{name}' not found");
+    /// <summary>Creates the exception for a name no agent profile has (the message every store uses).</summary>
+    /// <param name="name">The name asked for.</param>
+    /// <returns>The exception.</returns>
+    public static AgentProfileNotFoundException ForName(ProfileName name) => new($"Agent profile '{name}' not found");
 
     /// <summary>No profile has the id <paramref name="id"/>.</summary>
     internal static AgentProfileNotFoundException ForId(string id) => new($"Agent profile with id '{id}' not found");

@@ -17,7 +17,7 @@ namespace OpenHands.Sdk.Profiles;
 /// </para>
 /// <para>Instances are thread-safe; any number of instances and processes may share a folder.</para>
 /// </remarks>
-public sealed partial class AgentProfileStore
+public sealed partial class AgentProfileStore : IAgentProfileStore
 {
     /// <summary>The lock file name, shared with the Python SDK.</summary>
     public const string LockFileName = ".agent-profiles.lock";
@@ -201,20 +201,32 @@ public sealed partial class AgentProfileStore
         }
     }
 
-    /// <summary>Whether the folder holds any <c>*.json</c> file at all, readable or not (the lazy seed's emptiness test).</summary>
-    internal bool HasAnyFile() => System.IO.Directory.EnumerateFiles(Directory, "*.json").Any();
+    /// <inheritdoc/>
+    /// <remarks>A record is any <c>*.json</c> file in the folder.</remarks>
+    public Task<bool> HasAnyAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(System.IO.Directory.EnumerateFiles(Directory, "*.json").Any());
 
-    /// <summary>Runs <paramref name="action"/> under the store lock (the first lock of the order agent profiles → LLM profiles).</summary>
-    internal async Task<T> WithLockAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    /// <remarks>The lock is the file <see cref="LockFileName"/>, the Python SDK's.</remarks>
+    public async Task<T> WithLockAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(action);
         using (await LockAsync(cancellationToken).ConfigureAwait(false))
         {
             return await action().ConfigureAwait(false);
         }
     }
 
+    /// <inheritdoc/>
+    public Task WriteLockedAsync(AgentProfile profile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        WriteUnlocked(profile);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Writes a profile; the caller holds the lock.</summary>
-    internal void WriteUnlocked(AgentProfile profile) => AtomicFile.Write(PathOf(profile.Name), AgentProfileCodec.ToBytes(profile), flushToDisk: true);
+    private void WriteUnlocked(AgentProfile profile) => AtomicFile.Write(PathOf(profile.Name), AgentProfileCodec.ToBytes(profile), flushToDisk: true);
 
     private string PathOf(ProfileName name) => Path.Combine(Directory, name.FileName);
 

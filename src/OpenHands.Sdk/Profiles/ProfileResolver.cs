@@ -19,14 +19,14 @@ namespace OpenHands.Sdk.Profiles;
 public sealed class ProfileResolver
 {
     private readonly ILlmProfileStore _store;
-    private readonly SettingsStore? _settings;
+    private readonly ISettingsStore? _settings;
     private readonly IProviderConnectionStore? _connections;
 
     /// <summary>Initializes a new instance of the <see cref="ProfileResolver"/> class.</summary>
     /// <param name="store">The profile store; use the same instance as every other profile operation.</param>
     /// <param name="settings">Supplies the active profile for a <see langword="null"/> reference; without it, a reference is required.</param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/> is <see langword="null"/>.</exception>
-    public ProfileResolver(ILlmProfileStore store, SettingsStore? settings = null)
+    public ProfileResolver(ILlmProfileStore store, ISettingsStore? settings = null)
         : this(store, settings, null)
     {
     }
@@ -36,7 +36,7 @@ public sealed class ProfileResolver
     /// <param name="settings">Supplies the active profile for a <see langword="null"/> reference; without it, a reference is required.</param>
     /// <param name="connections">Supplies the key and base URL of linked profiles; without it, a linked profile resolves as stored (no key).</param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/> is <see langword="null"/>.</exception>
-    public ProfileResolver(ILlmProfileStore store, SettingsStore? settings, IProviderConnectionStore? connections)
+    public ProfileResolver(ILlmProfileStore store, ISettingsStore? settings, IProviderConnectionStore? connections)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;

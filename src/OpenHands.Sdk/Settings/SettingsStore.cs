@@ -30,7 +30,7 @@ namespace OpenHands.Sdk.Settings;
 /// <see cref="InvalidSettingsException"/>, never silently replaced by defaults. Instances are thread-safe.
 /// </para>
 /// </remarks>
-public sealed class SettingsStore
+public sealed class SettingsStore : ISettingsStore
 {
     /// <summary>The settings file name.</summary>
     public const string FileName = "settings.json";

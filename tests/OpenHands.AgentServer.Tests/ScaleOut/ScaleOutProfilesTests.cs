@@ -112,6 +112,12 @@ public sealed class ScaleOutProfilesTests
             "/api/llm/provider-connections", $$"""{"display_name":"Canary","provider":"openai","api_key":"{{Canary}}"}""");
         connection.IsSuccessStatusCode.Should().BeTrue(await connection.Content.ReadAsStringAsync());
         (await _servers[2].PostAsync("/api/profiles/canary/activate")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // The deprecated LLM in a settings PATCH (with the key) and an agent profile on it: the key goes into a profile only.
+        var patch = await _servers[0].PatchAsync("/api/settings", """{"agent_settings_diff":{"llm":{"model":"openai/gpt-4o-mini","api_key":""" + "\"" + Canary + "\"}}}");
+        patch.StatusCode.Should().Be(HttpStatusCode.OK, await patch.Content.ReadAsStringAsync());
+        (await _servers[1].PostAsync("/api/agent-profiles/canary-agent", """{"llm_profile_ref":"canary"}""")).IsSuccessStatusCode.Should().BeTrue();
+        (await (await _servers[2].GetAsync("/api/agent-profiles")).JsonAsync())["profiles"]!.AsArray().Should().NotBeEmpty();
         (await (await _servers[2].GetAsync("/api/profiles/canary", ("X-Expose-Secrets", "plaintext"))).JsonAsync())["config"]!["api_key"]!
             .GetValue<string>().Should().Be(Canary, "another instance reads and decrypts it");
 
@@ -122,7 +128,9 @@ public sealed class ScaleOutProfilesTests
             WHERE table_schema = 'public' AND data_type IN ('text', 'jsonb', 'json', 'character varying', 'character')
             ORDER BY 1
             """);
-        columns.Should().Contain(["llm_profiles.document", "provider_connections.api_key"]);
+        columns.Should().Contain(["llm_profiles.document", "provider_connections.api_key", "settings.document", "agent_profiles.document"]);
+        (await _database.QueryAsync("SELECT count(*) FROM settings")).Single().Should().Be("1", "the settings row was scanned");
+        (await _database.QueryAsync("SELECT count(*) FROM agent_profiles WHERE name = 'canary-agent'")).Single().Should().Be("1");
         foreach (var column in columns)
         {
             var parts = column!.Split('.');
@@ -137,7 +145,7 @@ public sealed class ScaleOutProfilesTests
         var stored = (await _database.QueryAsync("SELECT api_key FROM provider_connections")).Single()!;
         new OpenHands.Sdk.Security.Cipher(SecretKey).Decrypt(stored).Should().Be(Canary);
         (await _database.QueryAsync("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")).Single()
-            .Should().Be("3", "the scan covered every table: llm_profiles, provider_connections, schema_version");
+            .Should().Be("5", "the scan covered every table: llm_profiles, provider_connections, settings, agent_profiles, schema_version");
         foreach (var folder in _folders)
         {
             folder.AllFiles().Where(f => f.Text.Contains(Canary, StringComparison.Ordinal)).Select(f => f.Path)

@@ -83,7 +83,7 @@ public sealed class ConversationFactoryTests
         var store = services.GetRequiredService<ILlmProfileStore>();
         await store.SaveAsync(ProfileName.Create("one"), new Llm("openai/gpt-one"));
         await store.SaveAsync(ProfileName.Create("two"), new Llm("openai/gpt-two"));
-        var settings = services.GetRequiredService<SettingsStore>();
+        var settings = services.GetRequiredService<ISettingsStore>();
         await settings.ActivateProfileAsync(ProfileName.Create("two"));
         var profiles = FolderSnapshot.Take(Path.Combine(dir.Path, "profiles"));
         var factory = services.GetRequiredService<ConversationFactory>();

@@ -23,7 +23,7 @@ public sealed class AddOpenHandsTests
 
         var store = provider.GetRequiredService<ILlmProfileStore>();
         var materializer = provider.GetRequiredService<ProfileMaterializer>();
-        var settings = provider.GetRequiredService<SettingsStore>();
+        var settings = provider.GetRequiredService<ISettingsStore>();
         var resolver = provider.GetRequiredService<ProfileResolver>();
 
         var reference = await materializer.MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-di-0001") });
@@ -37,7 +37,7 @@ public sealed class AddOpenHandsTests
         new Cipher("sk-test-di-cipher").TryDecrypt(
             System.Text.Json.JsonDocument.Parse(file).RootElement.GetProperty("api_key").GetString()!, out var plain).Should().BeTrue();
         plain.Should().Be("sk-test-di-0001");
-        settings.FilePath.Should().Be(Path.Combine(dir.Path, "settings.json"));
+        settings.Should().BeOfType<SettingsStore>().Which.FilePath.Should().Be(Path.Combine(dir.Path, "settings.json"));
     }
 
     [Test]

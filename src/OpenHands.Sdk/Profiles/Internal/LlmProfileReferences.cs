@@ -8,13 +8,13 @@ namespace OpenHands.Sdk.Profiles.Internal;
 internal static class LlmProfileReferences
 {
     /// <summary>The names of the OpenHands agent profiles that refer to <paramref name="llmProfile"/>, in name order.</summary>
-    public static async Task<IReadOnlyList<string>> ReferrersAsync(AgentProfileStore agents, ProfileName llmProfile, CancellationToken cancellationToken) =>
+    public static async Task<IReadOnlyList<string>> ReferrersAsync(IAgentProfileStore agents, ProfileName llmProfile, CancellationToken cancellationToken) =>
         [.. (await agents.ListAsync(cancellationToken).ConfigureAwait(false))
             .Where(p => p.Kind == AgentProfileKind.OpenHands && string.Equals(p.LlmProfileRef, llmProfile.Value, StringComparison.Ordinal))
             .Select(p => p.Name.Value)];
 
     /// <exception cref="LlmProfileInUseException">An agent profile refers to it; nothing was deleted.</exception>
-    public static async Task<bool> DeleteAsync(AgentProfileStore agents, ILlmProfileStore llms, ProfileName name, CancellationToken cancellationToken) =>
+    public static async Task<bool> DeleteAsync(IAgentProfileStore agents, ILlmProfileStore llms, ProfileName name, CancellationToken cancellationToken) =>
         await llms.ExistsAsync(name, cancellationToken).ConfigureAwait(false) && await agents.WithLockAsync(
             async () =>
             {
@@ -27,7 +27,7 @@ internal static class LlmProfileReferences
 
     /// <summary>Renames the LLM profile first (so a failure changes no reference), then every agent profile that named it.</summary>
     /// <remarks>A missing profile fails before any lock is taken (a rejected request leaves no lock file behind).</remarks>
-    public static async Task<int> RenameAsync(AgentProfileStore agents, ILlmProfileStore llms, ProfileName name, ProfileName newName, CancellationToken cancellationToken)
+    public static async Task<int> RenameAsync(IAgentProfileStore agents, ILlmProfileStore llms, ProfileName name, ProfileName newName, CancellationToken cancellationToken)
     {
         if (!await llms.ExistsAsync(name, cancellationToken).ConfigureAwait(false))
         {
@@ -43,7 +43,7 @@ internal static class LlmProfileReferences
                 {
                     if (profile.Kind == AgentProfileKind.OpenHands && string.Equals(profile.LlmProfileRef, name.Value, StringComparison.Ordinal))
                     {
-                        agents.WriteUnlocked(profile.With(llmProfileRef: newName.Value));   // id and revision kept, as in the Python SDK
+                        await agents.WriteLockedAsync(profile.With(llmProfileRef: newName.Value), cancellationToken).ConfigureAwait(false);   // id and revision kept, as in the Python SDK
                         rewritten++;
                     }
                 }

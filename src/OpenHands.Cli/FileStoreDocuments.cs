@@ -1,0 +1,226 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpenHands.Sdk.Internal;
+using OpenHands.Sdk.Llms;
+using OpenHands.Sdk.PostgreSql;
+using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Settings;
+
+namespace OpenHands.Cli;
+
+/// <summary>
+/// A persistence folder laid out as the server's (<c>profiles/</c>, <c>provider-connections/provider_connections.json</c>,
+/// <c>settings.json</c>, <c>agent-profiles/</c>) read and written as stored documents: files are copied as their bytes,
+/// and keys stay the tokens they are (nothing is decrypted).
+/// </summary>
+internal static class FileStoreDocuments
+{
+    private const string ProfilesFolder = "profiles";
+    private const string ConnectionsFolder = "provider-connections";
+
+    public static StoreDocuments Read(string directory)
+    {
+        var connections = new List<StoredProviderConnection>();
+        var connectionsPath = ConnectionsPath(directory);
+        if (File.Exists(connectionsPath))
+        {
+            connections.AddRange(ReadConnections(connectionsPath));
+        }
+
+        var settingsPath = Path.Combine(directory, SettingsStore.FileName);
+        return new StoreDocuments(
+            ReadFolder(Path.Combine(directory, ProfilesFolder)),
+            connections,
+            File.Exists(settingsPath) ? File.ReadAllText(settingsPath, Encoding.UTF8) : null,
+            ReadFolder(Path.Combine(directory, AgentProfileStore.FolderName)));
+    }
+
+    /// <summary>Writes the documents as files; with <paramref name="overwrite"/> the stored files that are not in them go first.</summary>
+    public static void Write(string directory, StoreDocuments documents, bool overwrite)
+    {
+        if (!Read(directory).IsEmpty && !overwrite)
+        {
+            throw CliException.Usage($"{directory} already holds profiles, connections, settings or agent profiles: nothing was written. Pass --overwrite to replace them.");
+        }
+
+        var profiles = Path.Combine(directory, ProfilesFolder);
+        var agents = Path.Combine(directory, AgentProfileStore.FolderName);
+        Clear(profiles);
+        Clear(agents);
+        foreach (var file in new[] { Path.Combine(directory, SettingsStore.FileName), ConnectionsPath(directory) })
+        {
+            if (File.Exists(file))
+            {
+                File.Delete(file);
+            }
+        }
+
+        WriteFolder(profiles, documents.LlmProfiles);
+        WriteFolder(agents, documents.AgentProfiles);
+        if (documents.Settings is { } settings)
+        {
+            AtomicFile.EnsureDirectory(directory);
+            AtomicFile.Write(Path.Combine(directory, SettingsStore.FileName), Encoding.UTF8.GetBytes(settings), flushToDisk: true);
+        }
+
+        if (documents.ProviderConnections.Count > 0)
+        {
+            AtomicFile.EnsureDirectory(Path.Combine(directory, ConnectionsFolder));
+            AtomicFile.Write(ConnectionsPath(directory), ConnectionsBytes(documents.ProviderConnections), flushToDisk: true);
+        }
+    }
+
+    /// <summary>Checks every document before the first write: a profile, settings or agent profile that does not load stops the copy.</summary>
+    public static void Validate(StoreDocuments documents, string source)
+    {
+        foreach (var (name, document) in documents.LlmProfiles)
+        {
+            LlmJson.ReadProfileSummary(Encoding.UTF8.GetBytes(document), ProfileName.Create(name), $"{source}: LLM profile '{name}'");
+        }
+
+        if (documents.Settings is { } settings)
+        {
+            SettingsJson.ReadDocument(Encoding.UTF8.GetBytes(settings), $"{source}: settings");
+        }
+
+        foreach (var (name, document) in documents.AgentProfiles)
+        {
+            try
+            {
+                AgentProfile.Parse(document, ProfileName.Create(name));
+            }
+            catch (InvalidAgentProfileException e)
+            {
+                throw new CliException($"{source}: agent profile '{name}' is invalid: {e.Message}. Fix or delete it, then copy again; nothing was written.", e);
+            }
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in documents.ProviderConnections)
+        {
+            if (c.Id.Length == 0 || !ids.Add(c.Id) || c.DisplayName.Length == 0 || c.Provider.Length == 0)
+            {
+                throw new CliException($"{source}: provider connection '{c.Id}' is invalid (empty or repeated id, or empty name or provider); nothing was written.");
+            }
+        }
+    }
+
+    private static string ConnectionsPath(string directory) => Path.Combine(directory, ConnectionsFolder, ProviderConnectionStore.FileName);
+
+    /// <summary>The <c>*.json</c> files whose stem is a profile name in its canonical form (the stores ignore the others).</summary>
+    private static Dictionary<string, string> ReadFolder(string folder)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!Directory.Exists(folder))
+        {
+            return result;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            var stem = Path.GetFileNameWithoutExtension(path);
+            if (ProfileName.TryCreate(stem, out var name) && name.Value == stem)
+            {
+                result[stem] = File.ReadAllText(path, Encoding.UTF8);
+            }
+        }
+
+        return result;
+    }
+
+    private static void WriteFolder(string folder, IReadOnlyDictionary<string, string> documents)
+    {
+        if (documents.Count == 0)
+        {
+            return;
+        }
+
+        AtomicFile.EnsureDirectory(folder);
+        foreach (var (name, document) in documents)
+        {
+            AtomicFile.Write(Path.Combine(folder, ProfileName.Create(name).FileName), Encoding.UTF8.GetBytes(document), flushToDisk: true);
+        }
+    }
+
+    private static void Clear(string folder)
+    {
+        foreach (var name in ReadFolder(folder).Keys)
+        {
+            File.Delete(Path.Combine(folder, ProfileName.Create(name).FileName));
+        }
+    }
+
+    private static List<StoredProviderConnection> ReadConnections(string path)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"{path} is not valid JSON ({e.Message}); nothing was written.", e);
+        }
+
+        var result = new List<StoredProviderConnection>();
+        if (root?["connections"] is not JsonArray items)
+        {
+            return root is JsonObject ? result : throw new CliException($"{path} is not a provider connections file; nothing was written.");
+        }
+
+        foreach (var item in items)
+        {
+            if (item is not JsonObject c)
+            {
+                throw new CliException($"{path}: every entry of 'connections' must be an object; nothing was written.");
+            }
+
+            result.Add(new StoredProviderConnection(
+                Text(c, "id") ?? "", Text(c, "display_name") ?? "", Text(c, "provider") ?? "", Text(c, "api_key"), Text(c, "base_url"),
+                Number(c, "created_at"), Number(c, "updated_at")));
+        }
+
+        return result;
+
+        string? Text(JsonObject o, string field) => o[field] switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            _ => throw new CliException($"{path}: field '{field}' must be a string; nothing was written."),
+        };
+
+        long Number(JsonObject o, string field) => o[field] is JsonValue v && v.TryGetValue<long>(out var n)
+            ? n
+            : throw new CliException($"{path}: field '{field}' must be an integer; nothing was written.");
+    }
+
+    /// <summary>The file the provider connection store writes (schema version 1), keys as stored.</summary>
+    private static byte[] ConnectionsBytes(IReadOnlyList<StoredProviderConnection> connections)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("schema_version", 1);
+            writer.WriteStartArray("connections");
+            foreach (var c in connections)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", c.Id);
+                writer.WriteString("display_name", c.DisplayName);
+                writer.WriteString("provider", c.Provider);
+                writer.WriteString("api_key", c.ApiKey);
+                writer.WriteString("base_url", c.BaseUrl);
+                writer.WriteNumber("created_at", c.CreatedAt);
+                writer.WriteNumber("updated_at", c.UpdatedAt);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}
