@@ -3,6 +3,9 @@ using System.Text.Json;
 
 namespace OpenHands.Benchmarks.SideBySide;
 
+/// <summary>One cold run: the call's wall and CPU time inside its process, and the process's whole run as the parent saw it.</summary>
+internal readonly record struct ColdSample(double Wall, double Cpu, double Process);
+
 /// <summary>
 /// The Python SDK's side: <c>python/bench_python.py</c> run by the interpreter named by <c>OH_PYTHON</c> (default
 /// <c>python3</c>) on the checkout named by <c>OH_PYTHON_SDK_SRC</c>. A worker process answers warm commands; cold
@@ -75,8 +78,9 @@ internal sealed class PythonSide : IDisposable
     public double Time(object command) => Send(command).GetProperty("ms").GetDouble();
 
     /// <summary>A fresh interpreter's first <paramref name="kind"/> (<c>cold-replay</c>, <c>cold-profiles</c>) of <paramref name="folder"/>, in ms.</summary>
-    public static async Task<double> ColdAsync(string kind, string folder)
+    public static async Task<ColdSample> ColdAsync(string kind, string folder)
     {
+        var started = Stopwatch.GetTimestamp();
         using var process = Start(kind, folder);
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
@@ -84,7 +88,8 @@ internal sealed class PythonSide : IDisposable
         var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()
             ?? throw new InvalidOperationException($"The Python {kind} printed nothing: {error}");
         using var answer = JsonDocument.Parse(last);
-        return answer.RootElement.GetProperty("ms").GetDouble();
+        return new ColdSample(answer.RootElement.GetProperty("ms").GetDouble(), answer.RootElement.GetProperty("cpu_ms").GetDouble(),
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private static Process Start(params string[] args)

@@ -36,7 +36,7 @@ internal static class SideBySideCheck
             var replay = Path.Combine(root, "replay");
             SideBySidePayloads.WriteConversation(replay, 1_000, small: false);
             table.Add(WarmReplay(python, replay, rounds: quick ? 10 : 30));
-            table.Add(await ColdReplayAsync(python, replay, processes: quick ? 4 : 10));
+            table.AddRange(await ColdReplayAsync(python, replay, processes: quick ? 4 : 10));
             foreach (var history in new[] { 1_000, 50_000 })
             {
                 table.Add(Persist(python, Path.Combine(root, "persist-" + history), history,
@@ -87,10 +87,10 @@ internal static class SideBySideCheck
         return new Row("replay 1,000 events, warm (ms)", net, floor, py);
     }
 
-    private static async Task<Row> ColdReplayAsync(PythonSide? python, string conversation, int processes)
+    private static async Task<Row[]> ColdReplayAsync(PythonSide? python, string conversation, int processes)
     {
         var events = Path.Combine(conversation, EventLog.FolderName);
-        var (net, floor, py) = (new List<double>(), new List<double>(), new List<double>());
+        var (net, floor, py) = (new Cold(), new Cold(), new Cold());
         for (var r = 0; r < processes; r++)
         {
             var steps = new List<Func<Task>>
@@ -106,7 +106,7 @@ internal static class SideBySideCheck
             await InterleaveAsync(steps, r);
         }
 
-        return new Row("replay 1,000 events, first in a fresh process (ms)", net, floor, py);
+        return Cold.Rows("replay 1,000 events, first in a fresh process", net, floor, py);
     }
 
     private static Row Persist(PythonSide? python, string folder, int history, int rounds, int pairs)
@@ -183,7 +183,7 @@ internal static class SideBySideCheck
     private static async Task<Row[]> ColdProfilesAsync(PythonSide? python, string server, int processes)
     {
         var profiles = Path.Combine(server, "profiles");
-        var (store, http, py) = (new List<double>(), new List<double>(), new List<double>());
+        var (store, http, py) = (new Cold(), new Cold(), new Cold());
         for (var r = 0; r < processes; r++)
         {
             var steps = new List<Func<Task>>
@@ -201,8 +201,8 @@ internal static class SideBySideCheck
 
         return
         [
-            new Row("1,000 profiles, first `GET /api/profiles` in a fresh server (ms)", http, [], py),
-            new Row("1,000 profiles, first `LlmProfileStore.ListSummariesAsync` in a fresh process (ms)", store, [], py),
+            .. Cold.Rows("1,000 profiles, first `GET /api/profiles` of a fresh server", http, new Cold(), py),
+            .. Cold.Rows("1,000 profiles, first `LlmProfileStore.ListSummariesAsync` in a fresh process", store, new Cold(), py),
         ];
     }
 
@@ -269,8 +269,9 @@ internal static class SideBySideCheck
     }
 
     /// <summary>In a fresh .NET process: the first <paramref name="kind"/> of <paramref name="path"/>, in ms.</summary>
-    private static async Task<double> ChildAsync(string kind, string path)
+    private static async Task<ColdSample> ChildAsync(string kind, string path)
     {
+        var started = Stopwatch.GetTimestamp();
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
@@ -285,7 +286,9 @@ internal static class SideBySideCheck
         await child.WaitForExitAsync();
         var line = output.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"The {kind} child printed no result: {output}");
-        return double.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
+        var parts = line.Split(' ');
+        return new ColdSample(double.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture),
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     /// <summary>The child's side of <see cref="ChildAsync"/>; true when <paramref name="args"/> asked for it.</summary>
@@ -299,13 +302,17 @@ internal static class SideBySideCheck
 
         var (kind, path) = (args[at + 1], args[at + 2]);
         double ms;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        TimeSpan cpuAfter;
         switch (kind)
         {
             case "replay":
                 ms = Time(() => EventLog.Open(path).Count);
+                cpuAfter = Process.GetCurrentProcess().TotalProcessorTime;
                 break;
             case "replay-floor":
                 ms = Time(() => ReplayFloor(path));
+                cpuAfter = Process.GetCurrentProcess().TotalProcessorTime;
                 break;
             case "profiles-store":
                 {
@@ -313,6 +320,7 @@ internal static class SideBySideCheck
                     var store = new LlmProfileStore(new LlmProfileStoreOptions { Directory = path }, new Cipher(BenchProfile.SecretKey));
                     var count = (await store.ListSummariesAsync()).Count;
                     ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    cpuAfter = Process.GetCurrentProcess().TotalProcessorTime;
                     Check(count);
                     break;
                 }
@@ -321,9 +329,11 @@ internal static class SideBySideCheck
                 {
                     await using var app = await BenchServer.StartAsync(path);
                     using var http = new HttpClient();
+                    cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                     var start = Stopwatch.GetTimestamp();
                     var body = await http.GetByteArrayAsync(BenchServer.Address(app) + "/api/profiles");
                     ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    cpuAfter = Process.GetCurrentProcess().TotalProcessorTime;
                     using var document = System.Text.Json.JsonDocument.Parse(body);
                     Check(document.RootElement.GetProperty("profiles").GetArrayLength());
                     await app.StopAsync();
@@ -334,7 +344,8 @@ internal static class SideBySideCheck
                 throw new ArgumentException($"Unknown side-by-side child '{kind}'.", nameof(args));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {ms:F3}"));
+        var cpu = (cpuAfter - cpuBefore).TotalMilliseconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {ms:F3} {cpu:F3}"));
         return true;
 
         static void Check(int count)
@@ -344,6 +355,30 @@ internal static class SideBySideCheck
                 throw new InvalidOperationException($"The listing has {count} profiles, not 1,000.");
             }
         }
+    }
+
+    /// <summary>The samples of one side of a cold figure: the call's wall and CPU time in its process, and the process's whole run.</summary>
+    private sealed class Cold
+    {
+        public List<double> Wall { get; } = [];
+
+        public List<double> Cpu { get; } = [];
+
+        public List<double> Process { get; } = [];
+
+        public void Add(ColdSample sample)
+        {
+            Wall.Add(sample.Wall);
+            Cpu.Add(sample.Cpu);
+            Process.Add(sample.Process);
+        }
+
+        public static Row[] Rows(string figure, Cold net, Cold floor, Cold python) =>
+        [
+            new Row(figure + " (ms)", net.Wall, floor.Wall, python.Wall),
+            new Row(figure + ", CPU time of the call (ms)", net.Cpu, floor.Cpu, python.Cpu),
+            new Row(figure + ", whole process: start, load, call, exit (ms)", net.Process, floor.Process, python.Process),
+        ];
     }
 
     private sealed record Row(string Figure, List<double> Net, List<double> Floor, List<double> Python)
