@@ -11,7 +11,8 @@ namespace OpenHands.Benchmarks;
 /// arguments go to BenchmarkDotNet, for example <c>--filter '*ProfileLoad*'</c> or <c>--filter '*AgentServerLoad*'</c>
 /// (the agent server under concurrent clients, see <see cref="AgentServerLoadBenchmarks"/>). <c>--interleaved</c> runs
 /// only <see cref="InterleavedSaveCheck"/>, <c>--interleaved-server</c> only <see cref="InterleavedServerLoadCheck"/>,
-/// <c>--history-cost</c> only <see cref="HistoryCostCheck"/> (events pages and the first request after a restart).
+/// <c>--history-cost</c> only <see cref="HistoryCostCheck"/> (events pages and the first request after a restart),
+/// <c>--side-by-side</c> only <see cref="SideBySide.SideBySideCheck"/> (against the Python SDK on the same files).
 /// </summary>
 public static class Program
 {
@@ -25,6 +26,23 @@ public static class Program
 
         if (await HistoryCostCheck.TryRunChildAsync(args))
         {
+            return;
+        }
+
+        if (await SideBySide.SideBySideCheck.TryRunChildAsync(args))
+        {
+            return;
+        }
+
+        if (Array.IndexOf(args, "--side-by-side-payloads") is var payloads and >= 0)
+        {
+            await SideBySide.SideBySideCheck.WritePayloadsAsync(args[payloads + 1]);
+            return;
+        }
+
+        if (args.Contains("--side-by-side", StringComparer.Ordinal))
+        {
+            await SideBySide.SideBySideCheck.RunAsync(args.Contains("--quick", StringComparer.Ordinal));
             return;
         }
 

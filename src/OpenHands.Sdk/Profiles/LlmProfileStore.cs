@@ -93,55 +93,32 @@ public sealed class LlmProfileStore : ILlmProfileStore
             return listing.Summaries;
         }
 
-        var summaries = new List<LlmProfileSummary>();
-        var allCached = cache is not null;
-        foreach (var name in cache?.Names ?? ListNames())
+        // Each file is summarized on its own, so many of them are read and decoded in parallel (one worker per core);
+        // the listing keeps the names' order.
+        var names = cache?.Names ?? ListNames();
+        var results = new (LlmProfileSummary? Summary, bool FromCache)[names.Count];
+        if (names.Count < ParallelListingThreshold || Environment.ProcessorCount < 2)
         {
-            var path = GetPath(name);
-            if (FileStamp.Of(new FileInfo(path)) is not { } stamp)
+            for (var i = 0; i < names.Count; i++)
             {
-                continue; // deleted since the listing
+                results[i] = await SummarizeAsync(names[i], cache, now, cancellationToken).ConfigureAwait(false);
             }
+        }
+        else
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+            await Parallel.ForAsync(0, names.Count, parallel,
+                async (i, ct) => results[i] = await SummarizeAsync(names[i], cache, now, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
 
-            if (cache is not null && cache.Entries.TryGetValue(name, out var cached) && cached.Stamp == stamp)
-            {
-                if (cached.Summary is not null)
-                {
-                    summaries.Add(cached.Summary);
-                }
-
-                continue;
-            }
-
-            allCached = false;
-            byte[] bytes;
-            try
-            {
-                bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            }
-            catch (FileNotFoundException)
-            {
-                continue; // deleted since the listing
-            }
-
-            var summary = Summarize(name, path, bytes);
+        var summaries = new List<LlmProfileSummary>(names.Count);
+        var allCached = cache is not null;
+        foreach (var (summary, fromCache) in results)
+        {
+            allCached &= fromCache;
             if (summary is not null)
             {
                 summaries.Add(summary);
-            }
-
-            if (cache is null)
-            {
-                continue;
-            }
-
-            if (stamp.IsSettled(now))
-            {
-                cache.Entries[name] = new CachedSummary(stamp, summary);
-            }
-            else
-            {
-                cache.Entries.TryRemove(name, out _);
             }
         }
 
@@ -368,6 +345,49 @@ public sealed class LlmProfileStore : ILlmProfileStore
 
     /// <summary>A profile file's summary, or <see langword="null"/> (logged) when the file is not a readable profile.</summary>
     /// <remarks>Nothing is decrypted: a file whose key the configured cipher does not fit is listed, so the user can see and fix it.</remarks>
+    /// <summary>Below this many profiles a listing reads them one after the other (starting workers would cost more).</summary>
+    private const int ParallelListingThreshold = 32;
+
+    /// <summary>One file of a listing: its cached summary if its stamp is unchanged, else read and decoded (null: gone or damaged).</summary>
+    private async ValueTask<(LlmProfileSummary? Summary, bool FromCache)> SummarizeAsync(ProfileName name, SummaryCache? cache, DateTime now, CancellationToken cancellationToken)
+    {
+        var path = GetPath(name);
+        if (FileStamp.Of(new FileInfo(path)) is not { } stamp)
+        {
+            return (null, true); // deleted since the listing
+        }
+
+        if (cache is not null && cache.Entries.TryGetValue(name, out var cached) && cached.Stamp == stamp)
+        {
+            return (cached.Summary, true);
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return (null, false); // deleted since the listing
+        }
+
+        var summary = Summarize(name, path, bytes);
+        if (cache is not null)
+        {
+            if (stamp.IsSettled(now))
+            {
+                cache.Entries[name] = new CachedSummary(stamp, summary);
+            }
+            else
+            {
+                cache.Entries.TryRemove(name, out _);
+            }
+        }
+
+        return (summary, false);
+    }
+
     private LlmProfileSummary? Summarize(ProfileName name, string path, byte[] bytes)
     {
         try

@@ -73,12 +73,13 @@ internal sealed partial class EventLog
         files.Sort(static (a, b) => a.Index != b.Index ? a.Index.CompareTo(b.Index) : string.CompareOrdinal(a.Name, b.Name));
         log._events.Capacity = files.Count;
         log._json.Capacity = files.Count;
+        var reads = ReadAll(directory, files);
         var damage = new List<ConversationFileDamage>();
         var expected = 0;
         for (var f = 0; f < files.Count; f++)
         {
             var (index, name) = files[f];
-            if (f > 0 && files[f - 1].Index == index)
+            if (IsDuplicate(files, f))
             {
                 damage.Add(new ConversationFileDamage($"{FolderName}/{name}", ConversationFileDamageKind.Unreadable,
                     $"another file ({files[f - 1].Name}) has the same index {index}; this one is not read") { EventIndex = index, EventId = IdOf(name) });
@@ -91,13 +92,13 @@ internal sealed partial class EventLog
             }
 
             expected = index + 1;
-            if (TryReadFile(Path.Combine(directory, name), out var e, out var bytes, out var problem))
+            if (reads[f] is { Event: { } e, Bytes: { } bytes })
             {
                 log.Add(e, bytes);
             }
             else
             {
-                damage.Add(new ConversationFileDamage($"{FolderName}/{name}", ConversationFileDamageKind.Unreadable, problem) { EventIndex = index, EventId = IdOf(name) });
+                damage.Add(new ConversationFileDamage($"{FolderName}/{name}", ConversationFileDamageKind.Unreadable, reads[f].Problem) { EventIndex = index, EventId = IdOf(name) });
             }
         }
 
@@ -109,6 +110,47 @@ internal sealed partial class EventLog
 
         return log;
     }
+
+    /// <summary>Whether file <paramref name="f"/> has the index of the file before it (only the first of them is read).</summary>
+    private static bool IsDuplicate(List<(int Index, string Name)> files, int f) => f > 0 && files[f - 1].Index == files[f].Index;
+
+    /// <summary>
+    /// Reads and parses every event file but the duplicates; in parallel (one worker per core) when there are enough files
+    /// for it to pay, since each file is read and parsed on its own. The results keep the files' order.
+    /// </summary>
+    private static FileRead[] ReadAll(string directory, List<(int Index, string Name)> files)
+    {
+        var reads = new FileRead[files.Count];
+        void ReadOne(int f)
+        {
+            if (!IsDuplicate(files, f))
+            {
+                reads[f] = TryReadFile(Path.Combine(directory, files[f].Name), out var e, out var bytes, out var problem)
+                    ? new FileRead(e, bytes, string.Empty)
+                    : new FileRead(null, null, problem);
+            }
+        }
+
+        if (files.Count < ParallelReadThreshold || Environment.ProcessorCount < 2)
+        {
+            for (var f = 0; f < files.Count; f++)
+            {
+                ReadOne(f);
+            }
+        }
+        else
+        {
+            Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, ReadOne);
+        }
+
+        return reads;
+    }
+
+    /// <summary>Below this many event files a log is read on the calling thread (starting workers would cost more).</summary>
+    private const int ParallelReadThreshold = 64;
+
+    /// <summary>One event file as read: the event and its bytes, or what is wrong with it.</summary>
+    private readonly record struct FileRead(ConversationEvent? Event, byte[]? Bytes, string Problem);
 
     /// <summary>One report for the missing indices <paramref name="first"/> to <paramref name="last"/> (a gap of any length).</summary>
     private static ConversationFileDamage Gap(int first, int last) => first == last
