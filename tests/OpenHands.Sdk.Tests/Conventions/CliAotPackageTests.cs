@@ -20,7 +20,7 @@ public sealed class CliAotPackageTests
     {
         var folder = Environment.GetEnvironmentVariable("OPENHANDS_PACKAGES_DIR");
         var path = string.IsNullOrEmpty(folder) ? null : Directory.EnumerateFiles(folder, "OpenHands.Cli.linux-x64.*.nupkg").SingleOrDefault();
-        if (path is null || !OperatingSystem.IsLinux())
+        if (path is null)
         {
             if (Environment.GetEnvironmentVariable("CI") == "true")
             {
@@ -28,6 +28,12 @@ public sealed class CliAotPackageTests
             }
 
             Assert.Ignore("The Native AOT package is packed by .ci/run only (set OPENHANDS_PACKAGES_DIR to a folder holding it).");
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("The package holds a linux-x64 executable.");
+            return;
         }
 
         using var dir = TempDirectory.Create();
