@@ -72,7 +72,7 @@ internal static class AgentProfilesCommands
             var array = new JsonArray();
             foreach (var p in items)
             {
-                array.Add(new JsonObject
+                array.Add((JsonNode)new JsonObject
                 {
                     ["id"] = p.Id.ToString(),
                     ["name"] = p.Name.Value,

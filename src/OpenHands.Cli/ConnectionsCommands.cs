@@ -53,7 +53,7 @@ internal static class ConnectionsCommands
             var array = new JsonArray();
             foreach (var c in items)
             {
-                array.Add(new JsonObject
+                array.Add((JsonNode)new JsonObject
                 {
                     ["id"] = c.Id,
                     ["display_name"] = c.DisplayName,

@@ -61,7 +61,7 @@ internal static class ConversationsCommands
             var array = new JsonArray();
             foreach (var r in rows)
             {
-                array.Add(new JsonObject
+                array.Add((JsonNode)new JsonObject
                 {
                     ["id"] = r.Id.ToString("N"),
                     ["status"] = r.Status,

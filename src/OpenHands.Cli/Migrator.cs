@@ -111,7 +111,7 @@ internal sealed class Migrator(CliHome home, CliIo io)
 
     private Llm Decode(JsonObject llm, string path, string field)
     {
-        var element = JsonSerializer.SerializeToElement(llm);
+        var element = JsonElement.Parse(llm.ToJsonString());
         try
         {
             return LlmJson.Read(element, home.Cipher, $"{path} ({field})");

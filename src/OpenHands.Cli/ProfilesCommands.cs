@@ -81,7 +81,7 @@ internal static class ProfilesCommands
             var array = new JsonArray();
             foreach (var s in summaries)
             {
-                array.Add(new JsonObject
+                array.Add((JsonNode)new JsonObject
                 {
                     ["name"] = s.Name.Value,
                     ["model"] = s.Model,

@@ -42,11 +42,12 @@ public sealed class LlmProfileStore : ILlmProfileStore
     /// <param name="cipher">Encrypts secrets at rest and decrypts them on load; <see langword="null"/> for plaintext.</param>
     /// <param name="loggerFactory">Receives log messages (never secret values); none by default.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The lock timeout is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The lock timeout is not positive, or is over 1 hour.</exception>
     public LlmProfileStore(LlmProfileStoreOptions options, Cipher? cipher = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LockTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.LockTimeout, TimeSpan.FromHours(1), nameof(options));
         _directory = OpenHandsPaths.ProfilesDirectory(options.Directory);
         _lockPath = Path.Combine(_directory, LockFileName);
         _lockTimeout = options.LockTimeout;

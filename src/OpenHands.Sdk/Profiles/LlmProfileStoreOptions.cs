@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace OpenHands.Sdk.Profiles;
 
 /// <summary>Options of <see cref="LlmProfileStore"/>. The store copies them when it is created.</summary>
@@ -13,8 +11,7 @@ public sealed class LlmProfileStoreOptions
     public string? Directory { get; set; }
 
     /// <summary>Gets or sets how long a write waits for the store lock before <see cref="StoreBusyException"/>.</summary>
-    /// <value>The default is 30 seconds, as in the Python SDK.</value>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    /// <value>The default is 30 seconds, as in the Python SDK; the store accepts more than zero and at most 1 hour.</value>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets whether each write is flushed to the disk before it replaces the old file.</summary>

@@ -53,6 +53,7 @@ public sealed class ProviderConnectionStore : IProviderConnectionStore
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LockTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.LockTimeout, TimeSpan.FromHours(1), nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.MaxConnections, 0, nameof(options));
         Directory = OpenHandsPaths.ProviderConnectionsDirectory(options.Directory);
         _path = Path.Combine(Directory, FileName);

@@ -58,6 +58,7 @@ public sealed class SettingsStore : ISettingsStore
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(profiles);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LockTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.LockTimeout, TimeSpan.FromHours(1), nameof(options));
         _directory = OpenHandsPaths.PersistenceDirectory(options.Directory);
         _path = Path.Combine(_directory, FileName);
         _lockPath = Path.Combine(_directory, LockFileName);

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace OpenHands.Sdk.Settings;
 
 /// <summary>Options of <see cref="SettingsStore"/>. The store copies them when it is created.</summary>
@@ -10,7 +8,6 @@ public sealed class SettingsStoreOptions
     public string? Directory { get; set; }
 
     /// <summary>Gets or sets how long a write waits for the settings lock before <see cref="StoreBusyException"/>.</summary>
-    /// <value>The default is 30 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    /// <value>The default is 30 seconds; the store accepts more than zero and at most 1 hour.</value>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

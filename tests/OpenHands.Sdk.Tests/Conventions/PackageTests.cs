@@ -17,7 +17,13 @@ namespace OpenHands.Sdk.Tests.Conventions;
 [Category("Packaging")]
 public sealed class PackageTests
 {
-    private static readonly string[] Packages = ["OpenHands.Sdk", "OpenHands.Sdk.PostgreSql", "OpenHands.AgentServer", "OpenHands.AgentServer.Host", "OpenHands.Cli"];
+    private static readonly string[] Packages = ["OpenHands.Sdk", "OpenHands.Sdk.PostgreSql", "OpenHands.AgentServer", "OpenHands.AgentServer.Host", "OpenHands.Cli", "OpenHands.Cli.any"];
+
+    /// <summary>
+    /// The packages that carry an assembly: the CLI's is in its framework-dependent fallback (<c>OpenHands.Cli.any</c>);
+    /// <c>OpenHands.Cli</c> is the pointer package and <c>OpenHands.Cli.linux-x64</c> a native executable.
+    /// </summary>
+    private static readonly string[] AssemblyPackages = ["OpenHands.Sdk", "OpenHands.Sdk.PostgreSql", "OpenHands.AgentServer", "OpenHands.AgentServer.Host", "OpenHands.Cli.any"];
 
     /// <summary>
     /// Grants to a shipped assembly that are known and not yet removed (issue 11: the server still calls the SDK's wire
@@ -49,6 +55,19 @@ public sealed class PackageTests
         var errors = pack.StandardError.ReadToEndAsync();
         await pack.WaitForExitAsync();
         pack.ExitCode.Should().Be(0, await output + await errors);
+
+        // The CLI's framework-dependent fallback has its own pack (docs/cli.md, "Packages"); the Native AOT one is packed
+        // by .ci/run only (minutes of compiling), and its test is skipped here without it.
+        var fallback = new ProcessStartInfo("dotnet", ["pack", Path.Combine(Fixtures.RepoRoot, "src", "OpenHands.Cli"), "-c", "Release", "-r", "any", "-o", s_folder, "--nologo"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var any = Process.Start(fallback)!;
+        var anyOutput = any.StandardOutput.ReadToEndAsync();
+        var anyErrors = any.StandardError.ReadToEndAsync();
+        await any.WaitForExitAsync();
+        any.ExitCode.Should().Be(0, await anyOutput + await anyErrors);
     }
 
     [OneTimeTearDown]
@@ -88,12 +107,12 @@ public sealed class PackageTests
         using var reader = new StreamReader(package.GetEntry("README.md")!.Open());
         var readme = reader.ReadToEnd();
 
-        readme.Should().StartWith("# ").And.Contain(id == "OpenHands.Cli" ? "openhands" : id);
+        readme.Should().StartWith("# ").And.Contain(id.StartsWith("OpenHands.Cli", StringComparison.Ordinal) ? "openhands" : id);
         readme.Should().NotMatchRegex(@"\]\((?!https?://)[^)]+\)", "a package page cannot follow links relative to the repository");
         readme.Should().NotContain("dotnet test", "contributor commands belong in the repository README");
     }
 
-    [TestCaseSource(nameof(Packages))]
+    [TestCaseSource(nameof(AssemblyPackages))]
     public void Package_ShipsItsAssemblyWithXmlDocs(string id)
     {
         using var package = Open(id, ".nupkg");
@@ -104,7 +123,7 @@ public sealed class PackageTests
         names.Should().Contain(n => n.EndsWith("/" + assembly + ".xml", StringComparison.Ordinal));
     }
 
-    [TestCaseSource(nameof(Packages))]
+    [TestCaseSource(nameof(AssemblyPackages))]
     public void SymbolPackage_PdbMapsSourcesWithSourceLink(string id)
     {
         using var symbols = Open(id, ".snupkg");
@@ -132,7 +151,7 @@ public sealed class PackageTests
     /// A shipped package's assembly lets no other assembly see its internals but its tests and the benchmarks: the server
     /// and the CLI build against the SDK as any NuGet consumer does, so a later SDK cannot break them at run time.
     /// </summary>
-    [TestCaseSource(nameof(Packages))]
+    [TestCaseSource(nameof(AssemblyPackages))]
     public void Package_AssemblyGrantsInternalsOnlyToTestsAndBenchmarks(string id)
     {
         using var package = Open(id, ".nupkg");
@@ -143,7 +162,35 @@ public sealed class PackageTests
             .Should().BeEquivalentTo(known, "internals are for tests and benchmarks only; a shipped package uses the public API");
     }
 
-    private static string AssemblyName(string id) => id == "OpenHands.Cli" ? "openhands" : id;
+    /// <summary>
+    /// The CLI's pointer package carries no code, only the tool settings naming its RID packages: the Native AOT one for
+    /// linux-x64 and the framework-dependent fallback for every other platform; the fallback runs on <c>dotnet</c>.
+    /// </summary>
+    [Test]
+    public void CliPointerPackage_NamesTheAotAndFallbackPackages()
+    {
+        using var pointer = Open("OpenHands.Cli", ".nupkg");
+        var settings = ReadXml(pointer, "tools/any/any/DotnetToolSettings.xml");
+        var rids = settings.Descendants("RuntimeIdentifierPackage").ToDictionary(e => (string)e.Attribute("RuntimeIdentifier")!, e => (string)e.Attribute("Id")!);
+
+        rids.Should().Equal(new Dictionary<string, string> { ["linux-x64"] = "OpenHands.Cli.linux-x64", ["any"] = "OpenHands.Cli.any" });
+        pointer.Entries.Should().NotContain(e => e.FullName.EndsWith(".dll", StringComparison.Ordinal), "the pointer package holds no implementation");
+
+        using var fallback = Open("OpenHands.Cli.any", ".nupkg");
+        var command = ReadXml(fallback, "tools/net10.0/any/DotnetToolSettings.xml").Descendants("Command").Single();
+        ((string?)command.Attribute("Runner")).Should().Be("dotnet");
+        ((string?)command.Attribute("EntryPoint")).Should().Be("openhands.dll");
+    }
+
+    private static XElement ReadXml(ZipArchive package, string path)
+    {
+        var entry = package.GetEntry(path);
+        entry.Should().NotBeNull($"the package must hold {path}");
+        using var stream = entry!.Open();
+        return XDocument.Load(stream).Root!;
+    }
+
+    private static string AssemblyName(string id) => id.StartsWith("OpenHands.Cli", StringComparison.Ordinal) ? "openhands" : id;
 
     /// <summary>The assembly names of the <c>InternalsVisibleTo</c> attributes of the package's assembly.</summary>
     private static List<string> InternalsVisibleTo(ZipArchive package, string assembly)

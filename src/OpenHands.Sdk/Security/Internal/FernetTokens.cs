@@ -29,7 +29,7 @@ internal static class FernetTokens
 
         var changed = false;
         Visit(root, "$", read, target, path, ref changed);
-        return changed ? JsonSerializer.SerializeToUtf8Bytes(root, Options) : null;
+        return changed ? JsonSerializer.SerializeToUtf8Bytes(root, Options.GetTypeInfo(typeof(JsonNode))) : null;
     }
 
     private static JsonSerializerOptions Options { get; } = new()

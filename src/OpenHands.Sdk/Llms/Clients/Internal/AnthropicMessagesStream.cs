@@ -4,6 +4,7 @@ using System.Text.Json;
 using Anthropic;
 using Anthropic.Models.Messages;
 using Microsoft.Extensions.AI;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Llms.Clients.Internal;
 
@@ -62,7 +63,9 @@ internal static class AnthropicMessagesStream
         }
 
         var message = await SseAggregatorExtensions.Aggregate(events.ToAsyncEnumerable()).ConfigureAwait(false);
-        var whole = AnthropicMessagesWire.ParseResponse(JsonSerializer.SerializeToElement(message));
+        // The aggregated message is the SDK model's raw JSON fields; written through the source-generated contract.
+        var whole = AnthropicMessagesWire.ParseResponse(
+            JsonSerializer.SerializeToElement(new Dictionary<string, JsonElement>(message.RawData), OpenHandsJsonContext.Default.DictionaryStringJsonElement));
         var final = new List<AIContent>(whole.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
         if (whole.Usage is { } usage)
         {
@@ -79,11 +82,37 @@ internal static class AnthropicMessagesStream
         };
     }
 
+    /// <summary>
+    /// One stream event as the SDK's union model, chosen by its <c>type</c> as the SDK's own converter chooses it; the
+    /// fields are read through the source-generated contract, so the decode needs no reflection (Native AOT).
+    /// </summary>
+    private static RawMessageStreamEvent Event(string data)
+    {
+        var element = JsonSerializer.Deserialize(data, OpenHandsJsonContext.Default.JsonElement);
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException("The event is not a JSON object.");
+        }
+
+        var fields = element.Deserialize(OpenHandsJsonContext.Default.DictionaryStringJsonElement)!;
+        var type = fields.TryGetValue("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        return type switch
+        {
+            "message_start" => new RawMessageStreamEvent(RawMessageStartEvent.FromRawUnchecked(fields), element),
+            "message_delta" => new RawMessageStreamEvent(RawMessageDeltaEvent.FromRawUnchecked(fields), element),
+            "message_stop" => new RawMessageStreamEvent(RawMessageStopEvent.FromRawUnchecked(fields), element),
+            "content_block_start" => new RawMessageStreamEvent(RawContentBlockStartEvent.FromRawUnchecked(fields), element),
+            "content_block_delta" => new RawMessageStreamEvent(RawContentBlockDeltaEvent.FromRawUnchecked(fields), element),
+            "content_block_stop" => new RawMessageStreamEvent(RawContentBlockStopEvent.FromRawUnchecked(fields), element),
+            _ => new RawMessageStreamEvent(element), // a type this SDK version does not know: kept raw, as its converter keeps it
+        };
+    }
+
     private static RawMessageStreamEvent Decode(LlmRoute route, Llm llm, string data)
     {
         try
         {
-            return JsonSerializer.Deserialize<RawMessageStreamEvent>(data) ?? throw new JsonException("The event is null.");
+            return Event(data);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException)
         {

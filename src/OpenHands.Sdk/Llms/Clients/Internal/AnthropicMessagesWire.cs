@@ -23,13 +23,13 @@ internal static class AnthropicMessagesWire
         {
             foreach (var text in message.Contents.OfType<TextContent>().Where(t => !string.IsNullOrWhiteSpace(t.Text)))
             {
-                system.Add(TextBlock(text.Text));
+                system.Add((JsonNode)TextBlock(text.Text));
             }
         }
 
         if (!string.IsNullOrWhiteSpace(options?.Instructions))
         {
-            system.Add(TextBlock(options.Instructions));
+            system.Add((JsonNode)TextBlock(options.Instructions));
         }
 
         var turns = Turns(messages);
@@ -163,7 +163,7 @@ internal static class AnthropicMessagesWire
             {
                 if (Block(content) is { } block)
                 {
-                    blocks.Add(block);
+                    blocks.Add((JsonNode)block);
                 }
             }
 
@@ -184,7 +184,7 @@ internal static class AnthropicMessagesWire
                 continue;
             }
 
-            turns.Add(new JsonObject { ["role"] = role, ["content"] = blocks });
+            turns.Add((JsonNode)new JsonObject { ["role"] = role, ["content"] = blocks });
         }
 
         return turns;
@@ -271,7 +271,7 @@ internal static class AnthropicMessagesWire
             }
 
             obj["input_schema"] = WireJson.Node(tool.JsonSchema) ?? new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() };
-            result.Add(obj);
+            result.Add((JsonNode)obj);
         }
 
         return result;

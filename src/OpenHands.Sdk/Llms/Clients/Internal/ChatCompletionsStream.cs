@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using OpenAI;
 using OpenAI.Chat;
 
 namespace OpenHands.Sdk.Llms.Clients.Internal;
@@ -93,8 +94,12 @@ internal static class ChatCompletionsStream
             StreamingChatCompletionUpdate chunk;
             try
             {
-                chunk = ModelReaderWriter.Read<StreamingChatCompletionUpdate>(BinaryData.FromString(data), ModelReaderWriterOptions.Json)
+                // The library's ModelReaderWriterContext builds the model without reflection (Native AOT); the library marks
+                // the context type as evaluation-only (OPENAI001), the one reason for the pragma.
+#pragma warning disable OPENAI001
+                chunk = ModelReaderWriter.Read<StreamingChatCompletionUpdate>(BinaryData.FromString(data), ModelReaderWriterOptions.Json, OpenAIContext.Default)
                     ?? throw new JsonException("The chunk is null.");
+#pragma warning restore OPENAI001
             }
             catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
             {

@@ -182,7 +182,7 @@ internal static class ChatCompletionsWire
         var result = new JsonArray();
         if (!string.IsNullOrWhiteSpace(options?.Instructions))
         {
-            result.Add(new JsonObject { ["role"] = "system", ["content"] = options.Instructions });
+            result.Add((JsonNode)new JsonObject { ["role"] = "system", ["content"] = options.Instructions });
         }
 
         foreach (var message in messages)
@@ -199,7 +199,7 @@ internal static class ChatCompletionsWire
                     }
 
                     tool["content"] = WireJson.ResultText(r);
-                    result.Add(tool);
+                    result.Add((JsonNode)tool);
                 }
 
                 continue;
@@ -230,7 +230,7 @@ internal static class ChatCompletionsWire
                 obj["content"] = Content(llm, message);
             }
 
-            result.Add(obj);
+            result.Add((JsonNode)obj);
         }
 
         return result;
@@ -252,13 +252,13 @@ internal static class ChatCompletionsWire
             switch (content)
             {
                 case TextContent t:
-                    parts.Add(new JsonObject { ["type"] = "text", ["text"] = t.Text });
+                    parts.Add((JsonNode)new JsonObject { ["type"] = "text", ["text"] = t.Text });
                     break;
                 case DataContent d when IsImage(d):
-                    parts.Add(new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = d.Uri } });
+                    parts.Add((JsonNode)new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = d.Uri } });
                     break;
                 case UriContent u when IsImage(u):
-                    parts.Add(new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = u.Uri.ToString() } });
+                    parts.Add((JsonNode)new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = u.Uri.ToString() } });
                     break;
                 default:
                     break;
@@ -292,7 +292,7 @@ internal static class ChatCompletionsWire
             }
 
             function["parameters"] = WireJson.Node(tool.JsonSchema) ?? new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() };
-            result.Add(new JsonObject { ["type"] = "function", ["function"] = function });
+            result.Add((JsonNode)new JsonObject { ["type"] = "function", ["function"] = function });
         }
 
         return result;
