@@ -66,7 +66,7 @@ internal static class LlmProfilesEndpoints
     {
         var name = Names.Parse(profile_id, "path", "profile_id");
         var llm = WireLlm.Read(body.Value.Llm, cipher.Cipher, "body", "llm");
-        if (cipher.Cipher is null && SecretFields.ValuesOf(llm).Any(s => SecretFields.LlmFieldNames.Contains(s.Field)))
+        if (cipher.Cipher is null && WireLlm.HasSecretField(llm))
         {
             throw new ApiException(StatusCodes.Status400BadRequest, NoCipherMessage);
         }
