@@ -6,7 +6,6 @@ using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
-using OpenHands.Sdk.Profiles.Internal;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Wire;
 
@@ -79,7 +78,7 @@ internal static class LlmProfilesEndpoints
         string profile_id, ILlmProfileStore store, AgentProfileStore agents, Sdk.Settings.SettingsStore settings, CancellationToken cancellationToken)
     {
         var name = Names.Parse(profile_id, "path", "profile_id");
-        if (!await LlmProfileReferences.DeleteAsync(agents, store, name, cancellationToken).ConfigureAwait(false))
+        if (!await agents.DeleteLlmProfileAsync(store, name, cancellationToken).ConfigureAwait(false))
         {
             throw ApiException.NotFound($"Profile '{name}' not found");
         }

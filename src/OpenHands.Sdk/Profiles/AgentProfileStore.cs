@@ -201,8 +201,38 @@ public sealed partial class AgentProfileStore
         }
     }
 
-    /// <summary>Whether the folder holds any <c>*.json</c> file at all, readable or not (the lazy seed's emptiness test).</summary>
-    internal bool HasAnyFile() => System.IO.Directory.EnumerateFiles(Directory, "*.json").Any();
+    /// <summary>
+    /// Deletes an LLM profile unless an OpenHands agent profile refers to it by name: checked and deleted under this
+    /// store's lock, then the LLM profiles' (the Python lock order), so no agent profile starts referring to it meanwhile.
+    /// </summary>
+    /// <param name="llms">The LLM profile store.</param>
+    /// <param name="name">The LLM profile.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether the LLM profile existed and was deleted.</returns>
+    /// <exception cref="LlmProfileInUseException">An agent profile refers to it; nothing was deleted.</exception>
+    /// <exception cref="StoreBusyException">The lock was not free in time.</exception>
+    public Task<bool> DeleteLlmProfileAsync(ILlmProfileStore llms, ProfileName name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(llms);
+        return LlmProfileReferences.DeleteAsync(this, llms, name, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renames an LLM profile, then rewrites every OpenHands agent profile that referred to the old name (id and revision
+    /// kept), under this store's lock.
+    /// </summary>
+    /// <param name="llms">The LLM profile store.</param>
+    /// <param name="name">The LLM profile.</param>
+    /// <param name="newName">Its new name.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many agent profiles were rewritten.</returns>
+    /// <exception cref="ProfileNotFoundException">The LLM profile does not exist; nothing was changed.</exception>
+    /// <exception cref="StoreBusyException">The lock was not free in time.</exception>
+    public Task<int> RenameLlmProfileAsync(ILlmProfileStore llms, ProfileName name, ProfileName newName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(llms);
+        return LlmProfileReferences.RenameAsync(this, llms, name, newName, cancellationToken);
+    }
 
     /// <summary>Runs <paramref name="action"/> under the store lock (the first lock of the order agent profiles → LLM profiles).</summary>
     internal async Task<T> WithLockAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
@@ -210,6 +240,36 @@ public sealed partial class AgentProfileStore
         using (await LockAsync(cancellationToken).ConfigureAwait(false))
         {
             return await action().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Saves the first profile of an empty store (a lazy seed, such as the agent server's <c>default</c>): under the store
+    /// lock, and only while the folder holds no <c>*.json</c> file at all (readable or not), calls
+    /// <paramref name="create"/> and writes the profile it returns.
+    /// </summary>
+    /// <param name="create">Builds the profile, or returns <see langword="null"/> to create none; runs under the store lock.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The profile written, or <see langword="null"/> when the store was not empty or <paramref name="create"/> returned none.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="create"/> is <see langword="null"/>.</exception>
+    /// <exception cref="StoreBusyException">The store lock is held by another process for longer than the lock timeout.</exception>
+    public async Task<AgentProfile?> CreateFirstAsync(Func<CancellationToken, Task<AgentProfile?>> create, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (System.IO.Directory.Exists(Directory) && System.IO.Directory.EnumerateFiles(Directory, "*.json").Any())
+            {
+                return null;
+            }
+
+            var profile = await create(cancellationToken).ConfigureAwait(false);
+            if (profile is not null)
+            {
+                WriteUnlocked(profile);
+            }
+
+            return profile;
         }
     }
 
