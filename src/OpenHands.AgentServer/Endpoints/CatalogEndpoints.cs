@@ -56,7 +56,7 @@ internal static class CatalogEndpoints
     /// checks), which the exporter could only describe as "any value".
     /// </summary>
     private static JsonNode SchemaOf<T>() =>
-        JsonSchemaExporter.GetJsonSchemaAsNode(OpenHandsJsonContext.Default.GetTypeInfo(typeof(T))!, new JsonSchemaExporterOptions
+        JsonSchemaExporter.GetJsonSchemaAsNode(ServerJsonContext.Default.GetTypeInfo(typeof(T))!, new JsonSchemaExporterOptions
         {
             TreatNullObliviousAsNonNullable = true,
 
