@@ -16,7 +16,7 @@ namespace OpenHands.Sdk.PostgreSql;
 /// <remarks>
 /// <para>
 /// The row's <c>document</c> holds, as <c>text</c>, exactly the bytes <see cref="SettingsStore"/> writes to
-/// <c>settings.json</c> (<see cref="SettingsJson.ToDocument"/>): unknown fields survive, and Fernet tokens that a Python
+/// <c>settings.json</c> (<see cref="SettingsJson.Write"/>): unknown fields survive, and Fernet tokens that a Python
 /// server stored in the settings stay the same tokens. The settings hold no LLM key (keys live in profiles).
 /// </para>
 /// <para>
@@ -83,7 +83,7 @@ public sealed class PostgreSqlSettingsStore : ISettingsStore
     public async Task<long> SaveAsync(PersistedSettings settings, long? expectedRevision, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var document = Encoding.UTF8.GetString(SettingsJson.ToDocument(settings));
+        var document = Encoding.UTF8.GetString(SettingsJson.Write(settings));
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // A single statement each: PostgreSQL re-checks the revision after waiting for a concurrent writer of the row.
@@ -176,7 +176,7 @@ public sealed class PostgreSqlSettingsStore : ISettingsStore
             INSERT INTO settings (name, document, revision) VALUES ($1, $2, 1)
             ON CONFLICT (name) DO UPDATE SET document = excluded.document, revision = settings.revision + 1, updated_at = now()
             """,
-            cancellationToken, RowName, Encoding.UTF8.GetString(SettingsJson.ToDocument(settings))).ConfigureAwait(false);
+            cancellationToken, RowName, Encoding.UTF8.GetString(SettingsJson.Write(settings))).ConfigureAwait(false);
 
     private static async Task<long?> RevisionAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
         await Sql.ScalarAsync<long?>(connection, null, "SELECT revision FROM settings WHERE name = $1", cancellationToken, RowName).ConfigureAwait(false);

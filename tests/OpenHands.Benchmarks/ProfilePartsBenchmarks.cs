@@ -1,3 +1,5 @@
+extern alias sdk;
+
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using OpenHands.Sdk.Internal;
@@ -78,7 +80,7 @@ public class ProfilePartsBenchmarks
     [BenchmarkCategory("save-parts")]
     public async Task LockAcquireRelease()
     {
-        using (await FileLock.AcquireAsync(_lockPath, TimeSpan.FromSeconds(30), CancellationToken.None))
+        using (await sdk::OpenHands.Sdk.Internal.FileLock.AcquireAsync(_lockPath, TimeSpan.FromSeconds(30), CancellationToken.None))
         {
         }
     }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.Profiles;
-using OpenHands.Sdk.Profiles.Internal;
 using OpenHands.Sdk.Serialization.Documents;
 using OpenHands.Sdk.Settings;
 using OpenHands.Sdk.Wire;
@@ -44,7 +43,7 @@ internal static class AgentProfilesEndpoints
         {
             Id = p.Id.ToString(),
             Name = p.Name.Value,
-            AgentKind = p.Document.AgentKind,
+            AgentKind = p.Kind == AgentProfileKind.Acp ? "acp" : "openhands",
             Revision = p.Revision,
             LlmProfileRef = p.LlmProfileRef,
             McpServerRefs = p.McpServerRefs,
@@ -55,7 +54,7 @@ internal static class AgentProfilesEndpoints
     private static async Task<WireOk<AgentProfileDetailResponse>> GetAsync(string name, IAgentProfileStore store, CancellationToken cancellationToken)
     {
         var profile = await store.LoadAsync(Names.Parse(name, "path", "name"), cancellationToken).ConfigureAwait(false);
-        return new(new AgentProfileDetailResponse { Name = profile.Name.Value, Profile = AgentProfileCodec.ToElement(profile) });
+        return new(new AgentProfileDetailResponse { Name = profile.Name.Value, Profile = JsonSerializer.Deserialize(profile.ToJson(), WireJson.Contract<JsonElement>()) });
     }
 
     private static async Task<WireCreated<AgentProfileMutationResponse>> SaveAsync(
@@ -105,7 +104,7 @@ internal static class AgentProfilesEndpoints
         var found = Guid.TryParse(profile_id, out var id) ? await store.FindAsync(id, cancellationToken).ConfigureAwait(false) : null;
         if (found is null)
         {
-            throw AgentProfileNotFoundException.ForId(profile_id);
+            throw NotFound(profile_id);
         }
 
         var canonical = found.Id.ToString();
@@ -114,11 +113,11 @@ internal static class AgentProfilesEndpoints
     }
 
     private static async Task<WireOk<AgentProfileDiagnostics>> MaterializeAsync(
-        string name, IAgentProfileStore store, ILlmProfileStore llms, ProfileResolver resolver, ISettingsStore settings, CancellationToken cancellationToken)
+        string name, IAgentProfileStore store, ProfileResolver resolver, ISettingsStore settings, CancellationToken cancellationToken)
     {
         var profile = await store.LoadAsync(Names.Parse(name, "path", "name"), cancellationToken).ConfigureAwait(false);
         var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
-        return new(await AgentProfileLaunch.DiagnoseAsync(profile, llms, resolver, current, cancellationToken).ConfigureAwait(false));
+        return new(await AgentProfileLaunch.DiagnoseAsync(profile, resolver, current, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The profile of a request body, validated (the path name wins over any body <c>name</c>), as 422s.</summary>
@@ -126,7 +125,7 @@ internal static class AgentProfilesEndpoints
     {
         try
         {
-            return AgentProfileCodec.FromInput(input, name);
+            return FromInput(input, name);
         }
         catch (InvalidAgentProfileException e) when (e.Problems.Count > 0)
         {
@@ -143,19 +142,40 @@ internal static class AgentProfilesEndpoints
         }
     }
 
+    /// <summary>No agent profile has the id <paramref name="id"/> (404).</summary>
+    internal static AgentProfileNotFoundException NotFound(string id) => new($"Agent profile with id '{id}' not found");
+
+    /// <summary>
+    /// A profile from the wire's input document, validated and migrated by the SDK's public <see cref="AgentProfile.Parse"/>:
+    /// the document's JSON, with the fields the request set to an explicit <see langword="null"/> kept (a field of the
+    /// other kind is an error even when null).
+    /// </summary>
+    /// <exception cref="InvalidAgentProfileException">The profile is invalid; every field problem is listed.</exception>
+    private static AgentProfile FromInput(AgentProfileInputDocument input, ProfileName name)
+    {
+        var json = JsonSerializer.SerializeToNode(input, WireJson.Contract<AgentProfileInputDocument>())!.AsObject();
+        foreach (var field in input.Present.Where(f => !json.ContainsKey(f)))
+        {
+            json[field] = null;
+        }
+
+        return AgentProfile.Parse(json.ToJsonString(), name);
+    }
+
     /// <summary>
     /// The lazy seed of the Python server: the first list of an empty store with no active pointer creates <c>default</c>
     /// from the live settings and points to it, once (re-checked under the store lock). Settings here hold no LLM, so
     /// there is no LLM backfill: the seed refers to the active LLM profile, else to <c>default</c>.
     /// </summary>
-    private static Task<PersistedSettings> SeedAsync(IAgentProfileStore store, ISettingsStore settings, CancellationToken cancellationToken) =>
-        store.WithLockAsync(
-            async () =>
+    private static async Task<PersistedSettings> SeedAsync(IAgentProfileStore store, ISettingsStore settings, CancellationToken cancellationToken)
+    {
+        var seed = await store.CreateFirstAsync(
+            async ct =>
             {
-                var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
-                if (await store.HasAnyAsync(cancellationToken).ConfigureAwait(false) || current.ActiveAgentProfileId is not null)
+                var current = await settings.LoadAsync(ct).ConfigureAwait(false);
+                if (current.ActiveAgentProfileId is not null)
                 {
-                    return current;
+                    return null;
                 }
 
                 var agent = current.AgentSettings;
@@ -174,10 +194,15 @@ internal static class AgentProfilesEndpoints
                     input = new AgentProfileInputDocument { AgentKind = "acp" };
                 }
 
-                var seed = AgentProfileCodec.FromInput(input, ProfileName.Create(SeedName));
-                await store.WriteLockedAsync(seed, cancellationToken).ConfigureAwait(false);
-                var id = seed.Id.ToString();
-                return await settings.UpdateAsync(x => x with { ActiveAgentProfileId = id }, cancellationToken).ConfigureAwait(false);
+                return FromInput(input, ProfileName.Create(SeedName));
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (seed is null)
+        {
+            return await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var id = seed.Id.ToString();
+        return await settings.UpdateAsync(x => x with { ActiveAgentProfileId = id }, cancellationToken).ConfigureAwait(false);
+    }
 }

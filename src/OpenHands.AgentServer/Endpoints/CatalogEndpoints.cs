@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.Conversations;
-using OpenHands.Sdk.Llms.Clients.Internal;
+using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Serialization;
 using OpenHands.Sdk.Serialization.Converters;
@@ -38,15 +38,15 @@ internal static class CatalogEndpoints
     private static async Task<WireOk<ProvidersResponse>> ProvidersAsync(ILlmProfileStore profiles, CancellationToken cancellationToken)
     {
         var fromProfiles = (await profiles.ListSummariesAsync(cancellationToken).ConfigureAwait(false))
-            .Select(p => p.Model is { } model ? LlmRoute.ProviderOf(model) : null).OfType<string>();
-        return new(new ProvidersResponse { Providers = [.. LlmRoute.BuiltInProviders.Concat(fromProfiles).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] });
+            .Select(p => p.Model is { } model ? LlmProviders.ProviderOf(model) : null).OfType<string>();
+        return new(new ProvidersResponse { Providers = [.. LlmProviders.BuiltIn.Concat(fromProfiles).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] });
     }
 
     private static async Task<WireOk<ModelsResponse>> ModelsAsync([FromQuery] string? provider, ILlmProfileStore profiles, CancellationToken cancellationToken)
     {
         var models = (await profiles.ListSummariesAsync(cancellationToken).ConfigureAwait(false))
             .Select(p => p.Model).OfType<string>()
-            .Where(m => provider is null || LlmRoute.ProviderOf(m) == provider);
+            .Where(m => provider is null || LlmProviders.ProviderOf(m) == provider);
         return new(new ModelsResponse { Models = [.. models.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] });
     }
 
@@ -56,7 +56,7 @@ internal static class CatalogEndpoints
     /// checks), which the exporter could only describe as "any value".
     /// </summary>
     private static JsonNode SchemaOf<T>() =>
-        JsonSchemaExporter.GetJsonSchemaAsNode(OpenHandsJsonContext.Default.GetTypeInfo(typeof(T))!, new JsonSchemaExporterOptions
+        JsonSchemaExporter.GetJsonSchemaAsNode(ServerJsonContext.Default.GetTypeInfo(typeof(T))!, new JsonSchemaExporterOptions
         {
             TreatNullObliviousAsNonNullable = true,
 

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.Agents.Condensers;
 using OpenHands.Sdk.Agents.Mcp;
-using OpenHands.Sdk.Agents.Mcp.Internal;
 using OpenHands.Sdk.Agents.Security;
 using OpenHands.Sdk.Conversations.Internal;
 using OpenHands.Sdk.Llms.Internal;
@@ -31,9 +31,9 @@ internal static class ControlWire
 
         try
         {
-            return ControlStateCodec.ReadPolicy(document);
+            return ConfirmationPolicyJson.Read(JsonSerializer.SerializeToElement(document, WireJson.Contract<ConfirmationPolicyDocument>()));
         }
-        catch (LlmFormatException e)
+        catch (JsonException e)
         {
             throw ApiException.Validation(e.Message, "value_error", loc);
         }
@@ -91,14 +91,23 @@ internal static class ControlWire
             return null;
         }
 
+        var config = ReadMcp(document, loc);
+        return config.Servers.Count == 0 ? null : config;
+    }
+
+    /// <summary>
+    /// An MCP configuration of a request, read by the SDK's public <see cref="McpConfig.Parse"/> from the JSON of the
+    /// wire's document; a bad one is a 422 at <paramref name="loc"/> with the SDK's description of the field.
+    /// </summary>
+    public static McpConfig ReadMcp(McpConfigDocument document, params string[] loc)
+    {
         try
         {
-            var config = McpConfigCodec.Read(document, cipher: null);
-            return config.Servers.Count == 0 ? null : config;
+            return McpConfig.Parse(JsonSerializer.Serialize(document, WireJson.Contract<McpConfigDocument>()));
         }
-        catch (LlmFormatException e)
+        catch (ArgumentException e)
         {
-            throw ApiException.Validation(e.Message, "value_error", loc);
+            throw ApiException.Validation((e.InnerException ?? e).Message, "value_error", loc);
         }
     }
 

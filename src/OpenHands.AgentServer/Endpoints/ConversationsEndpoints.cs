@@ -279,7 +279,7 @@ internal static class ConversationsEndpoints
         var (offset, limit) = Paging(request.Query);
         var filter = EventsFilter(request.Query);
         var descending = request.Query["sort_order"].FirstOrDefault() == "TIMESTAMP_DESC";
-        var (items, more) = entry.Conversation.ReadEventLog(log => log.Page(filter, descending, offset, limit));
+        var (items, more) = entry.Conversation.ReadEventJson(filter, descending, offset, limit);
         return new(items, more ? (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
     }
 
@@ -287,13 +287,13 @@ internal static class ConversationsEndpoints
     {
         var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
         var filter = EventsFilter(request.Query);
-        return new(entry.Conversation.ReadEventLog(log => log.CountMatching(filter)));
+        return new(entry.Conversation.CountEvents(filter));
     }
 
     private static async Task<EventResult> GetEventAsync(string id, string eventId, ConversationService service, CancellationToken cancellationToken)
     {
         var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        return new(entry.Conversation.ReadEventLog(log => log.JsonOf(eventId)) ?? throw ApiException.NotFound($"Event not found: {eventId}"));
+        return new(entry.Conversation.GetEventJson(eventId) ?? throw ApiException.NotFound($"Event not found: {eventId}"));
     }
 
     private static bool HasStatus(ConversationService.Entry e, string? status) =>

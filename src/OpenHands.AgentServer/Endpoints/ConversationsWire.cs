@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.Conversations;
-using OpenHands.Sdk.Conversations.Internal;
+using OpenHands.Sdk.Agents.Security;
+using OpenHands.Sdk.Conversations.Events;
 using OpenHands.Sdk.Conversations.Persistence;
 using OpenHands.Sdk.Serialization.Documents;
 using OpenHands.Sdk.Wire;
@@ -78,7 +80,7 @@ internal static class ConversationsWire
         }
     }
 
-    public static string StatusName(ConversationExecutionStatus status) => ConversationStateCodec.StatusName(status);
+    public static string StatusName(ConversationExecutionStatus status) => EventJson.StatusName(status);
 
     public static ConversationInfo Info(ConversationService.Entry entry)
     {
@@ -100,7 +102,7 @@ internal static class ConversationsWire
             Workspace = new WorkspaceRequest { WorkingDir = state.WorkingDirectory },
             MaxIterations = state.MaxIterations,
             ExecutionStatus = StatusName(state.ExecutionStatus),
-            ConfirmationPolicy = ControlStateCodec.WritePolicy(state.ConfirmationPolicy),
+            ConfirmationPolicy = ConfirmationPolicyJson.ToElement(state.ConfirmationPolicy).Deserialize(WireJson.Contract<ConfirmationPolicyDocument>()),
             SecurityAnalyzer = ControlWire.Show(state.SecurityAnalyzer),
             Title = entry.Title,
             Tags = new Dictionary<string, string>(entry.Tags, StringComparer.Ordinal),

@@ -6,7 +6,6 @@ using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
-using OpenHands.Sdk.Profiles.Internal;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Wire;
 
@@ -66,7 +65,7 @@ internal static class LlmProfilesEndpoints
     {
         var name = Names.Parse(profile_id, "path", "profile_id");
         var llm = WireLlm.Read(body.Value.Llm, cipher.Cipher, "body", "llm");
-        if (cipher.Cipher is null && SecretFields.ValuesOf(llm).Any(s => SecretFields.LlmFieldNames.Contains(s.Field)))
+        if (cipher.Cipher is null && WireLlm.HasSecretField(llm))
         {
             throw new ApiException(StatusCodes.Status400BadRequest, NoCipherMessage);
         }
@@ -79,7 +78,7 @@ internal static class LlmProfilesEndpoints
         string profile_id, ILlmProfileStore store, IAgentProfileStore agents, Sdk.Settings.ISettingsStore settings, CancellationToken cancellationToken)
     {
         var name = Names.Parse(profile_id, "path", "profile_id");
-        if (!await LlmProfileReferences.DeleteAsync(agents, store, name, cancellationToken).ConfigureAwait(false))
+        if (!await agents.DeleteLlmProfileAsync(store, name, cancellationToken).ConfigureAwait(false))
         {
             throw ApiException.NotFound($"Profile '{name}' not found");
         }

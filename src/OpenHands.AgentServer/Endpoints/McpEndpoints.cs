@@ -2,9 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.Agents.Mcp;
-using OpenHands.Sdk.Agents.Mcp.Internal;
-using OpenHands.Sdk.Llms.Internal;
 using OpenHands.Sdk.Serialization;
+using OpenHands.Sdk.Serialization.Documents;
 using OpenHands.Sdk.Wire;
 
 namespace OpenHands.AgentServer.Endpoints;
@@ -58,15 +57,7 @@ internal static class McpEndpoints
         }
 
         server.Transport = type == "shttp" ? "http" : type;
-        McpServerConfig config;
-        try
-        {
-            config = McpConfigCodec.ReadServer(name, server);
-        }
-        catch (LlmFormatException e)
-        {
-            throw ApiException.Validation(e.Message, "value_error", "body", "server");
-        }
+        var config = ControlWire.ReadMcp(new McpConfigDocument { McpServers = new(StringComparer.Ordinal) { [name] = server } }, "body", "server").Servers[name];
 
         var results = await McpServerTester.TestAsync(new McpConfig().With(name, config), TimeSpan.FromSeconds(timeout), cancellationToken).ConfigureAwait(false);
         var result = results[0];

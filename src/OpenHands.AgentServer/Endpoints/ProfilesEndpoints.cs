@@ -8,7 +8,6 @@ using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
-using OpenHands.Sdk.Profiles.Internal;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Settings;
 using OpenHands.Sdk.Wire;
@@ -117,7 +116,7 @@ internal static class ProfilesEndpoints
 
         // The settings are read first: a corrupt settings.json is a 409 before the profile is touched.
         var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
-        await LlmProfileReferences.DeleteAsync(agents, store, profile, cancellationToken).ConfigureAwait(false);   // 409 while an agent profile refers to it
+        await agents.DeleteLlmProfileAsync(store, profile, cancellationToken).ConfigureAwait(false);   // 409 while an agent profile refers to it
         if (current.ActiveProfile == profile)
         {
             await settings.UpdateAsync(x => x.ActiveProfile == profile ? x with { ActiveProfile = null } : x, cancellationToken).ConfigureAwait(false);
@@ -139,7 +138,7 @@ internal static class ProfilesEndpoints
         }
 
         var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);   // a corrupt file: 409 before the rename
-        await LlmProfileReferences.RenameAsync(agents, store, profile, newName, cancellationToken).ConfigureAwait(false);   // agent profiles follow
+        await agents.RenameLlmProfileAsync(store, profile, newName, cancellationToken).ConfigureAwait(false);   // agent profiles follow
         if (current.ActiveProfile == profile)
         {
             await settings.UpdateAsync(x => x.ActiveProfile == profile ? x with { ActiveProfile = newName } : x, cancellationToken).ConfigureAwait(false);

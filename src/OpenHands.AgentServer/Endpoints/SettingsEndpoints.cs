@@ -7,13 +7,11 @@ using Microsoft.AspNetCore.Routing;
 using OpenHands.AgentServer.Internal;
 using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Llms;
-using OpenHands.Sdk.Llms.Internal;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Serialization;
 using OpenHands.Sdk.Serialization.Documents;
 using OpenHands.Sdk.Settings;
-using OpenHands.Sdk.Settings.Internal;
 using OpenHands.Sdk.Wire;
 
 namespace OpenHands.AgentServer.Endpoints;
@@ -84,16 +82,16 @@ internal static class SettingsEndpoints
         var pointerSet = patch.ActiveProfileSet;
         PersistedSettings Apply(PersistedSettings current, ProfileName? pointer)
         {
-            var root = JsonNode.Parse(SettingsCodec.Write(current))!.AsObject();
+            var root = JsonNode.Parse(SettingsJson.Write(current))!.AsObject();
             Merge(root, "agent_settings", agentDiff);
             Merge(root, "conversation_settings", patch.ConversationSettingsDiff);
             Merge(root, "misc_settings", patch.MiscSettingsDiff);
             PersistedSettings next;
             try
             {
-                next = SettingsCodec.Read(root).Settings;
+                next = SettingsJson.Read(root);
             }
-            catch (Exception e) when (e is LlmFormatException or ArgumentException or InvalidOperationException or FormatException or JsonException)
+            catch (Exception e) when (e is InvalidSettingsException or ArgumentException or InvalidOperationException or FormatException or JsonException)
             {
                 throw ApiException.Validation($"Settings validation failed: {e.Message}", "value_error", "body");
             }
@@ -153,7 +151,7 @@ internal static class SettingsEndpoints
         var baseName = requested ?? (await settings.LoadAsync(cancellationToken).ConfigureAwait(false)).ActiveProfile;
         var current = baseName is { } b ? await profiles.TryLoadAsync(b, cancellationToken).ConfigureAwait(false) : null;
         var merged = current is null ? new JsonObject()
-            : JsonSerializer.SerializeToNode(LlmJsonCodec.WriteView(current, isProfileFile: false, includeUsageId: true), OpenHandsJson.For(SecretExposure.Plaintext, null, indented: false).Contract<LlmDocument>())!.AsObject();
+            : JsonSerializer.SerializeToNode(LlmJson.ToElement(current, SecretExposure.Plaintext), WireJson.Contract<JsonElement>())!.AsObject();
         MergeInto(merged, diff);
         LlmDocument? document;
         try
@@ -171,7 +169,7 @@ internal static class SettingsEndpoints
 
     private static async Task<SettingsResponse> ResponseAsync(ISettingsStore store, PersistedSettings settings, CancellationToken cancellationToken)
     {
-        var document = JsonSerializer.Deserialize(SettingsCodec.Write(settings), WireJson.Contract<SettingsDocument>())!;
+        var document = JsonSerializer.Deserialize(SettingsJson.Write(settings), WireJson.Contract<SettingsDocument>())!;
         return new SettingsResponse
         {
             AgentSettings = document.AgentSettings,

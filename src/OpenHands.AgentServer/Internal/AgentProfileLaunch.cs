@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using OpenHands.AgentServer.Endpoints;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Agents.Mcp;
 using OpenHands.Sdk.Profiles;
@@ -25,7 +26,7 @@ internal static class AgentProfileLaunch
     public sealed record Plan(ProfileReference LlmProfile, ImmutableArray<ToolSpec>? Tools, McpConfig? Mcp, LaunchedAgentProfileDocument Launched);
 
     public static async Task<AgentProfileDiagnostics> DiagnoseAsync(
-        AgentProfile profile, ILlmProfileStore llms, ProfileResolver resolver, PersistedSettings settings, CancellationToken cancellationToken)
+        AgentProfile profile, ProfileResolver resolver, PersistedSettings settings, CancellationToken cancellationToken)
     {
         var errors = new List<string>();
         var (resolvedMcp, dangling) = McpRefs(profile, settings);
@@ -36,7 +37,7 @@ internal static class AgentProfileLaunch
 
         if (profile.Kind == AgentProfileKind.Acp)
         {
-            var (key, baseUrl, files) = AcpSecretNames(((AcpAgentProfileFileDocument)profile.Document).AcpServer);
+            var (key, baseUrl, files) = AcpSecretNames(FileDocument<AcpAgentProfileFileDocument>(profile).AcpServer);
             return new AgentProfileDiagnostics
             {
                 AgentKind = "acp",
@@ -56,15 +57,15 @@ internal static class AgentProfileLaunch
         var llmRef = profile.LlmProfileRef!;
         try
         {
-            llm = ProfileName.TryCreate(llmRef, out var llmName) ? await llms.TryLoadAsync(llmName, cancellationToken).ConfigureAwait(false) : null;
-            if (llm is null)
-            {
-                errors.Add($"LLM profile '{llmRef}' not found");
-            }
-            else
-            {
-                llm = await resolver.ApplyConnectionAsync(llmName, llm, cancellationToken).ConfigureAwait(false);   // a launch would read the connection too
-            }
+            // Resolved as a launch resolves it: the profile's newest content, with its provider connection applied.
+            llm = ProfileName.TryCreate(llmRef, out var llmName)
+                ? await resolver.ResolveAsync(new ProfileReference(llmName), cancellationToken).ConfigureAwait(false)
+                : throw new ProfileNotFoundException($"LLM profile '{llmRef}' not found");
+        }
+        catch (ProfileNotFoundException)
+        {
+            llm = null;
+            errors.Add($"LLM profile '{llmRef}' not found");
         }
         catch (Exception e) when (e is InvalidProfileException or SecretDecryptionException or Sdk.StoreBusyException
                                       or ProviderConnectionNotFoundException or InvalidProviderConnectionsException)
@@ -74,7 +75,7 @@ internal static class AgentProfileLaunch
         }
 
         var valid = errors.Count == 0;
-        var openHands = (OpenHandsAgentProfileFileDocument)profile.Document;
+        var openHands = FileDocument<OpenHandsAgentProfileFileDocument>(profile);
         return new AgentProfileDiagnostics
         {
             AgentKind = "openhands",
@@ -108,7 +109,7 @@ internal static class AgentProfileLaunch
     /// <exception cref="ApiException">An ACP profile, or MCP refs the settings do not configure (422).</exception>
     public static async Task<Plan> PlanAsync(Guid id, IAgentProfileStore store, ISettingsStore settings, CancellationToken cancellationToken)
     {
-        var profile = await store.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw AgentProfileNotFoundException.ForId(id.ToString());
+        var profile = await store.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw AgentProfilesEndpoints.NotFound(id.ToString());
         return PlanFor(profile, await settings.LoadAsync(cancellationToken).ConfigureAwait(false));
     }
 
@@ -133,6 +134,11 @@ internal static class AgentProfileLaunch
 
         return new Plan(new ProfileReference(llm), profile.Tools?.ToImmutableArray(), McpServers(settings, resolvedMcp), new LaunchedAgentProfileDocument { AgentProfileId = profile.Id.ToString(), Revision = profile.Revision });
     }
+
+    /// <summary>The profile's file as the wire's document of its kind, read from the profile's public JSON.</summary>
+    private static T FileDocument<T>(AgentProfile profile)
+        where T : AgentProfileFileDocument =>
+        JsonSerializer.Deserialize(profile.ToJson(), WireJson.Contract<T>())!;
 
     // The servers of the user's MCP config whose names were resolved; an unreadable config configures none (as McpRefs).
     private static McpConfig? McpServers(PersistedSettings settings, IReadOnlyList<string> names)
@@ -163,7 +169,7 @@ internal static class AgentProfileLaunch
         {
             try
             {
-                configured = [.. (IEnumerable<string>?)mcp.Deserialize(OpenHandsJsonContext.Default.McpConfigDocument)?.McpServers?.Keys ?? []];
+                configured = [.. (IEnumerable<string>?)mcp.Deserialize(WireJson.Contract<McpConfigDocument>())?.McpServers?.Keys ?? []];
             }
             catch (JsonException)
             {

@@ -253,7 +253,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
         {
             var folder = Path.Combine(Folder, id.ToString("N"));
             AtomicFile.RemoveLeftovers(folder, now);
-            AtomicFile.RemoveLeftovers(Path.Combine(folder, OpenHands.Sdk.Conversations.Persistence.EventLog.FolderName), now);
+            AtomicFile.RemoveLeftovers(Path.Combine(folder, Conversation.EventsFolderName), now);
             if (!_entries.ContainsKey(id))
             {
                 _unloaded.TryAdd(id, new Lazy<Task<Entry?>>(() => LoadCoreAsync(id), LazyThreadSafetyMode.ExecutionAndPublication));

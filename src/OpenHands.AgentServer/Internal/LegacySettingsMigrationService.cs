@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenHands.Sdk;
-using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Settings;
 
 namespace OpenHands.AgentServer.Internal;
@@ -11,7 +10,7 @@ namespace OpenHands.AgentServer.Internal;
 /// that cannot run (a key that does not decrypt, a corrupt file) is logged and leaves everything as it was; the requests
 /// that read the settings then answer with the same typed error.
 /// </summary>
-internal sealed class LegacySettingsMigrationService(ISettingsStore settings, ILogger<LegacySettingsMigrationService> logger) : IHostedLifecycleService
+internal sealed partial class LegacySettingsMigrationService(ISettingsStore settings, ILogger<LegacySettingsMigrationService> logger) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -21,7 +20,7 @@ internal sealed class LegacySettingsMigrationService(ISettingsStore settings, IL
         }
         catch (OpenHandsException e)
         {
-            logger.LegacySettingsMigrationFailed(settings is SettingsStore file ? file.FilePath : "the settings store", e.Message);
+            MigrationFailed(logger, settings is SettingsStore file ? file.FilePath : "the settings store", e.Message);
         }
     }
 
@@ -34,4 +33,7 @@ internal sealed class LegacySettingsMigrationService(ISettingsStore settings, IL
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The legacy LLM in '{Path}' could not be moved into a profile at start; requests that read the settings report why. {Problem}")]
+    private static partial void MigrationFailed(ILogger logger, string path, string problem);
 }

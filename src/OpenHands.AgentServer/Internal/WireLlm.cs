@@ -1,11 +1,17 @@
+using System.Text.Json;
 using OpenHands.Sdk.Llms;
-using OpenHands.Sdk.Llms.Internal;
+using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
+using OpenHands.Sdk.Serialization;
 using OpenHands.Sdk.Serialization.Documents;
 
 namespace OpenHands.AgentServer.Internal;
 
-/// <summary>LLMs on the wire: read from a request (Fernet-shaped secrets decrypted with the server's key), written for an answer.</summary>
+/// <summary>
+/// LLMs on the wire: read from a request (Fernet-shaped secrets decrypted with the server's key), written for an answer.
+/// The wire's <see cref="LlmDocument"/> is the server's own copy of the contract; it becomes an <see cref="Llm"/> and back
+/// through the SDK's public <see cref="LlmJson"/>, in the nested shape both sides write.
+/// </summary>
 internal static class WireLlm
 {
     /// <summary>
@@ -19,16 +25,36 @@ internal static class WireLlm
             throw ApiException.Validation("Field required", "missing", loc);
         }
 
+        var json = JsonSerializer.SerializeToElement(document, OpenHandsJson.For(SecretExposure.Plaintext, null, indented: false).Contract<LlmDocument>());
         try
         {
-            return LlmJsonCodec.Read(document, cipher, (field, reason) => ApiException.Validation(
-                $"Field '{field}' looks like an encrypted token but cannot be decrypted with this server's key ({reason}).",
-                "value_error", [.. loc, field]));
+            return LlmJson.Read(json, cipher, "the request's LLM");
         }
-        catch (Exception e) when (e is LlmFormatException or ArgumentException)
+        catch (SecretDecryptionException e)
+        {
+            throw ApiException.Validation(
+                $"Field '{e.FieldName}' looks like an encrypted token but cannot be decrypted with this server's key ({e.Reason}).",
+                "value_error", [.. loc, e.FieldName ?? "llm"]);
+        }
+        catch (InvalidProfileException e)
+        {
+            throw ApiException.Validation($"Invalid LLM: {(e.InnerException ?? e).Message}", "value_error", loc);
+        }
+        catch (ArgumentException e)
         {
             throw ApiException.Validation($"Invalid LLM: {e.Message}", "value_error", loc);
         }
+    }
+
+    /// <summary>The LLM as the wire's document, its secrets in plaintext (the response's options decide how they are written).</summary>
+    public static LlmDocument Document(Llm llm) =>
+        LlmJson.ToElement(llm, SecretExposure.Plaintext).Deserialize(WireJson.Contract<LlmDocument>())!;
+
+    /// <summary>Whether <paramref name="llm"/> carries a value in one of the secret fields (<see cref="SecretFields.LlmFieldNames"/>).</summary>
+    public static bool HasSecretField(Llm llm)
+    {
+        var json = LlmJson.ToElement(llm, SecretExposure.Plaintext);
+        return SecretFields.LlmFieldNames.Any(n => json.TryGetProperty(n, out var value) && value.ValueKind == JsonValueKind.String);
     }
 
     /// <summary>
@@ -37,7 +63,7 @@ internal static class WireLlm
     /// </summary>
     public static LlmDocument ForDetail(Llm llm, SecretExposure exposure)
     {
-        var view = LlmJsonCodec.WriteView(llm, isProfileFile: false, includeUsageId: true);
+        var view = Document(llm);
         if (exposure == SecretExposure.Redacted)
         {
             view.ApiKey = null;
@@ -47,10 +73,18 @@ internal static class WireLlm
         return view;
     }
 
-    /// <summary>The secret-free snapshot of a live LLM (<see cref="SecretFields.Without"/>), <c>api_key</c> an explicit <see langword="null"/>.</summary>
+    /// <summary>
+    /// The secret-free snapshot of a live LLM: written redacted and read back, so every secret field is unset, and the
+    /// credential headers dropped; <c>api_key</c> an explicit <see langword="null"/>.
+    /// </summary>
     public static LlmDocument Snapshot(Llm llm)
     {
-        var view = LlmJsonCodec.WriteView(SecretFields.Without(llm), isProfileFile: false, includeUsageId: true);
+        var view = LlmJson.ToElement(llm, SecretExposure.Redacted).Deserialize(WireJson.Contract<LlmDocument>())!;
+        if (view.ExtraHeaders is { } headers && headers.Keys.Any(SecretFields.IsSensitiveHeader))
+        {
+            view.ExtraHeaders = headers.RemoveRange(headers.Keys.Where(SecretFields.IsSensitiveHeader));
+        }
+
         view.WritingKeyAsNull = true;
         return view;
     }

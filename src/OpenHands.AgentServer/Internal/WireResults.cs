@@ -86,7 +86,7 @@ internal sealed class EventResult(byte[] json) : IResult, IStatusCodeHttpResult,
 /// A page of events, <c>{"items":[...],"next_page_id":...}</c> (the shape of <see cref="OpenHands.Sdk.Wire.EventPage"/>),
 /// written from the events' stored JSON: a copy of the page's bytes, no serialization.
 /// </summary>
-internal sealed class EventPageResult(List<byte[]> items, string? nextPageId) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
+internal sealed class EventPageResult(IReadOnlyList<byte[]> items, string? nextPageId) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
 {
     int? IStatusCodeHttpResult.StatusCode => StatusCodes.Status200OK;
 

@@ -12,7 +12,7 @@ namespace OpenHands.AgentServer.Internal;
 /// </summary>
 internal sealed class WireSchemaResolver : IJsonTypeInfoResolver
 {
-    private static readonly IJsonTypeInfoResolver Contracts = OpenHandsJsonContext.Default;
+    private static readonly IJsonTypeInfoResolver Contracts = ServerJsonContext.Default;
 
     public JsonTypeInfo? GetTypeInfo(Type type, JsonSerializerOptions options)
     {

@@ -161,8 +161,13 @@ public sealed partial class Conversation
         ForkAsync(conversationId, fromEventId: null, cancellationToken);
 
     /// <summary>Forks with the history up to and including <paramref name="fromEventId"/> (all of it when <see langword="null"/>).</summary>
+    /// <param name="conversationId">The fork's id; <see langword="null"/> draws a new one.</param>
+    /// <param name="fromEventId">The last event the fork keeps; <see langword="null"/> keeps the whole history.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The fork, persisted next to this conversation when this one is persisted.</returns>
     /// <exception cref="KeyNotFoundException">No event has the id <paramref name="fromEventId"/>; nothing was written.</exception>
-    internal async Task<Conversation> ForkAsync(Guid? conversationId, string? fromEventId, CancellationToken cancellationToken)
+    /// <exception cref="InvalidOperationException">A conversation with <paramref name="conversationId"/> already exists.</exception>
+    public async Task<Conversation> ForkAsync(Guid? conversationId, string? fromEventId, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

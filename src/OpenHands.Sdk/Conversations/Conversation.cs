@@ -86,6 +86,42 @@ public sealed partial class Conversation : IAsyncDisposable
     /// <summary>Reads the event log's index (searches, counts, lookups by id) without copying the events; from any thread.</summary>
     internal T ReadEventLog<T>(Func<EventLog, T> read) => _events.Read(read);
 
+    /// <summary>How many events <paramref name="filter"/> takes (all of them without one); from any thread.</summary>
+    /// <param name="filter">Which events count; <see langword="null"/> counts every event.</param>
+    /// <returns>The count.</returns>
+    public int CountEvents(EventFilter? filter = null) => _events.Read(log => log.CountMatching(filter ?? EventFilter.All));
+
+    /// <summary>
+    /// One page of the events <paramref name="filter"/> takes, as each event's stored JSON (the Python SDK's shape, not
+    /// parsed again), in log order or its reverse; from any thread.
+    /// </summary>
+    /// <param name="filter">Which events are taken; <see cref="EventFilter.All"/> takes every event.</param>
+    /// <param name="descending">Whether the page runs newest first.</param>
+    /// <param name="offset">How many taken events to skip.</param>
+    /// <param name="limit">The most events to return.</param>
+    /// <returns>The events' JSON and whether more follow.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> or <paramref name="limit"/> is negative.</exception>
+    public EventJsonPage ReadEventJson(EventFilter filter, bool descending, int offset, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var (items, more) = _events.Read(log => log.Page(filter, descending, offset, limit));
+        return new EventJsonPage(items, more);
+    }
+
+    /// <summary>The stored JSON of the event with id <paramref name="eventId"/>, or <see langword="null"/> when there is none.</summary>
+    /// <param name="eventId">The event's id.</param>
+    /// <returns>The event's JSON (the Python SDK's shape).</returns>
+    public byte[]? GetEventJson(string eventId)
+    {
+        ArgumentNullException.ThrowIfNull(eventId);
+        return _events.Read(log => log.JsonOf(eventId));
+    }
+
+    /// <summary>The folder inside <see cref="Directory"/> that holds one file per event.</summary>
+    public const string EventsFolderName = "events";
+
     /// <summary>Gets the folder of this conversation's files, or <see langword="null"/> when nothing is persisted.</summary>
     public string? Directory => _persistence.Directory;
 

@@ -87,7 +87,8 @@ public sealed class ConversationFactory
     /// A factory with the same services (store, resolver, chat clients, tools, cipher, logging, clock) whose conversations
     /// live in memory only: they persist nothing and so materialize nothing (the agent server's <c>/v1</c> gateway).
     /// </summary>
-    internal ConversationFactory WithoutPersistence() => PersistenceDirectory is null ? this : new(new ConversationFactoryOptions
+    /// <returns>This factory when it persists nothing already, else the in-memory copy.</returns>
+    public ConversationFactory WithoutPersistence() => PersistenceDirectory is null ? this : new(new ConversationFactoryOptions
     {
         ProfileStore = ProfileStore,
         Resolver = Resolver,
@@ -101,13 +102,15 @@ public sealed class ConversationFactory
 
     internal ILlmProfileStore? ProfileStore { get; }
 
-    internal ProfileResolver? Resolver { get; }
+    /// <summary>Gets the resolver that reads profile references for this factory's conversations, when it has a profile store.</summary>
+    public ProfileResolver? Resolver { get; }
 
     internal ProfileMaterializer? Materializer { get; }
 
     internal Func<Llm, IChatClient> ChatClientFactory { get; }
 
-    internal ToolRegistry ToolRegistry { get; }
+    /// <summary>Gets the tools this factory's conversations can use (a tool spec is checked by creating it here).</summary>
+    public ToolRegistry ToolRegistry { get; }
 
     internal Cipher? Cipher { get; }
 

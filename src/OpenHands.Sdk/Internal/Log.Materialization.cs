@@ -19,7 +19,4 @@ internal static partial class Log
 
     [LoggerMessage(44, LogLevel.Information, "{Summary}")]
     public static partial void LegacySettingsMigrated(this ILogger logger, string summary);
-
-    [LoggerMessage(45, LogLevel.Error, "The legacy LLM in '{Path}' could not be moved into a profile at start; requests that read the settings report why. {Problem}")]
-    public static partial void LegacySettingsMigrationFailed(this ILogger logger, string path, string problem);
 }

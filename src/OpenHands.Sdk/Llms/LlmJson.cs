@@ -53,6 +53,23 @@ public static class LlmJson
         LlmJsonCodec.Write(writer, llm, exposure, cipher, isProfileFile: true);
     }
     /// <summary>
+    /// Writes <paramref name="llm"/> as a JSON object in the shape settings files and the agent server's REST bodies nest:
+    /// no <c>schema_version</c>, <c>usage_id</c> written, its secrets as <paramref name="exposure"/> says.
+    /// <see cref="Read"/> reads it back.
+    /// </summary>
+    /// <param name="llm">The LLM.</param>
+    /// <param name="exposure">How secrets are written: redacted (<c>**********</c>), encrypted with <paramref name="cipher"/>, or in plaintext.</param>
+    /// <param name="cipher">Required for <see cref="SecretExposure.Encrypted"/>.</param>
+    /// <returns>The JSON object.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="llm"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="SecretExposure.Encrypted"/> without a cipher.</exception>
+    public static JsonElement ToElement(Llm llm, SecretExposure exposure, Cipher? cipher = null)
+    {
+        ArgumentNullException.ThrowIfNull(llm);
+        return LlmJsonCodec.ToElement(llm, exposure, cipher);
+    }
+
+    /// <summary>
     /// Serializes <paramref name="llm"/> as a profile document: exactly the bytes <see cref="LlmProfileStore"/> writes to
     /// <c>&lt;name&gt;.json</c> (indented by two spaces, <c>\n</c>, unknown fields kept, <c>schema_version</c> set), so that a
     /// store keeping profiles elsewhere (a database row) holds the same document as the file.

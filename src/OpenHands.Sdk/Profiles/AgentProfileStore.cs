@@ -204,7 +204,7 @@ public sealed partial class AgentProfileStore : IAgentProfileStore
     /// <inheritdoc/>
     /// <remarks>A record is any <c>*.json</c> file in the folder.</remarks>
     public Task<bool> HasAnyAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(System.IO.Directory.EnumerateFiles(Directory, "*.json").Any());
+        Task.FromResult(System.IO.Directory.Exists(Directory) && System.IO.Directory.EnumerateFiles(Directory, "*.json").Any());
 
     /// <inheritdoc/>
     /// <remarks>The lock is the file <see cref="LockFileName"/>, the Python SDK's.</remarks>

@@ -40,6 +40,7 @@ public sealed class SecretDecryptionException : OpenHandsException
     {
         ProfileName = profileName;
         FieldName = fieldName;
+        Reason = reason;
     }
 
     /// <summary>Gets the profile (or document) that holds the secret, when known.</summary>
@@ -47,4 +48,7 @@ public sealed class SecretDecryptionException : OpenHandsException
 
     /// <summary>Gets the JSON field that holds the secret, when known.</summary>
     public string? FieldName { get; }
+
+    /// <summary>Gets why decryption failed (no cipher, or a key that does not match), when known.</summary>
+    public string? Reason { get; }
 }

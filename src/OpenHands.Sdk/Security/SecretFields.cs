@@ -9,23 +9,15 @@ namespace OpenHands.Sdk.Security;
 /// The one list of what is secret in an <see cref="Llm"/>: the four secret fields, and the values of credential-carrying
 /// <c>extra_headers</c>. Encryption at rest, redaction, conversation snapshots and the redactor all ask here.
 /// </summary>
-internal static class SecretFields
+/// <remarks>
+/// The names and the header rule (<c>SecretFields.Names.cs</c>) are also compiled into the agent server, whose copy of
+/// the documents writes credential headers with them.
+/// </remarks>
+internal static partial class SecretFields
 {
-    /// <summary>The JSON names of the secret fields of an LLM, in the order the Python SDK declares them.</summary>
-    public static ImmutableArray<string> LlmFieldNames { get; } = ["api_key", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
-
-    // The fields' accessors, taken from the JSON contract so that the names above are the only place the list is typed.
-    private static readonly (string Name, Func<object, object?> Get, Action<object, object?> Set)[] Accessors = FindAccessors();
-
-    /// <summary>
-    /// Whether the value of header <paramref name="name"/> is a credential: <c>Authorization</c>, <c>api-key</c>,
-    /// <c>x-api-key</c>, and any header whose name contains <c>auth</c>, <c>key</c>, <c>token</c>, <c>secret</c>,
-    /// <c>cookie</c> or <c>password</c> (ignoring case).
-    /// </summary>
-    public static bool IsSensitiveHeader(string name) =>
-        name.Contains("auth", StringComparison.OrdinalIgnoreCase) || name.Contains("key", StringComparison.OrdinalIgnoreCase)
-        || name.Contains("token", StringComparison.OrdinalIgnoreCase) || name.Contains("secret", StringComparison.OrdinalIgnoreCase)
-        || name.Contains("cookie", StringComparison.OrdinalIgnoreCase) || name.Contains("password", StringComparison.OrdinalIgnoreCase);
+    // The fields' accessors, taken from the JSON contract so that LlmFieldNames is the only place the list is typed;
+    // found on first use (a field initializer here could run before the one of LlmFieldNames in the other part).
+    private static (string Name, Func<object, object?> Get, Action<object, object?> Set)[] Accessors => field ??= FindAccessors();
 
     /// <summary>The secrets of <paramref name="llm"/> as (JSON field, value): the secret fields that are set, then credential headers.</summary>
     public static IEnumerable<(string Field, string Value)> ValuesOf(Llm llm)

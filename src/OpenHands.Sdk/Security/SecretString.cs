@@ -69,12 +69,18 @@ public sealed class SecretString : IEquatable<SecretString>
     /// <inheritdoc/>
     public override int GetHashCode() => _value.Length;
 
-    /// <summary>Writes the sentinel instead of the value; reads blank text and the sentinel as "no secret".</summary>
-    internal sealed class RedactingConverter : JsonConverter<SecretString>
+    /// <summary>
+    /// The converter the type is marked with: writes the sentinel instead of the value; reads blank text and the sentinel
+    /// as "no secret". Public so that a source-generated <see cref="JsonSerializerContext"/> of any assembly can hold types
+    /// with a <see cref="SecretString"/> member.
+    /// </summary>
+    public sealed class RedactingConverter : JsonConverter<SecretString>
     {
+        /// <inheritdoc/>
         public override SecretString? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.TokenType == JsonTokenType.Null ? null : FromNullable(reader.GetString());
 
+        /// <inheritdoc/>
         public override void Write(Utf8JsonWriter writer, SecretString value, JsonSerializerOptions options) =>
             writer.WriteStringValue(Redacted);
     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using OpenHands.Sdk.Security;
 using OpenHands.Sdk.Serialization.Converters;
@@ -8,23 +9,29 @@ using OpenHands.Sdk.Serialization.Documents;
 namespace OpenHands.Sdk.Serialization;
 
 /// <summary>
-/// The options every codec reads and writes with: <see cref="OpenHandsJsonContext"/>'s contracts, the shared converters
-/// (lenient numbers, strict strings and booleans, ordinal maps) and one way of writing secrets per instance.
+/// The options every codec reads and writes with: the contracts of this assembly's source-generated context
+/// (<see cref="Context"/>), the shared converters (lenient numbers, strict strings and booleans, ordinal maps) and one way
+/// of writing secrets per instance.
 /// </summary>
 /// <remarks>
 /// Secrets are written redacted unless a codec asks for plaintext or for Fernet tokens of a given <see cref="Cipher"/>,
 /// so a document written with the default options never holds a secret (fails closed). Instances are read-only and
-/// cached: two per exposure, and two per cipher for encryption.
+/// cached: two per exposure, and two per cipher for encryption. This file is compiled into the agent server too, with the
+/// documents and the REST contract; each assembly gives <see cref="Context"/> its own context (the SDK's is
+/// <c>OpenHandsJsonContext</c>, in <c>OpenHandsJson.Context.cs</c>).
 /// </remarks>
-internal static class OpenHandsJson
+internal static partial class OpenHandsJson
 {
-    private static readonly IJsonTypeInfoResolver Resolver = OpenHandsJsonContext.Default
+    private static readonly IJsonTypeInfoResolver Resolver = Context
         .WithAddedModifier(ReportSetterErrors)
         .WithAddedModifier(LlmDocument.ApplyWriteRules);
 
     private static readonly JsonSerializerOptions PlaintextCompact = Create(SecretExposure.Plaintext, null, indented: false);
     private static readonly JsonSerializerOptions PlaintextIndented = Create(SecretExposure.Plaintext, null, indented: true);
     private static readonly ConditionalWeakTable<Cipher, JsonSerializerOptions[]> Encrypting = [];
+
+    /// <summary>Gets the source-generated context of this assembly, whose contracts the options use (snake_case, nulls omitted).</summary>
+    internal static partial JsonSerializerContext Context { get; }
 
     /// <summary>Gets compact options that write secrets as <c>**********</c>: events, conversation state, responses.</summary>
     public static JsonSerializerOptions Redacted { get; } = Create(SecretExposure.Redacted, null, indented: false);
@@ -49,7 +56,7 @@ internal static class OpenHandsJson
 
     private static JsonSerializerOptions Create(SecretExposure exposure, Cipher? cipher, bool indented)
     {
-        var options = new JsonSerializerOptions(OpenHandsJsonContext.Default.Options)
+        var options = new JsonSerializerOptions(Context.Options)
         {
             TypeInfoResolver = Resolver,
             WriteIndented = indented,

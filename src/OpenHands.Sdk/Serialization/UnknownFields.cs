@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace OpenHands.Sdk.Serialization;
 
@@ -67,9 +68,9 @@ internal static class UnknownFields
 
     /// <summary>A JSON string value, cached (event kinds and other constants written on every save).</summary>
     public static JsonElement Element(string value) =>
-        Strings.GetOrAdd(value, static v => JsonSerializer.SerializeToElement(v, OpenHandsJsonContext.Default.String));
+        Strings.GetOrAdd(value, static v => JsonSerializer.SerializeToElement(v, (JsonTypeInfo<string>)OpenHandsJson.Context.GetTypeInfo(typeof(string))!));
 
     /// <summary>A JSON integer value, cached (schema versions).</summary>
     public static JsonElement Element(int value) =>
-        Integers.GetOrAdd(value, static v => JsonSerializer.SerializeToElement(v, OpenHandsJsonContext.Default.Int32));
+        Integers.GetOrAdd(value, static v => JsonSerializer.SerializeToElement(v, (JsonTypeInfo<int>)OpenHandsJson.Context.GetTypeInfo(typeof(int))!));
 }

@@ -61,7 +61,7 @@ public abstract class SettingsStoreContract
         loaded.ConversationSettings.MaxIterations.Should().Be(42);
         loaded.ConversationSettings.ConfirmationMode.Should().BeTrue();
         loaded.MiscSettings["theme"].GetString().Should().Be("dark");
-        (await ReadDocumentAsync()).Should().Be(Encoding.UTF8.GetString(SettingsJson.ToDocument(settings)));
+        (await ReadDocumentAsync()).Should().Be(Encoding.UTF8.GetString(SettingsJson.Write(settings)));
     }
 
     [Test]

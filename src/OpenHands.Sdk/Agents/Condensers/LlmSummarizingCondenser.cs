@@ -41,7 +41,7 @@ public sealed record LlmSummarizingCondenser
 
     /// <summary>Checks that <see cref="KeepFirst"/> leaves room to condense anything.</summary>
     /// <exception cref="ArgumentException"><c>MaxSize / 2 - KeepFirst - 1</c> is not positive.</exception>
-    internal void Validate()
+    public void Validate()
     {
         if (MaxSize / 2 - KeepFirst - 1 <= 0)
         {

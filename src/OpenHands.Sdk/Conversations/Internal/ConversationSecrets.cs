@@ -11,7 +11,7 @@ namespace OpenHands.Sdk.Conversations.Internal;
 /// the factory's cipher (without a cipher they stay in memory and the caller is told).
 /// </summary>
 /// <remarks>Changes are made under the conversation's gate; reads may come from any thread.</remarks>
-internal sealed class ConversationSecrets
+internal sealed partial class ConversationSecrets
 {
     private readonly Cipher? _cipher;
     private readonly ILogger _logger;
@@ -61,20 +61,6 @@ internal sealed class ConversationSecrets
     /// <summary>Gets whether added secrets are persisted (encrypted).</summary>
     public bool CanPersist => _cipher is not null;
 
-    /// <summary>Checks secrets before anything is written.</summary>
-    /// <exception cref="ArgumentException">A name is not a valid environment variable name, or a value is missing.</exception>
-    public static void Validate(IReadOnlyDictionary<string, SecretString> secrets, string parameterName)
-    {
-        foreach (var (name, value) in secrets)
-        {
-            if (!IsVariableName(name) || value is null)
-            {
-                throw new ArgumentException(
-                    $"Secret '{name}' cannot be used: a secret needs a name of letters, digits and '_' (not starting with a digit) and a value.", parameterName);
-            }
-        }
-    }
-
     /// <summary>Adds or replaces secrets; returns the state's new entries, each with its token when there is a cipher.</summary>
     /// <exception cref="ArgumentException">A name is not a valid environment variable name, or a value is missing.</exception>
     public ImmutableDictionary<string, SecretEntry> Add(ImmutableDictionary<string, SecretEntry> current, IReadOnlyDictionary<string, SecretString> secrets)
@@ -107,7 +93,4 @@ internal sealed class ConversationSecrets
         Values.Where(s => text.Contains(s.Key, StringComparison.OrdinalIgnoreCase)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
 
     private SecretRedactor Redactor() => new(Values.Values.Concat(_extraMasked), SecretRedactor.HiddenMask);
-
-    private static bool IsVariableName(string name) =>
-        !string.IsNullOrEmpty(name) && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

@@ -7,15 +7,20 @@ namespace OpenHands.Sdk.Conversations.Persistence;
 /// Which events an event search or count takes (the agent-server's filters): a kind, a source name, a case-insensitive
 /// text, and a timestamp range (<see cref="From"/> included, <see cref="To"/> excluded). A null field takes every event.
 /// </summary>
-internal sealed record EventFilter(string? Kind, string? Source, string? Body, DateTimeOffset? From, DateTimeOffset? To)
+/// <param name="Kind">The event kind, such as <c>MessageEvent</c>.</param>
+/// <param name="Source">The source name the Python SDK writes (<c>user</c>, <c>agent</c>, <c>environment</c>).</param>
+/// <param name="Body">Text a message, an action's thought or an observation contains, ignoring case.</param>
+/// <param name="From">The earliest timestamp taken.</param>
+/// <param name="To">The first timestamp no longer taken.</param>
+public sealed record EventFilter(string? Kind, string? Source, string? Body, DateTimeOffset? From, DateTimeOffset? To)
 {
     /// <summary>The filter that takes every event.</summary>
     public static readonly EventFilter All = new(null, null, null, null, null);
 
     /// <summary>Whether the filter takes every event (then a page is a range of positions, found without a scan).</summary>
-    public bool TakesAll => Kind is null && Source is null && Body is null && From is null && To is null;
+    internal bool TakesAll => Kind is null && Source is null && Body is null && From is null && To is null;
 
-    public bool Matches(ConversationEvent e) =>
+    internal bool Matches(ConversationEvent e) =>
         (Kind is null || e.Kind == Kind)
         && (Source is null || EventJsonCodec.SourceName(e.Source) == Source)
         && (From is null || e.Timestamp >= From)

@@ -20,7 +20,7 @@ namespace OpenHands.Sdk.Conversations.Persistence;
 /// </remarks>
 internal sealed partial class EventLog
 {
-    public const string FolderName = "events";
+    public const string FolderName = Conversation.EventsFolderName;
 
     private static readonly System.Buffers.SearchValues<char> IdCharacters = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF-");
 

@@ -95,6 +95,10 @@ internal static class LlmJsonCodec
     public static byte[] ToProfileBytes(Llm llm, SecretExposure exposure, Cipher? cipher) =>
         JsonSerializer.SerializeToUtf8Bytes(WriteView(llm, isProfileFile: true, includeUsageId: true), OpenHandsJson.For(exposure, cipher, indented: true).Contract<LlmDocument>());
 
+    /// <summary>The nested shape (no <c>schema_version</c>, <c>usage_id</c> written) as a JSON element.</summary>
+    public static JsonElement ToElement(Llm llm, SecretExposure exposure, Cipher? cipher) =>
+        JsonSerializer.SerializeToElement(WriteView(llm, isProfileFile: false, includeUsageId: true), OpenHandsJson.For(exposure, cipher, indented: false).Contract<LlmDocument>());
+
     /// <summary>
     /// The copy of <paramref name="llm"/>'s fields that one write uses: the unknown fields in ordinal order, then
     /// <c>schema_version</c> for a profile file, and the flags of <see cref="LlmDocument.ApplyWriteRules"/>.
