@@ -23,7 +23,7 @@ namespace OpenHands.Sdk.Profiles;
 /// </para>
 /// <para>Instances are thread-safe; any number of instances and processes may share a folder.</para>
 /// </remarks>
-public sealed class LlmProfileStore : ILlmProfileStore
+public sealed partial class LlmProfileStore : ILlmProfileStore
 {
     /// <summary>The lock file name, shared with the Python SDK.</summary>
     public const string LockFileName = ".profiles.lock";
@@ -73,66 +73,6 @@ public sealed class LlmProfileStore : ILlmProfileStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult<IReadOnlyList<ProfileName>>(ListNames());
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>
-    /// While the folder is unchanged, a file whose size and times are unchanged since it was last summarized is not
-    /// read again, provided its last write time (and the folder's) was already more than a few seconds old then, so
-    /// that no later write can leave them equal. Every other file is read and decoded: writes (which replace the file
-    /// by rename), renames and deletions by other instances and processes show in the next listing. The files' own
-    /// stamps are checked at most once a second while the folder is unchanged, so an in-place edit of a profile file
-    /// by another program shows within a second.
-    /// </remarks>
-    public async Task<IReadOnlyList<LlmProfileSummary>> ListSummariesAsync(CancellationToken cancellationToken = default)
-    {
-        // Taken before any metadata: a stamp must be older than this by the racy window to be trusted.
-        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
-        var cache = CurrentSummaryCache(now);
-        if (cache?.Listing is { } listing && now - listing.ValidatedAtUtc < SummaryCache.FileRecheckInterval)
-        {
-            return listing.Summaries;
-        }
-
-        // Each file is summarized on its own, so many of them are read and decoded in parallel (one worker per core);
-        // the listing keeps the names' order.
-        var names = cache?.Names ?? ListNames();
-        var results = new (LlmProfileSummary? Summary, bool FromCache)[names.Count];
-        if (names.Count < ParallelListingThreshold || Environment.ProcessorCount < 2)
-        {
-            for (var i = 0; i < names.Count; i++)
-            {
-                results[i] = await SummarizeAsync(names[i], cache, now, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        else
-        {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
-            await Parallel.ForAsync(0, names.Count, parallel,
-                async (i, ct) => results[i] = await SummarizeAsync(names[i], cache, now, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        }
-
-        var summaries = new List<LlmProfileSummary>(names.Count);
-        var allCached = cache is not null;
-        foreach (var (summary, fromCache) in results)
-        {
-            allCached &= fromCache;
-            if (summary is not null)
-            {
-                summaries.Add(summary);
-            }
-        }
-
-        if (allCached)
-        {
-            // Every file matched its settled stamp: the whole listing may be served again, without a stat per file,
-            // until the folder changes or the recheck interval has passed.
-            var snapshot = summaries.ToArray();
-            cache!.Listing = new CachedListing(snapshot, now);
-            return snapshot;
-        }
-
-        return summaries;
     }
 
     /// <inheritdoc/>
@@ -343,67 +283,6 @@ public sealed class LlmProfileStore : ILlmProfileStore
             throw new StoreBusyException(_lockPath, _lockTimeout);
         }
     }
-
-    /// <summary>A profile file's summary, or <see langword="null"/> (logged) when the file is not a readable profile.</summary>
-    /// <remarks>Nothing is decrypted: a file whose key the configured cipher does not fit is listed, so the user can see and fix it.</remarks>
-    /// <summary>Below this many profiles a listing reads them one after the other (starting workers would cost more).</summary>
-    private const int ParallelListingThreshold = 32;
-
-    /// <summary>One file of a listing: its cached summary if its stamp is unchanged, else read and decoded (null: gone or damaged).</summary>
-    private async ValueTask<(LlmProfileSummary? Summary, bool FromCache)> SummarizeAsync(ProfileName name, SummaryCache? cache, DateTime now, CancellationToken cancellationToken)
-    {
-        var path = GetPath(name);
-        if (FileStamp.Of(new FileInfo(path)) is not { } stamp)
-        {
-            return (null, true); // deleted since the listing
-        }
-
-        if (cache is not null && cache.Entries.TryGetValue(name, out var cached) && cached.Stamp == stamp)
-        {
-            return (cached.Summary, true);
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FileNotFoundException)
-        {
-            return (null, false); // deleted since the listing
-        }
-
-        var summary = Summarize(name, path, bytes);
-        if (cache is not null)
-        {
-            if (stamp.IsSettled(now))
-            {
-                cache.Entries[name] = new CachedSummary(stamp, summary);
-            }
-            else
-            {
-                cache.Entries.TryRemove(name, out _);
-            }
-        }
-
-        return (summary, false);
-    }
-
-    private LlmProfileSummary? Summarize(ProfileName name, string path, byte[] bytes)
-    {
-        try
-        {
-            var (model, baseUrl, providerConnectionId, apiKeySet) = LlmJsonCodec.ReadSummary(bytes);
-            return new LlmProfileSummary(name, model, baseUrl, providerConnectionId, apiKeySet);
-        }
-        catch (LlmFormatException ex)
-        {
-            _logger.ProfileSkipped(path, ex.Message);
-            return null;
-        }
-    }
-
-    private SummaryCache? CurrentSummaryCache(DateTime now) => SummaryCache.Current(ref _summaryCache, _directory, now, ListNames);
 
     private List<ProfileName> ListNames()
     {
