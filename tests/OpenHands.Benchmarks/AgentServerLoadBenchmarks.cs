@@ -206,15 +206,13 @@ public class AgentServerLoadBenchmarks
     private static async Task SaveProfilesAsync(IServiceProvider services)
     {
         var store = services.GetRequiredService<ILlmProfileStore>();
-        var number = 0;
         foreach (var (name, model, baseUrl) in Profiles)
         {
-            number++;
             var llm = BenchProfile.Create() with
             {
                 Model = model,
                 BaseUrl = baseUrl,
-                ApiKey = new SecretString($"sk-test-load-{number:D2}"),
+                ApiKey = new SecretString($"sk-test-load-{name}"),
             };
             await store.SaveAsync(ProfileName.Create(name), llm);
         }

@@ -39,7 +39,7 @@ public class AgentStepBenchmarks
         _server = await FakeLlmServer.StartNewAsync();
         _server.Responder = _ => FakeReply.Text("Done: the answer is 42.").WithUsage(1200, 20);
         _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        _llm = new Llm("openai/gpt-bench") { ApiKey = new SecretString("sk-test-bench-step-0001"), BaseUrl = _server.BaseUrl + "/v1", NumRetries = 1 };
+        _llm = new Llm("openai/gpt-bench") { ApiKey = new SecretString("sk-test-bench-step-one"), BaseUrl = _server.BaseUrl + "/v1", NumRetries = 1 };
         _options = new ConversationOptions { WorkingDirectory = Path.GetTempPath() };
         _factory = new ConversationFactory(new ConversationFactoryOptions { ChatClientFactory = new LlmChatClientFactory(_http).CreateClient });
 
@@ -62,7 +62,7 @@ public class AgentStepBenchmarks
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(_requestBody) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-test-bench-step-0001");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-test-bench-step-one");
         using var response = await _http.SendAsync(request);
         return (await response.Content.ReadAsByteArrayAsync()).Length;
     }

@@ -7,7 +7,7 @@ namespace OpenHands.Cli.Tests;
 [Parallelizable(ParallelScope.All)]
 public sealed class MigrateCommandTests
 {
-    private const string Key = "sk-test-migrate-0001";
+    private const string Key = "sk-test-migrate-one";
 
     /// <summary>What the Python CLI writes to ~/.openhands/agent_settings.json: a whole serialized agent, key included.</summary>
     internal static string PythonCliAgentSettings(string key, string condenserModel = "anthropic/claude-sonnet-4-5") => $$$$"""
@@ -81,7 +81,7 @@ public sealed class MigrateCommandTests
     {
         using var home = TempHome.Create();
         home.Write("agent_settings.json", PythonCliAgentSettings(Key));
-        home.Write("settings.json", LegacySettings("openai/gpt-settings", "sk-test-migrate-0002"));
+        home.Write("settings.json", LegacySettings("openai/gpt-settings", "sk-test-migrate-two"));
         (await CliRunner.InProcessAsync(home, ["migrate"])).Exit.Should().Be(0);
         var before = Snapshot(home);
 
@@ -97,7 +97,7 @@ public sealed class MigrateCommandTests
     {
         using var home = TempHome.Create();
         home.Write("agent_settings.json", PythonCliAgentSettings(Key));
-        home.Write("settings.json", LegacySettings("openai/gpt-settings", "sk-test-migrate-0002"));
+        home.Write("settings.json", LegacySettings("openai/gpt-settings", "sk-test-migrate-two"));
 
         var result = await CliRunner.InProcessAsync(home, ["migrate"]);
 
@@ -107,10 +107,10 @@ public sealed class MigrateCommandTests
         movedName.Should().MatchRegex("^Default-[0-9a-f]{12}$");
         result.Stdout.Should().Contain("settings.json.bak").And.Contain($"profile '{movedName}'").And.Contain("Active profile: Default");
         var settings = File.ReadAllText(home.Combine("settings.json"));
-        settings.Should().NotContain("sk-test-migrate-0002").And.NotContain("gpt-settings").And.Contain("\"active_profile\": \"Default\"");
-        File.ReadAllText(moved).Should().Contain("sk-test-migrate-0002");
-        File.ReadAllText(home.Combine("settings.json.bak")).Should().Contain("sk-test-migrate-0002");
-        result.All.Should().NotContain("sk-test-migrate-0002");
+        settings.Should().NotContain("sk-test-migrate-two").And.NotContain("gpt-settings").And.Contain("\"active_profile\": \"Default\"");
+        File.ReadAllText(moved).Should().Contain("sk-test-migrate-two");
+        File.ReadAllText(home.Combine("settings.json.bak")).Should().Contain("sk-test-migrate-two");
+        result.All.Should().NotContain("sk-test-migrate-two");
     }
 
     [Test]

@@ -13,7 +13,7 @@ namespace OpenHands.Cli.Tests;
 [Parallelizable(ParallelScope.All)]
 public sealed class OperatingTests
 {
-    private const string Key = "sk-test-operating-0001";
+    private const string Key = "sk-test-operating-one";
 
     [Test]
     public async Task Run_LlmCallRetried_PrintsOneLineSayingWhatFailedAndWhenTheNextTryIs()

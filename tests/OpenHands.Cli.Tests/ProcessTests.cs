@@ -28,7 +28,7 @@ public sealed class ProcessTests
     {
         using var home = TempHome.Create();
 
-        var add = await CliRunner.ProcessAsync(home, ["profiles", "add", "fast", "--model", "openai/gpt-fast", "--api-key-stdin"], stdin: "sk-test-process-0001\n");
+        var add = await CliRunner.ProcessAsync(home, ["profiles", "add", "fast", "--model", "openai/gpt-fast", "--api-key-stdin"], stdin: "sk-test-process-one\n");
         var list = await CliRunner.ProcessAsync(home, ["profiles", "list"]);
         var rename = await CliRunner.ProcessAsync(home, ["profiles", "rename", "fast", "quick"]);
         var activate = await CliRunner.ProcessAsync(home, ["profiles", "activate", "quick"]);
@@ -39,7 +39,7 @@ public sealed class ProcessTests
         list.Stdout.Should().Contain("* ").And.Contain("fast");
         show.Stdout.Should().Contain("\"api_key\": \"**********\"");
         File.Exists(home.Combine("profiles", "quick.json")).Should().BeFalse();
-        new[] { add, list, rename, activate, show, remove }.Should().AllSatisfy(r => r.All.Should().NotContain("sk-test-process-0001"));
+        new[] { add, list, rename, activate, show, remove }.Should().AllSatisfy(r => r.All.Should().NotContain("sk-test-process-one"));
     }
 
     [Test]

@@ -6,7 +6,7 @@ namespace OpenHands.Cli.Tests;
 [Parallelizable(ParallelScope.All)]
 public sealed class ProfilesCommandTests
 {
-    private const string Key = "sk-test-profiles-0001";
+    private const string Key = "sk-test-profiles-one";
 
     [Test]
     public async Task Add_WithKeyOnStdin_StoresKeyInProfileOnlyAndActivatesFirstProfile()

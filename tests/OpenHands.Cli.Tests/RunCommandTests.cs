@@ -7,7 +7,7 @@ namespace OpenHands.Cli.Tests;
 [Parallelizable(ParallelScope.All)]
 public sealed partial class RunCommandTests
 {
-    private const string Key = "sk-test-run-0001";
+    private const string Key = "sk-test-run-one";
 
     [Test]
     public async Task Run_WithActiveProfile_RunsToolsPrintsEventsAndKeepsTheKeyInTheProfile()

@@ -7,7 +7,7 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 [Category("AgentServer")]
 public sealed class CatalogEndpointsTests : ServerTestBase
 {
-    private const string Key = "sk-test-catalog-5150";
+    private const string Key = "sk-test-catalog";
 
     [Test]
     public async Task Providers_ListsTheBuiltInChatClientsAndTheProfilesProviders()

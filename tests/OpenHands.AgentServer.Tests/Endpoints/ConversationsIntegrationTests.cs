@@ -9,7 +9,7 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 [Category("AgentServer")]
 public sealed class ConversationsIntegrationTests : ServerTestBase
 {
-    private const string Key = "sk-test-canary-conv-424242";
+    private const string Key = "sk-test-canary-conv";
     private FakeLlmServer _llm = null!;
 
     [SetUp]

@@ -17,7 +17,7 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 [Category("AgentServer"), NonParallelizable]
 public sealed class MalformedRequestTableTests
 {
-    private const string Key = "sk-test-table-0123";
+    private const string Key = "sk-test-table";
     private static readonly Guid Conversation = Guid.Parse("0b7e3a5e-8d3c-4f7e-9d44-3f9f0c1e2a10");
     private static readonly string C = "/api/conversations/" + Conversation;
 

@@ -8,7 +8,7 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 [Category("AgentServer")]
 public sealed class ProfilesEndpointsTests : ServerTestBase
 {
-    private const string Key = "sk-test-profiles-0123";
+    private const string Key = "sk-test-profiles-endpoints";
 
     protected override void Configure(AgentServerOptions options) => options.MaxProfiles = 3;
 
@@ -279,7 +279,7 @@ public sealed class ProfilesEndpointsTests : ServerTestBase
 [Category("AgentServer")]
 public sealed class ProfilesWithCipherTests : ServerTestBase
 {
-    private const string Key = "sk-test-cipher-abcdef";
+    private const string Key = "sk-test-cipher-listing";
 
     protected override void Configure(AgentServerOptions options) => options.SecretKey = "sk-test-server-secret";
 

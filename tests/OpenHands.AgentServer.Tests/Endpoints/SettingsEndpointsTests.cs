@@ -6,7 +6,7 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 [Category("AgentServer")]
 public sealed class SettingsEndpointsTests : ServerTestBase
 {
-    private const string Key = "sk-test-settings-98765";
+    private const string Key = "sk-test-settings-endpoints";
 
     [Test]
     public async Task Get_NoFile_ReturnsDefaultsWithoutLlm()

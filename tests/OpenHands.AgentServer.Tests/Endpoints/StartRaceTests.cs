@@ -27,8 +27,8 @@ namespace OpenHands.AgentServer.Tests.Endpoints;
 public sealed class StartRaceTests
 {
     private const int Pairs = 300;
-    private const string OldKey = "sk-test-race-old-0001";
-    private const string NewKey = "sk-test-race-new-0002";
+    private const string OldKey = "sk-test-race-old-one";
+    private const string NewKey = "sk-test-race-new-two";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, (long Start, long End)> _handled = new(StringComparer.Ordinal);

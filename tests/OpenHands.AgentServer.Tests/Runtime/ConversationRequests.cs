@@ -8,7 +8,7 @@ namespace OpenHands.AgentServer.Tests.Runtime;
 /// <summary>The REST calls the runtime tests make: a profile on the fake LLM, a conversation with messages, a message.</summary>
 internal static class ConversationRequests
 {
-    public const string Key = "sk-test-runtime-7788";
+    public const string Key = "sk-test-runtime";
 
     public static async Task SaveProfileAsync(HttpClient client, FakeLlmServer llm, string name = "fast")
     {

@@ -6,7 +6,7 @@ namespace OpenHands.AgentServer.Tests.Support;
 /// <summary>A started server and the scripted fake LLM on loopback, with the requests a conversation test makes.</summary>
 public abstract class LlmServerTestBase : ServerTestBase
 {
-    protected const string Key = "sk-test-control-7e1f3a";
+    protected const string Key = "sk-test-control";
 
     protected FakeLlmServer Llm { get; private set; } = null!;
 

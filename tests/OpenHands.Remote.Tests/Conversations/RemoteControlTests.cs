@@ -59,7 +59,7 @@ public sealed class RemoteControlTests : RemoteTestBase
     [Test]
     public async Task SecretsAskFinalResponseForkTwins_WorkOverRest()
     {
-        const string Canary = "sk-test-remote-secret-55aa01";
+        const string Canary = "sk-test-remote-secret";
         var (conversation, work) = await StartWithTerminalAsync();
         using var _ = work;
         FakeLlm.Enqueue(

@@ -18,7 +18,7 @@ public sealed class CondensationTests
     public async Task RunAsync_HistoryPastMaxSize_IsCondensedByTheCondenserProfileAndRestoresWithIt()
     {
         await using var kit = await ConversationTestKit.StartAsync();
-        await kit.Store.SaveAsync(ProfileName.Create("worker"), kit.Llm("openai/agent-model", "sk-test-worker-01"));
+        await kit.Store.SaveAsync(ProfileName.Create("worker"), kit.Llm("openai/agent-model", "sk-test-worker-one"));
         await kit.Store.SaveAsync(ProfileName.Create("summarizer"), kit.Llm("openai/condenser-model", "sk-test-summary-1"));
         var step = 0;
         kit.Server.Responder = r => r.BodyText.Contains("condenser-model", StringComparison.Ordinal)
@@ -42,7 +42,7 @@ public sealed class CondensationTests
         condensation.ForgottenEventIds.Should().HaveCount(8);
         var after = kit.Server.Requests.SkipWhile(r => r != summaryRequest).Skip(1).ToList();
         after.Should().NotBeEmpty();
-        after.Should().OnlyContain(r => r.Header("Authorization") == "Bearer sk-test-worker-01");
+        after.Should().OnlyContain(r => r.Header("Authorization") == "Bearer sk-test-worker-one");
         after[0].BodyText.Should().Contain(Summary).And.NotContain("note-A1", "forgotten events are not sent");
         var state = File.ReadAllText(Path.Combine(conversation.Directory!, "base_state.json"));
         state.Should().Contain("\"condenser_profile\":\"summarizer\"").And.Contain("\"kind\":\"LLMSummarizingCondenser\"")
@@ -75,7 +75,7 @@ public sealed class CondensationTests
         condensed.Should().BeTrue();
         conversation.Events[^2].Should().BeOfType<CondensationRequestEvent>();
         conversation.Events[^1].Should().BeOfType<CondensationEvent>().Which.Summary.Should().Be(Summary);
-        kit.Server.Requests[^1].Header("Authorization").Should().Be("Bearer sk-test-conversation-0001", "the agent's own profile, resolved");
+        kit.Server.Requests[^1].Header("Authorization").Should().Be("Bearer sk-test-conversation-one", "the agent's own profile, resolved");
     }
 
     [Test]

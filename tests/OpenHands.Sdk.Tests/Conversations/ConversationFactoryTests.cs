@@ -56,7 +56,7 @@ public sealed class ConversationFactoryTests
     public async Task StartWithProfileAsync_NamedProfile_KeepsTheReferenceAndWritesNoProfile()
     {
         await using var kit = await ConversationTestKit.StartAsync();
-        await kit.Store.SaveAsync("work", kit.Llm("openai/gpt-work", "sk-test-by-name-0001"));
+        await kit.Store.SaveAsync("work", kit.Llm("openai/gpt-work", "sk-test-by-name-one"));
         var profiles = FolderSnapshot.Take(kit.Store.Directory);
         kit.Server.Enqueue(FakeReply.Text("done"));
 
@@ -140,7 +140,7 @@ public sealed class ConversationFactoryTests
         var profiles = FolderSnapshot.Take(kit.Store.Directory);
         await using var restored = await kit.Factory().RestoreAsync(id);
 
-        restored.Agent.Llm.ApiKey!.Reveal().Should().Be("sk-test-conversation-0001");
+        restored.Agent.Llm.ApiKey!.Reveal().Should().Be("sk-test-conversation-one");
         profiles.ShouldBeUnchanged("after a restore");
     }
 

@@ -18,8 +18,8 @@ namespace OpenHands.Sdk.Tests.Conversations;
 [Category("Conversation")]
 public sealed class ConversationFallbackTests
 {
-    private const string PrimaryKey = "sk-test-primary-0001";
-    private const string BackupKey = "sk-test-backup-0002";
+    private const string PrimaryKey = "sk-test-primary-one";
+    private const string BackupKey = "sk-test-backup-two";
 
     [TestCase(429)]
     [TestCase(503)]

@@ -17,7 +17,7 @@ namespace OpenHands.Sdk.Tests.Conversations;
 [Category("Conversation")]
 public sealed class ConversationRestoreTests
 {
-    private const string Key = "sk-test-restore-key-0001";
+    private const string Key = "sk-test-restore-key-one";
 
     [Test]
     public async Task CreateAsync_RawLlm_IsMaterializedAndOnlyTheReferenceIsPersisted()
@@ -79,7 +79,7 @@ public sealed class ConversationRestoreTests
     {
         await using var kit = await ConversationTestKit.StartAsync(new Cipher("sk-test-restore-cipher"));
         await kit.Store.SaveAsync("work", kit.Llm("openai/gpt-work", Key));
-        await kit.Store.SaveAsync("other", kit.Llm("openai/gpt-other", "sk-test-other-0001"));
+        await kit.Store.SaveAsync("other", kit.Llm("openai/gpt-other", "sk-test-other-one"));
         Guid id;
         await using (var conversation = await kit.Factory().StartWithProfileAsync(ProfileReference.Create("work"), ConversationTestKit.Agent, kit.Options()))
         {
@@ -94,7 +94,7 @@ public sealed class ConversationRestoreTests
                 await kit.Store.SaveAsync("work", kit.Llm("openai/gpt-work-v2", Key));
                 break;
             case ProfileChange.KeyRotated:
-                await kit.Store.SaveAsync("work", kit.Llm("openai/gpt-work", "sk-test-rotated-0002"));
+                await kit.Store.SaveAsync("work", kit.Llm("openai/gpt-work", "sk-test-rotated-two"));
                 break;
             case ProfileChange.Deleted:
                 await kit.Store.DeleteAsync("work");
@@ -121,7 +121,7 @@ public sealed class ConversationRestoreTests
                 fallbacks.Should().BeEmpty();
                 break;
             case ProfileChange.KeyRotated:
-                restored.Agent.Llm.ApiKey!.Reveal().Should().Be("sk-test-rotated-0002");
+                restored.Agent.Llm.ApiKey!.Reveal().Should().Be("sk-test-rotated-two");
                 fallbacks.Should().BeEmpty();
                 break;
             default:
@@ -137,7 +137,7 @@ public sealed class ConversationRestoreTests
         // Whatever happened, switching makes it runnable and the next run calls the new profile's model.
         if (change == ProfileChange.WrongCipherKey)
         {
-            await store.SaveAsync(ProfileName.Create("other"), kit.Llm("openai/gpt-other", "sk-test-other-0001"));
+            await store.SaveAsync(ProfileName.Create("other"), kit.Llm("openai/gpt-other", "sk-test-other-one"));
         }
 
         await restored.SwitchProfileAsync("other");
@@ -145,7 +145,7 @@ public sealed class ConversationRestoreTests
         await restored.SendMessageAsync("Go.");
         await restored.RunAsync();
         kit.Server.Requests[^1].Model.Should().Be("gpt-other");
-        kit.Server.Requests[^1].Headers["Authorization"].Should().Be("Bearer sk-test-other-0001");
+        kit.Server.Requests[^1].Headers["Authorization"].Should().Be("Bearer sk-test-other-one");
     }
 
     [Test]

@@ -71,7 +71,7 @@ public sealed class ConversationStateCodecTests
     [Test]
     public void Write_SnapshotWithSecrets_WritesNoSecretField()
     {
-        var state = State() with { LlmSnapshot = new Llm("m") { ApiKey = new SecretString("sk-test-state-0001"), AwsSessionToken = new SecretString("sk-test-state-0002") } };
+        var state = State() with { LlmSnapshot = new Llm("m") { ApiKey = new SecretString("sk-test-state-one"), AwsSessionToken = new SecretString("sk-test-state-two") } };
 
         var text = Encoding.UTF8.GetString(ConversationStateCodec.Write(state, null));
 

@@ -37,7 +37,7 @@ internal sealed class ConversationTestKit : IAsyncDisposable
     }
 
     /// <summary>An LLM pointed at the fake server, with one attempt per call so error tests stay fast.</summary>
-    public Llm Llm(string model = "openai/gpt-test", string key = "sk-test-conversation-0001") =>
+    public Llm Llm(string model = "openai/gpt-test", string key = "sk-test-conversation-one") =>
         new(model) { ApiKey = new SecretString(key), BaseUrl = model.StartsWith("anthropic/", StringComparison.Ordinal) ? Server.BaseUrl : Server.BaseUrl + "/v1", NumRetries = 1, Temperature = 0 };
 
     /// <summary>A factory over the kit's store: persisted under <see cref="Conversations"/>, or in memory.</summary>

@@ -147,17 +147,17 @@ public sealed class ConversationTests
     public async Task RunAsync_LlmFailsWithAuthError_RecordsErrorEventAndThrowsRunException()
     {
         await using var kit = await ConversationTestKit.StartAsync();
-        kit.Server.Enqueue(FakeReply.Error(401, """{"error": {"message": "invalid key sk-test-conversation-0001"}}"""));
+        kit.Server.Enqueue(FakeReply.Error(401, """{"error": {"message": "invalid key sk-test-conversation-one"}}"""));
         await using var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm()), kit.Options());
 
         await conversation.SendMessageAsync("Hi.");
         var act = () => conversation.RunAsync();
 
-        (await act.Should().ThrowAsync<ConversationRunException>()).Which.Message.Should().NotContain("sk-test-conversation-0001");
+        (await act.Should().ThrowAsync<ConversationRunException>()).Which.Message.Should().NotContain("sk-test-conversation-one");
         conversation.State.ExecutionStatus.Should().Be(ConversationExecutionStatus.Error);
         var error = conversation.Events.OfType<ConversationErrorEvent>().Single();
-        error.Detail.Should().NotContain("sk-test-conversation-0001");
-        kit.ConversationFiles().Should().NotContain(f => f.Text.Contains("sk-test-conversation-0001", StringComparison.Ordinal));
+        error.Detail.Should().NotContain("sk-test-conversation-one");
+        kit.ConversationFiles().Should().NotContain(f => f.Text.Contains("sk-test-conversation-one", StringComparison.Ordinal));
     }
 
     [Test]

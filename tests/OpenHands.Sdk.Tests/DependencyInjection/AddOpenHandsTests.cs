@@ -26,17 +26,17 @@ public sealed class AddOpenHandsTests
         var settings = provider.GetRequiredService<ISettingsStore>();
         var resolver = provider.GetRequiredService<ProfileResolver>();
 
-        var reference = await materializer.MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-di-0001") });
+        var reference = await materializer.MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-di-one") });
         await settings.ActivateProfileAsync(reference.Name);
         var resolved = await resolver.ResolveAsync(reference: null);
 
-        resolved.ApiKey!.Reveal().Should().Be("sk-test-di-0001");
+        resolved.ApiKey!.Reveal().Should().Be("sk-test-di-one");
         provider.GetRequiredService<ILlmProfileStore>().Should().BeSameAs(store);
         var file = await File.ReadAllTextAsync(Path.Combine(dir.Path, "profiles", "Default.json"));
-        file.Should().Contain("\"api_key\": \"gAAAAA").And.NotContain("sk-test-di-0001");
+        file.Should().Contain("\"api_key\": \"gAAAAA").And.NotContain("sk-test-di-one");
         new Cipher("sk-test-di-cipher").TryDecrypt(
             System.Text.Json.JsonDocument.Parse(file).RootElement.GetProperty("api_key").GetString()!, out var plain).Should().BeTrue();
-        plain.Should().Be("sk-test-di-0001");
+        plain.Should().Be("sk-test-di-one");
         settings.Should().BeOfType<SettingsStore>().Which.FilePath.Should().Be(Path.Combine(dir.Path, "settings.json"));
     }
 

@@ -17,7 +17,7 @@ namespace OpenHands.Sdk.Tests.Diagnostics;
 [Category("Telemetry")]
 public sealed class TelemetryTests
 {
-    private const string CanaryKey = "sk-test-canary-otel-7d1f3a";
+    private const string CanaryKey = "sk-test-canary-otel";
     private const string ContentMarker = "purple-elephant-instructions";
 
     [Test]

@@ -221,14 +221,14 @@ public sealed class LlmJsonCodecTests
     {
         using var dir = TempDirectory.Create();
         var path = dir.Combine("future.json");
-        File.WriteAllText(path, $$"""{"model":"openai/gpt-4o","api_key":"sk-test-future-0001","schema_version":{{version}}}""");
+        File.WriteAllText(path, $$"""{"model":"openai/gpt-4o","api_key":"sk-test-future-one","schema_version":{{version}}}""");
         var before = File.ReadAllBytes(path);
         var store = new LlmProfileStore(new() { Directory = dir.Path });
 
         var act = () => store.LoadAsync("future");
 
         var error = (await act.Should().ThrowAsync<InvalidProfileException>()).Which;
-        error.Message.Should().Contain("newer than supported").And.Contain("future").And.NotContain("sk-test-future-0001");
+        error.Message.Should().Contain("newer than supported").And.Contain("future").And.NotContain("sk-test-future-one");
         error.ProfileName.Should().Be(ProfileName.Create("future"));
         File.ReadAllBytes(path).Should().Equal(before);
     }
@@ -367,7 +367,7 @@ public sealed class LlmJsonCodecTests
     [Test]
     public void Write_Redacted_ReadsBackAsNoSecrets()
     {
-        var llm = new Llm("m") { ApiKey = new SecretString("sk-test-redact-0001"), AwsSessionToken = new SecretString("sk-test-redact-0002") };
+        var llm = new Llm("m") { ApiKey = new SecretString("sk-test-redact-one"), AwsSessionToken = new SecretString("sk-test-redact-two") };
 
         var text = Encoding.UTF8.GetString(LlmJsonCodec.ToProfileBytes(llm, SecretExposure.Redacted, null));
 
@@ -383,10 +383,10 @@ public sealed class LlmJsonCodecTests
         var cipher = new Cipher(Passphrase);
         var llm = new Llm("m")
         {
-            ApiKey = new SecretString("sk-test-enc-0001"),
-            AwsAccessKeyId = new SecretString("sk-test-enc-0002"),
-            AwsSecretAccessKey = new SecretString("sk-test-enc-0003"),
-            AwsSessionToken = new SecretString("sk-test-enc-0004"),
+            ApiKey = new SecretString("sk-test-enc-one"),
+            AwsAccessKeyId = new SecretString("sk-test-enc-two"),
+            AwsSecretAccessKey = new SecretString("sk-test-enc-three"),
+            AwsSessionToken = new SecretString("sk-test-enc-four"),
         };
 
         var text = Encoding.UTF8.GetString(LlmJsonCodec.ToProfileBytes(llm, SecretExposure.Encrypted, cipher));
@@ -404,7 +404,7 @@ public sealed class LlmJsonCodecTests
     [Test]
     public void Write_EncryptedWithoutCipher_ThrowsInvalidOperation()
     {
-        var act = () => LlmJsonCodec.ToProfileBytes(new Llm("m") { ApiKey = new SecretString("sk-test-0001") }, SecretExposure.Encrypted, null);
+        var act = () => LlmJsonCodec.ToProfileBytes(new Llm("m") { ApiKey = new SecretString("sk-test-one") }, SecretExposure.Encrypted, null);
 
         act.Should().Throw<InvalidOperationException>().Which.Message.Should().Contain("no cipher");
     }
@@ -415,21 +415,21 @@ public sealed class LlmJsonCodecTests
     [TestCase("aws_session_token")]
     public void Read_TokenWithoutCipher_FailsNamingField(string field)
     {
-        var token = new Cipher(Passphrase).Encrypt("sk-test-locked-0001");
+        var token = new Cipher(Passphrase).Encrypt("sk-test-locked-one");
 
         var act = () => Read($$"""{"model":"m","{{field}}":"{{token}}"}""");
 
         var error = act.Should().Throw<SecretDecryptionException>().Which;
         error.FieldName.Should().Be(field);
         error.ProfileName.Should().Be("codec-test");
-        error.Message.Should().NotContain(token).And.NotContain("sk-test-locked-0001");
+        error.Message.Should().NotContain(token).And.NotContain("sk-test-locked-one");
     }
 
     [TestCase("api_key")]
     [TestCase("aws_session_token")]
     public void Read_TokenWithWrongCipher_FailsNamingField(string field)
     {
-        var token = new Cipher(Passphrase).Encrypt("sk-test-locked-0002");
+        var token = new Cipher(Passphrase).Encrypt("sk-test-locked-two");
 
         var act = () => Read($$"""{"model":"m","{{field}}":"{{token}}"}""", new Cipher("sk-test-other-key"));
 
@@ -469,7 +469,7 @@ public sealed class LlmJsonCodecTests
         {
             AuthType = LlmAuthType.Subscription,
             SubscriptionVendor = "openai",
-            ApiKey = new SecretString("sk-test-sub-0001"),
+            ApiKey = new SecretString("sk-test-sub-one"),
             BaseUrl = "https://sub.example.test",
             ExtraHeaders = ImmutableDictionary<string, string>.Empty.Add("X-Sub", "1"),
         };
@@ -493,12 +493,12 @@ public sealed class LlmJsonCodecTests
     {
         using var dir = TempDirectory.Create();
         var store = new LlmProfileStore(new() { Directory = dir.Path });
-        var llm = new Llm("openai/gpt-5") { AuthType = LlmAuthType.Subscription, SubscriptionVendor = "openai", ApiKey = new SecretString("sk-test-sub-0002") };
+        var llm = new Llm("openai/gpt-5") { AuthType = LlmAuthType.Subscription, SubscriptionVendor = "openai", ApiKey = new SecretString("sk-test-sub-two") };
 
         await store.SaveAsync("sub", llm);
         var back = await store.LoadAsync("sub");
 
-        File.ReadAllText(dir.Combine("sub.json")).Should().NotContain("sk-test-sub-0002");
+        File.ReadAllText(dir.Combine("sub.json")).Should().NotContain("sk-test-sub-two");
         back.IsSubscription.Should().BeTrue();
         back.SubscriptionVendor.Should().Be("openai");
         back.ApiKey.Should().BeNull();
@@ -521,7 +521,7 @@ public sealed class LlmJsonCodecTests
         var llm = new Llm("anthropic/claude-sonnet-4-5")
         {
             ProviderConnectionId = "3f2c9a0e5b7d4c1e8f6a2b9c0d1e2f3a",
-            ApiKey = new SecretString("sk-test-linked-0001"),
+            ApiKey = new SecretString("sk-test-linked-one"),
             BaseUrl = "https://linked.example.test",
         };
 
@@ -532,7 +532,7 @@ public sealed class LlmJsonCodecTests
         var names = document.RootElement.EnumerateObject().Select(p => p.Name).ToList();
         names.Should().NotContain("api_key").And.NotContain("base_url");
         names.Take(2).Should().Equal("model", "provider_connection_id");
-        text.Should().NotContain("sk-test-linked-0001").And.NotContain("linked.example.test").And.NotContain("gAAAAA");
+        text.Should().NotContain("sk-test-linked-one").And.NotContain("linked.example.test").And.NotContain("gAAAAA");
         var back = await store.LoadAsync("linked");
         back.ProviderConnectionId.Should().Be("3f2c9a0e5b7d4c1e8f6a2b9c0d1e2f3a");
         back.ApiKey.Should().BeNull();
@@ -622,12 +622,12 @@ public sealed class LlmJsonCodecTests
         using var dir = TempDirectory.Create();
         var store = new LlmProfileStore(new() { Directory = dir.Path });
 
-        await store.SaveAsync("fmt", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-fmt-0001") });
+        await store.SaveAsync("fmt", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-fmt-one") });
 
         var bytes = File.ReadAllBytes(dir.Combine("fmt.json"));
         var text = Encoding.UTF8.GetString(bytes);
         bytes[^1].Should().Be((byte)'}');
-        text.Should().StartWith("{\n  \"model\": \"openai/gpt-4o\",\n  \"api_key\": \"sk-test-fmt-0001\",\n");
+        text.Should().StartWith("{\n  \"model\": \"openai/gpt-4o\",\n  \"api_key\": \"sk-test-fmt-one\",\n");
         text.Should().EndWith(",\n  \"schema_version\": 1\n}");
         text.Should().NotContain("\r").And.NotContain("\t");
         var lines = text.Split('\n');
@@ -640,13 +640,13 @@ public sealed class LlmJsonCodecTests
     {
         var llm = new Llm("bedrock/x")
         {
-            ApiKey = new SecretString("sk-test-order-0001"),
+            ApiKey = new SecretString("sk-test-order-one"),
             SubscriptionVendor = "openai",
             BaseUrl = "https://order.example.test",
             ApiVersion = "v1",
-            AwsAccessKeyId = new SecretString("sk-test-order-0002"),
-            AwsSecretAccessKey = new SecretString("sk-test-order-0003"),
-            AwsSessionToken = new SecretString("sk-test-order-0004"),
+            AwsAccessKeyId = new SecretString("sk-test-order-two"),
+            AwsSecretAccessKey = new SecretString("sk-test-order-three"),
+            AwsSessionToken = new SecretString("sk-test-order-four"),
             AwsRegionName = "r",
             AwsProfileName = "p",
             AwsRoleName = "role",

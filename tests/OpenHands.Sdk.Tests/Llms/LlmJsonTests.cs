@@ -16,7 +16,7 @@ public sealed class LlmJsonTests
     [Test]
     public void Write_EncryptedThenRead_RoundTripsTheKeyAndFields()
     {
-        var llm = new Llm("anthropic/claude-sonnet-4-5") { ApiKey = new SecretString("sk-test-llmjson-0001"), BaseUrl = "https://proxy.example.com", Temperature = 0.2 };
+        var llm = new Llm("anthropic/claude-sonnet-4-5") { ApiKey = new SecretString("sk-test-llmjson-one"), BaseUrl = "https://proxy.example.com", Temperature = 0.2 };
 
         using var json = JsonDocument.Parse(Write(llm, SecretExposure.Encrypted, Cipher));
         json.RootElement.GetProperty("api_key").GetString().Should().StartWith("gAAAAA");
@@ -24,15 +24,15 @@ public sealed class LlmJsonTests
 
         var read = LlmJson.Read(json.RootElement, Cipher);
         read.Should().Be(llm);
-        read.ApiKey!.Reveal().Should().Be("sk-test-llmjson-0001");
+        read.ApiKey!.Reveal().Should().Be("sk-test-llmjson-one");
     }
 
     [Test]
     public void Write_Redacted_WritesTheSentinelThatReadsBackAsNoKey()
     {
-        var text = Write(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-llmjson-0002") }, SecretExposure.Redacted, cipher: null);
+        var text = Write(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-llmjson-two") }, SecretExposure.Redacted, cipher: null);
 
-        text.Should().Contain("\"api_key\":\"**********\"").And.NotContain("sk-test-llmjson-0002");
+        text.Should().Contain("\"api_key\":\"**********\"").And.NotContain("sk-test-llmjson-two");
         using var json = JsonDocument.Parse(text);
         LlmJson.Read(json.RootElement).ApiKey.Should().BeNull();
     }
@@ -40,7 +40,7 @@ public sealed class LlmJsonTests
     [Test]
     public void Read_TokenWithoutItsKey_ThrowsSecretDecryptionNamingTheSource()
     {
-        using var json = JsonDocument.Parse(Write(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-llmjson-0003") }, SecretExposure.Encrypted, Cipher));
+        using var json = JsonDocument.Parse(Write(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-llmjson-three") }, SecretExposure.Encrypted, Cipher));
 
         var act = () => LlmJson.Read(json.RootElement, new Cipher("sk-test-other-key"), "settings.json (agent_settings.llm)");
 

@@ -212,7 +212,7 @@ public sealed class LlmTests
     [Test]
     public void Equals_DifferentUsageIdAndSourceProfile_AreEqual()
     {
-        var a = new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-eq-0001"), UsageId = "agent" };
+        var a = new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-eq-one"), UsageId = "agent" };
         var b = a with { UsageId = "condenser", SourceProfile = ProfileName.Create("fast") };
 
         b.Should().Be(a);
@@ -225,7 +225,7 @@ public sealed class LlmTests
     {
         Llm Build() => new("anthropic/claude-sonnet-4-5")
         {
-            ApiKey = new SecretString("sk-test-eq-0002"),
+            ApiKey = new SecretString("sk-test-eq-two"),
             Temperature = 0.2,
             ExtraHeaders = ImmutableDictionary<string, string>.Empty.Add("A", "1").Add("B", "2"),
             LitellmExtraBody = ImmutableDictionary<string, JsonElement>.Empty.Add("k", Json("[1,2]")),
@@ -259,7 +259,7 @@ public sealed class LlmTests
     {
         var a = new Llm("openai/gpt-4o")
         {
-            ApiKey = new SecretString("sk-test-eq-0003"),
+            ApiKey = new SecretString("sk-test-eq-three"),
             AdditionalProperties = ImmutableDictionary<string, JsonElement>.Empty.Add("future", Json("1")),
         };
 
@@ -281,7 +281,7 @@ public sealed class LlmTests
     [Test]
     public void With_ChangesOnlyTheCopy()
     {
-        var original = new Llm("openai/gpt-4o") { Temperature = 0.1, ApiKey = new SecretString("sk-test-with-0001") };
+        var original = new Llm("openai/gpt-4o") { Temperature = 0.1, ApiKey = new SecretString("sk-test-with-one") };
 
         var copy = original with { Temperature = 0.7, MaxOutputTokens = 1024 };
 

@@ -11,12 +11,12 @@ namespace OpenHands.Sdk.Tests.Profiles;
 [Category("BadInput")]
 public sealed class LlmProfileStoreBadInputTests
 {
-    private const string GoodProfile = """{"model": "openai/gpt-4o", "api_key": "sk-test-good-0001", "schema_version": 1}""";
+    private const string GoodProfile = """{"model": "openai/gpt-4o", "api_key": "sk-test-good-one", "schema_version": 1}""";
 
     /// <summary>Every store operation that takes a name as text, as (label, call).</summary>
     private static readonly (string Label, Func<ILlmProfileStore, string?, Task> Call)[] Operations =
     [
-        ("save", (s, n) => s.SaveAsync(n!, new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-bad-name-0001") })),
+        ("save", (s, n) => s.SaveAsync(n!, new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-bad-name-one") })),
         ("load", (s, n) => s.LoadAsync(n!)),
         ("delete", (s, n) => s.DeleteAsync(n!)),
         ("rename from", (s, n) => s.RenameAsync(n!, "renamed")),
@@ -187,7 +187,7 @@ public sealed class LlmProfileStoreBadInputTests
     {
         using var dir = TempDirectory.Create();
         var (store, before) = Arrange(dir, content);
-        var llm = new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-overwrite-0001") };
+        var llm = new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-overwrite-one") };
 
         var materialize = () => new ProfileMaterializer(store).MaterializeAsync(llm, "broken");
         var resolve = () => new ProfileResolver(store).ResolveAsync(ProfileReference.Create("broken"));
@@ -235,13 +235,13 @@ public sealed class LlmProfileStoreBadInputTests
     public async Task LoadAsync_CorruptFile_ErrorMessageDoesNotContainTheFileContent()
     {
         using var dir = TempDirectory.Create();
-        var (store, _) = Arrange(dir, Encoding.UTF8.GetBytes("""{"model": "openai/gpt-4o", "api_key": "sk-test-leak-0001", "temperature": "hot"}"""));
+        var (store, _) = Arrange(dir, Encoding.UTF8.GetBytes("""{"model": "openai/gpt-4o", "api_key": "sk-test-leak-one", "temperature": "hot"}"""));
 
         var act = () => store.LoadAsync("broken");
 
         var error = (await act.Should().ThrowAsync<InvalidProfileException>()).Which;
-        error.Message.Should().Contain("temperature").And.NotContain("sk-test-leak-0001");
-        error.ToString().Should().NotContain("sk-test-leak-0001");
+        error.Message.Should().Contain("temperature").And.NotContain("sk-test-leak-one");
+        error.ToString().Should().NotContain("sk-test-leak-one");
     }
 
     [Test]

@@ -147,14 +147,14 @@ public sealed class LlmProfileStoreTests
         var store = new LlmProfileStore(new() { Directory = dir.Path });
         var llm = new Llm("anthropic/claude-sonnet-4-5")
         {
-            ApiKey = new SecretString("sk-test-roundtrip-0001"),
+            ApiKey = new SecretString("sk-test-roundtrip-one"),
             BaseUrl = "https://proxy.example.com/v1",
             UsageId = "agent",
             Temperature = 0.5,
             TopP = 0.9,
             MaxOutputTokens = 4096,
             NumRetries = 3,
-            AwsSecretAccessKey = new SecretString("sk-test-aws-0001"),
+            AwsSecretAccessKey = new SecretString("sk-test-aws-one"),
             ExtraHeaders = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("X-Team", "core"),
         };
 
@@ -163,8 +163,8 @@ public sealed class LlmProfileStoreTests
 
         loaded.Should().Be(llm);
         loaded.UsageId.Should().Be("agent");
-        loaded.ApiKey!.Reveal().Should().Be("sk-test-roundtrip-0001");
-        loaded.AwsSecretAccessKey!.Reveal().Should().Be("sk-test-aws-0001");
+        loaded.ApiKey!.Reveal().Should().Be("sk-test-roundtrip-one");
+        loaded.AwsSecretAccessKey!.Reveal().Should().Be("sk-test-aws-one");
         loaded.ExtraHeaders.Should().Contain("X-Team", "core");
     }
 
@@ -189,10 +189,10 @@ public sealed class LlmProfileStoreTests
         using var dir = TempDirectory.Create();
         var store = new LlmProfileStore(new() { Directory = dir.Path });
 
-        await store.SaveAsync("p", Key(new Llm("openai/gpt-4o"), "sk-test-plain-0001"));
+        await store.SaveAsync("p", Key(new Llm("openai/gpt-4o"), "sk-test-plain-one"));
 
         store.EncryptsSecrets.Should().BeFalse();
-        File.ReadAllText(dir.Combine("p.json")).Should().Contain("\"api_key\": \"sk-test-plain-0001\"");
+        File.ReadAllText(dir.Combine("p.json")).Should().Contain("\"api_key\": \"sk-test-plain-one\"");
     }
 
     [Test]
@@ -201,17 +201,17 @@ public sealed class LlmProfileStoreTests
         using var dir = TempDirectory.Create();
         var store = new LlmProfileStore(new() { Directory = dir.Path }, StoreCipher);
 
-        await store.SaveAsync("p", Key(new Llm("openai/gpt-4o"), "sk-test-cipher-0001"));
+        await store.SaveAsync("p", Key(new Llm("openai/gpt-4o"), "sk-test-cipher-one"));
 
         store.EncryptsSecrets.Should().BeTrue();
         var text = File.ReadAllText(dir.Combine("p.json"));
-        text.Should().NotContain("sk-test-cipher-0001");
+        text.Should().NotContain("sk-test-cipher-one");
         using var document = JsonDocument.Parse(text);
         var token = document.RootElement.GetProperty("api_key").GetString()!;
         token.Should().StartWith(Cipher.TokenPrefix);
         StoreCipher.TryDecrypt(token, out var plain).Should().BeTrue();
-        plain.Should().Be("sk-test-cipher-0001");
-        (await store.LoadAsync("p")).ApiKey!.Reveal().Should().Be("sk-test-cipher-0001");
+        plain.Should().Be("sk-test-cipher-one");
+        (await store.LoadAsync("p")).ApiKey!.Reveal().Should().Be("sk-test-cipher-one");
     }
 
     [Test]
@@ -219,7 +219,7 @@ public sealed class LlmProfileStoreTests
     {
         using var dir = TempDirectory.Create();
         var store = new LlmProfileStore(new() { Directory = dir.Path }, StoreCipher);
-        var llm = Key(new Llm("openai/gpt-4o"), "sk-test-redact-0001") with { AwsSessionToken = new SecretString("sk-test-redact-aws-0001") };
+        var llm = Key(new Llm("openai/gpt-4o"), "sk-test-redact-one") with { AwsSessionToken = new SecretString("sk-test-redact-aws-one") };
 
         await store.SaveAsync("p", llm, new ProfileSaveOptions { IncludeSecrets = false });
 
@@ -293,7 +293,7 @@ public sealed class LlmProfileStoreTests
         var store = new LlmProfileStore(new() { Directory = dir.Path });
         Directory.CreateDirectory(dir.Combine("blocked.json")); // the rename onto it fails
 
-        var act = () => store.SaveAsync("blocked", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-blocked-0001") });
+        var act = () => store.SaveAsync("blocked", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-blocked-one") });
 
         await act.Should().ThrowAsync<IOException>();
         Directory.GetFiles(dir.Path, "*.tmp").Should().BeEmpty();
@@ -454,7 +454,7 @@ public sealed class LlmProfileStoreTests
     {
         using var dir = TempDirectory.Create();
         var store = new LlmProfileStore(new() { Directory = dir.Path }, StoreCipher);
-        await store.SaveAsync("old", Key(new Llm("openai/gpt-4o") { Temperature = 0.3 }, "sk-test-rename-0001"));
+        await store.SaveAsync("old", Key(new Llm("openai/gpt-4o") { Temperature = 0.3 }, "sk-test-rename-one"));
         var bytes = File.ReadAllBytes(dir.Combine("old.json"));
 
         await store.RenameAsync("old", "new");
@@ -462,7 +462,7 @@ public sealed class LlmProfileStoreTests
         File.Exists(dir.Combine("old.json")).Should().BeFalse();
         File.ReadAllBytes(dir.Combine("new.json")).Should().Equal(bytes);
         var loaded = await store.LoadAsync("new");
-        loaded.ApiKey!.Reveal().Should().Be("sk-test-rename-0001");
+        loaded.ApiKey!.Reveal().Should().Be("sk-test-rename-one");
         loaded.Temperature.Should().Be(0.3);
         loaded.SourceProfile.Should().Be(ProfileName.Create("new"));
         (await store.ListAsync()).Select(n => n.Value).Should().Equal("new");
@@ -489,8 +489,8 @@ public sealed class LlmProfileStoreTests
     {
         using var dir = TempDirectory.Create();
         var store = new LlmProfileStore(new() { Directory = dir.Path });
-        await store.SaveAsync("a", Key(new Llm("openai/gpt-4o"), "sk-test-a-0001"));
-        await store.SaveAsync("b", Key(new Llm("anthropic/claude-sonnet-4-5"), "sk-test-b-0001"));
+        await store.SaveAsync("a", Key(new Llm("openai/gpt-4o"), "sk-test-a-one"));
+        await store.SaveAsync("b", Key(new Llm("anthropic/claude-sonnet-4-5"), "sk-test-b-one"));
         var before = FolderSnapshot.Take(dir.Path);
 
         var act = () => store.RenameAsync("a", "b.json");
@@ -499,8 +499,8 @@ public sealed class LlmProfileStoreTests
         error.ProfileName.Should().Be(ProfileName.Create("b"));
         error.Message.Should().Contain("'b'");
         before.ShouldBeUnchanged();
-        (await store.LoadAsync("a")).ApiKey!.Reveal().Should().Be("sk-test-a-0001");
-        (await store.LoadAsync("b")).ApiKey!.Reveal().Should().Be("sk-test-b-0001");
+        (await store.LoadAsync("a")).ApiKey!.Reveal().Should().Be("sk-test-a-one");
+        (await store.LoadAsync("b")).ApiKey!.Reveal().Should().Be("sk-test-b-one");
     }
 
     [TestCase("same", "same")]
@@ -610,9 +610,9 @@ public sealed class LlmProfileStoreTests
     {
         using var dir = TempDirectory.Create();
         var store = new LlmProfileStore(new() { Directory = dir.Path });
-        await store.SaveAsync("keyed", Key(new Llm("openai/gpt-4o") { BaseUrl = "https://llm.example.com" }, "sk-test-summary-0001"));
+        await store.SaveAsync("keyed", Key(new Llm("openai/gpt-4o") { BaseUrl = "https://llm.example.com" }, "sk-test-summary-one"));
         await store.SaveAsync("keyless", new Llm("anthropic/claude-sonnet-4-5"));
-        await store.SaveAsync("redacted", Key(new Llm("openai/gpt-4o-mini"), "sk-test-summary-0002"), new ProfileSaveOptions { IncludeSecrets = false });
+        await store.SaveAsync("redacted", Key(new Llm("openai/gpt-4o-mini"), "sk-test-summary-two"), new ProfileSaveOptions { IncludeSecrets = false });
 
         var summaries = await store.ListSummariesAsync();
 
@@ -631,7 +631,7 @@ public sealed class LlmProfileStoreTests
     {
         using var dir = TempDirectory.Create();
         var encrypting = new LlmProfileStore(new() { Directory = dir.Path }, StoreCipher);
-        await encrypting.SaveAsync("enc", Key(new Llm("openai/gpt-4o"), "sk-test-summary-enc-0001"));
+        await encrypting.SaveAsync("enc", Key(new Llm("openai/gpt-4o"), "sk-test-summary-enc-one"));
         var plain = new LlmProfileStore(new() { Directory = dir.Path });
 
         (await encrypting.ListSummariesAsync()).Single().ApiKeySet.Should().BeTrue();
@@ -779,5 +779,5 @@ public sealed class LlmProfileStoreTests
         return name => map.GetValueOrDefault(name);
     }
 
-    private static Llm Key(Llm llm, string key = "sk-test-store-0001") => llm with { ApiKey = new SecretString(key) };
+    private static Llm Key(Llm llm, string key = "sk-test-store-one") => llm with { ApiKey = new SecretString(key) };
 }

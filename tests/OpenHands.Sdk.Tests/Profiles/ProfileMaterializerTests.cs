@@ -25,7 +25,7 @@ public sealed class ProfileMaterializerTests
     {
         using var dir = TempDirectory.Create();
         var store = Store(dir, encrypt);
-        var llm = new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-mat-0001"), Temperature = 0.2 };
+        var llm = new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-mat-one"), Temperature = 0.2 };
 
         var reference = await new ProfileMaterializer(store).MaterializeAsync(llm);
 
@@ -34,7 +34,7 @@ public sealed class ProfileMaterializerTests
         File.Exists(dir.Combine("Default.json")).Should().BeTrue();
         var stored = await store.LoadAsync(reference.Name);
         stored.Should().Be(llm);
-        stored.ApiKey!.Reveal().Should().Be("sk-test-mat-0001", "the materializer keeps secrets");
+        stored.ApiKey!.Reveal().Should().Be("sk-test-mat-one", "the materializer keeps secrets");
     }
 
     [Test]
@@ -91,8 +91,8 @@ public sealed class ProfileMaterializerTests
         var store = Store(dir, encrypt);
         var llm = new Llm("anthropic/claude-sonnet-4-5")
         {
-            ApiKey = new SecretString("sk-test-same-0001"),
-            AwsSecretAccessKey = new SecretString("sk-test-same-aws-0001"),
+            ApiKey = new SecretString("sk-test-same-one"),
+            AwsSecretAccessKey = new SecretString("sk-test-same-aws-one"),
             Temperature = 0.4,
             UsageId = "first",
         };
@@ -101,8 +101,8 @@ public sealed class ProfileMaterializerTests
         var before = FolderSnapshot.Take(dir.Path);
         var sameButOtherUsage = new Llm("anthropic/claude-sonnet-4-5")
         {
-            ApiKey = new SecretString("sk-test-same-0001"),
-            AwsSecretAccessKey = new SecretString("sk-test-same-aws-0001"),
+            ApiKey = new SecretString("sk-test-same-one"),
+            AwsSecretAccessKey = new SecretString("sk-test-same-aws-one"),
             Temperature = 0.4,
             UsageId = "second",
         };
@@ -119,7 +119,7 @@ public sealed class ProfileMaterializerTests
     {
         using var dir = TempDirectory.Create();
         var store = Store(dir, encrypt: true);
-        await store.SaveAsync("work", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-resolved-0001") });
+        await store.SaveAsync("work", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-resolved-one") });
         File.SetLastWriteTimeUtc(dir.Combine("work.json"), LongAgo);
         var before = FolderSnapshot.Take(dir.Path);
         var resolved = await new ProfileResolver(store).ResolveAsync("work");
@@ -134,17 +134,17 @@ public sealed class ProfileMaterializerTests
     {
         using var dir = TempDirectory.Create();
         var store = Store(dir, encrypt);
-        await store.SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-old-0001") });
+        await store.SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-old-one") });
         File.SetLastWriteTimeUtc(dir.Combine("Default.json"), LongAgo);
         var before = FolderSnapshot.Take(dir.Path);
 
-        var reference = await new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-new-0001") });
+        var reference = await new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-new-one") });
 
         reference.Name.Value.Should().MatchRegex("^Default-[0-9a-f]{12}$");
         File.ReadAllBytes(dir.Combine("Default.json")).Should().Equal(before.Files["Default.json"].Bytes);
         File.GetLastWriteTimeUtc(dir.Combine("Default.json")).Should().Be(LongAgo);
-        (await store.LoadAsync("Default")).ApiKey!.Reveal().Should().Be("sk-test-old-0001");
-        (await store.LoadAsync(reference.Name)).ApiKey!.Reveal().Should().Be("sk-test-new-0001");
+        (await store.LoadAsync("Default")).ApiKey!.Reveal().Should().Be("sk-test-old-one");
+        (await store.LoadAsync(reference.Name)).ApiKey!.Reveal().Should().Be("sk-test-new-one");
         Directory.GetFiles(dir.Path, "*.tmp").Should().BeEmpty();
     }
 
@@ -153,14 +153,14 @@ public sealed class ProfileMaterializerTests
     {
         using var dir = TempDirectory.Create();
         var store = Store(dir);
-        await store.SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-redacted-0001") }, new() { IncludeSecrets = false });
+        await store.SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-redacted-one") }, new() { IncludeSecrets = false });
         var before = File.ReadAllBytes(dir.Combine("Default.json"));
 
-        var reference = await new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-redacted-0001") });
+        var reference = await new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-redacted-one") });
 
         reference.Name.Should().NotBe(ProfileName.Default);
         File.ReadAllBytes(dir.Combine("Default.json")).Should().Equal(before);
-        (await store.LoadAsync(reference.Name)).ApiKey!.Reveal().Should().Be("sk-test-redacted-0001");
+        (await store.LoadAsync(reference.Name)).ApiKey!.Reveal().Should().Be("sk-test-redacted-one");
     }
 
     [Test]
@@ -168,14 +168,14 @@ public sealed class ProfileMaterializerTests
     {
         using var dir = TempDirectory.Create();
         var store = Store(dir);
-        await store.SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-remove-0001") });
+        await store.SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-remove-one") });
         var before = File.ReadAllBytes(dir.Combine("Default.json"));
 
         var reference = await new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o"));
 
         File.ReadAllBytes(dir.Combine("Default.json")).Should().Equal(before);
         (await store.LoadAsync(reference.Name)).ApiKey.Should().BeNull();
-        File.ReadAllText(dir.Combine(reference.Name.FileName)).Should().NotContain("sk-test-remove-0001");
+        File.ReadAllText(dir.Combine(reference.Name.FileName)).Should().NotContain("sk-test-remove-one");
     }
 
     [TestCase("{ invalid json }")]
@@ -188,7 +188,7 @@ public sealed class ProfileMaterializerTests
         File.WriteAllText(dir.Combine("Default.json"), content);
         var before = FolderSnapshot.Take(dir.Path);
 
-        var act = () => new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-corrupt-0001") });
+        var act = () => new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-corrupt-one") });
 
         (await act.Should().ThrowAsync<InvalidProfileException>()).Which.Message.Should().Contain("'Default'");
         before.ShouldBeUnchanged("a corrupt profile is never overwritten by a materialize");
@@ -199,27 +199,27 @@ public sealed class ProfileMaterializerTests
     {
         using var dir = TempDirectory.Create();
         var writer = new LlmProfileStore(new() { Directory = dir.Path }, new Cipher("the-key-it-was-saved-with"));
-        await writer.SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-precious-0001") });
+        await writer.SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-precious-one") });
         var before = FolderSnapshot.Take(dir.Path);
         var store = Store(dir, encrypt: true);
 
-        var act = () => new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-other-0001") });
+        var act = () => new ProfileMaterializer(store).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-other-one") });
 
         var error = (await act.Should().ThrowAsync<SecretDecryptionException>()).Which;
         error.ProfileName.Should().Be("Default");
         error.FieldName.Should().Be("api_key");
         before.ShouldBeUnchanged("a wrong key must not destroy the stored secret");
-        (await writer.LoadAsync("Default")).ApiKey!.Reveal().Should().Be("sk-test-precious-0001");
+        (await writer.LoadAsync("Default")).ApiKey!.Reveal().Should().Be("sk-test-precious-one");
     }
 
     [Test]
     public async Task MaterializeAsync_EncryptedProfileAndNoCipher_ThrowsSecretDecryptionAndLeavesTheFile()
     {
         using var dir = TempDirectory.Create();
-        await Store(dir, encrypt: true).SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-precious-0002") });
+        await Store(dir, encrypt: true).SaveAsync("Default", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-precious-two") });
         var before = FolderSnapshot.Take(dir.Path);
 
-        var act = () => new ProfileMaterializer(Store(dir)).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-precious-0002") });
+        var act = () => new ProfileMaterializer(Store(dir)).MaterializeAsync(new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-precious-two") });
 
         await act.Should().ThrowAsync<SecretDecryptionException>();
         before.ShouldBeUnchanged();

@@ -18,12 +18,12 @@ public sealed class ProfileResolverTests
     {
         using var dir = TempDirectory.Create();
         var (store, _, resolver) = Arrange(dir);
-        await store.SaveAsync("fast", new Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-resolve-0001") });
+        await store.SaveAsync("fast", new Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-resolve-one") });
 
         var llm = await resolver.ResolveAsync(ProfileReference.Create("fast"));
 
         llm.Model.Should().Be("openai/gpt-4o-mini");
-        llm.ApiKey!.Reveal().Should().Be("sk-test-resolve-0001");
+        llm.ApiKey!.Reveal().Should().Be("sk-test-resolve-one");
         llm.SourceProfile.Should().Be(ProfileName.Create("fast"));
     }
 
@@ -188,7 +188,7 @@ public sealed class ProfileResolverTests
         var (store, settings, _) = Arrange(dir);
         await store.SaveAsync("secretive", new Llm("anthropic/claude-sonnet-4-5")
         {
-            ApiKey = new SecretString("sk-test-pointer-0001"),
+            ApiKey = new SecretString("sk-test-pointer-one"),
             BaseUrl = "https://pointer.example.com",
         });
 
@@ -196,7 +196,7 @@ public sealed class ProfileResolverTests
 
         written.ActiveProfile.Should().Be(ProfileName.Create("secretive"));
         var text = File.ReadAllText(settings.FilePath);
-        text.Should().NotContain("sk-test-pointer-0001").And.NotContain("claude-sonnet").And.NotContain("pointer.example.com");
+        text.Should().NotContain("sk-test-pointer-one").And.NotContain("claude-sonnet").And.NotContain("pointer.example.com");
         using var document = JsonDocument.Parse(text);
         document.RootElement.GetProperty("active_profile").GetString().Should().Be("secretive");
         document.RootElement.GetProperty("agent_settings").TryGetProperty("llm", out _).Should().BeFalse();

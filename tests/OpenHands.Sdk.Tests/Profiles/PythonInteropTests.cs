@@ -151,12 +151,12 @@ public sealed class PythonInteropTests
 
     // ---- C# → Python -------------------------------------------------------------------------------------
 
-    [TestCase("sk-test-interop-passphrase", "sk-test-interop-0001", null, null, null)]
+    [TestCase("sk-test-interop-passphrase", "sk-test-interop-one", null, null, null)]
     [TestCase("sk-test-interop-passphrase", "sk-test-ünïcødé-密钥-テスト-🔑🚀", null, null, null)]
-    [TestCase("clé-secrète-🔐", "sk-test-unicode-pass-01", null, null, null)]
-    [TestCase("Tgl3slE8-zMSTWrKNhIvoxRG0B00mS_3uT1s3Gk03fs=", "sk-test-fernet-pass-01", null, null, null)]
+    [TestCase("clé-secrète-🔐", "sk-test-unicode-pass-one", null, null, null)]
+    [TestCase("Tgl3slE8-zMSTWrKNhIvoxRG0B00mS_3uT1s3Gk03fs=", "sk-test-fernet-pass-one", null, null, null)]
     [TestCase("test-secret-key-for-fixtures", null, "test-aws-access-id-9001", "test-aws-secret-9001/+=", "test-aws-session-9001")]
-    [TestCase("test-secret-key-for-fixtures", "sk-test-all-four-0001", "test-aws-id-ü", "test-aws-secret-密", "test-aws-session-🔑")]
+    [TestCase("test-secret-key-for-fixtures", "sk-test-all-four-one", "test-aws-id-ü", "test-aws-secret-密", "test-aws-session-🔑")]
     public async Task SaveAsync_WithCipher_PythonDecryptsProfile(string passphrase, string? apiKey, string? awsId, string? awsSecret, string? awsSession)
     {
         RequirePython();
@@ -194,7 +194,7 @@ public sealed class PythonInteropTests
         RequirePython();
         using var dir = TempDirectory.Create();
         var store = new LlmProfileStore(new() { Directory = dir.Path });
-        var llm = new Llm("anthropic/claude-sonnet-4-5") { ApiKey = new SecretString("sk-test-plain-interop-0001+&<>'\"\\"), AwsSessionToken = new SecretString("sk-test-ü") };
+        var llm = new Llm("anthropic/claude-sonnet-4-5") { ApiKey = new SecretString("sk-test-plain-interop-one+&<>'\"\\"), AwsSessionToken = new SecretString("sk-test-ü") };
 
         await store.SaveAsync("plain", llm);
         await store.SaveAsync("redacted", llm, new ProfileSaveOptions { IncludeSecrets = false });
@@ -212,7 +212,7 @@ public sealed class PythonInteropTests
         string[] plaintexts =
         [
             string.Empty,
-            "sk-test-pipe-0001",
+            "sk-test-pipe-one",
             "sk-test-ünïcødé 密钥 テスト 🔑🚀 café",
             "测试密钥中文字符",
             "😀👍🏽",
@@ -231,13 +231,13 @@ public sealed class PythonInteropTests
     public async Task Encrypt_TokenWithOtherPassphrase_PythonRejectsIt()
     {
         RequirePython();
-        var good = new Cipher("sk-test-pipe-right").Encrypt("sk-test-pipe-0002");
-        var bad = new Cipher("sk-test-pipe-wrong").Encrypt("sk-test-pipe-0003");
+        var good = new Cipher("sk-test-pipe-right").Encrypt("sk-test-pipe-two");
+        var bad = new Cipher("sk-test-pipe-wrong").Encrypt("sk-test-pipe-three");
 
         var (exit, stdout, _) = await RunPythonAsync(["sk-test-pipe-right"], good + "\n" + bad + "\n");
 
         exit.Should().Be(1, "the helper reports a line that does not decrypt");
-        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal("\"sk-test-pipe-0002\"", "null");
+        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal("\"sk-test-pipe-two\"", "null");
     }
 
     [Test]

@@ -40,12 +40,12 @@ public sealed class SampleTests
         var (exit, stdout, stderr) = await RunAsync("QuickStart.dll", [], workspace, QuickStartEnvironment(dir, server));
 
         exit.Should().Be(0, stderr);
-        stdout.Should().Contain("Finished (profile 'Default'").And.Contain("Wrote hello.txt.").And.NotContain("sk-test-quickstart-0001");
+        stdout.Should().Contain("Finished (profile 'Default'").And.Contain("Wrote hello.txt.").And.NotContain("sk-test-quickstart-one");
         stdout.Split('\n').Where(l => l.Contains("plaintext", StringComparison.Ordinal)).Should().ContainSingle("one warning line says keys are stored in plaintext");
         File.ReadAllText(Path.Combine(workspace, "hello.txt")).Trim().Should().Be("hello");
         var home = dir.Combine("home", ".openhands");
         var holders = Directory.EnumerateFiles(home, "*", SearchOption.AllDirectories)
-            .Where(f => File.ReadAllText(f).Contains("sk-test-quickstart-0001", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f).Contains("sk-test-quickstart-one", StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(home, f));
         holders.Should().Equal(Path.Combine("profiles", "Default.json"));
     }
@@ -76,7 +76,7 @@ public sealed class SampleTests
         }
 
         File.ReadAllBytes(Path.Combine(home, "settings.json")).Should().Equal(settings);
-        server.Requests.Should().ContainSingle().Which.Header("Authorization").Should().Be("Bearer sk-test-quickstart-0001");
+        server.Requests.Should().ContainSingle().Which.Header("Authorization").Should().Be("Bearer sk-test-quickstart-one");
     }
 
     /// <summary>A fresh HOME (not created yet, as for a new user), the fake LLM, and none of the variables that would pick another folder or a cipher key.</summary>
@@ -84,7 +84,7 @@ public sealed class SampleTests
     {
         ["HOME"] = dir.Combine("home"),
         ["LLM_MODEL"] = "openai/gpt-quickstart",
-        ["LLM_API_KEY"] = "sk-test-quickstart-0001",
+        ["LLM_API_KEY"] = "sk-test-quickstart-one",
         ["LLM_BASE_URL"] = server.BaseUrl + "/v1",
         ["OH_PERSISTENCE_DIR"] = null,
         ["OH_LLM_PROFILES_PATH"] = null,

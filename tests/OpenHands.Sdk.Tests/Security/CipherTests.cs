@@ -11,7 +11,7 @@ namespace OpenHands.Sdk.Tests.Security;
 [Category("Security")]
 public sealed class CipherTests
 {
-    private const string Passphrase = "sk-test-passphrase-0001";
+    private const string Passphrase = "sk-test-passphrase-one";
     private const int HeaderLength = 1 + 8 + 16;
     private const int HmacLength = 32;
 
@@ -93,7 +93,7 @@ public sealed class CipherTests
     }
 
     [TestCase("")]
-    [TestCase("sk-test-plain-0001")]
+    [TestCase("sk-test-plain-one")]
     [TestCase("sk-test-ünïcødé-密钥-テスト-🔑🚀")]
     [TestCase("测试密钥中文字符")]
     [TestCase("😀👍🏽")]
@@ -133,12 +133,12 @@ public sealed class CipherTests
     {
         var cipher = new Cipher(Passphrase);
 
-        var first = cipher.Encrypt("sk-test-same-0001");
-        var second = cipher.Encrypt("sk-test-same-0001");
+        var first = cipher.Encrypt("sk-test-same-one");
+        var second = cipher.Encrypt("sk-test-same-one");
 
         first.Should().NotBe(second);
-        cipher.Decrypt(first).Should().Be("sk-test-same-0001");
-        cipher.Decrypt(second).Should().Be("sk-test-same-0001");
+        cipher.Decrypt(first).Should().Be("sk-test-same-one");
+        cipher.Decrypt(second).Should().Be("sk-test-same-one");
     }
 
     [Test]
@@ -147,7 +147,7 @@ public sealed class CipherTests
         var clock = new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
         var cipher = new Cipher(Passphrase, clock);
 
-        var token = cipher.Encrypt("sk-test-layout-0001");
+        var token = cipher.Encrypt("sk-test-layout-one");
 
         token.Should().MatchRegex("^[A-Za-z0-9_=-]+$").And.EndWith("=");
         (token.Length % 4).Should().Be(0);
@@ -158,7 +158,7 @@ public sealed class CipherTests
 
         // Signing key = first half of SHA-256(passphrase), AES key = second half: checked without Cipher.
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(Passphrase));
-        Fernet.Open(digest, token).Should().Be("sk-test-layout-0001");
+        Fernet.Open(digest, token).Should().Be("sk-test-layout-one");
     }
 
     [Test]
@@ -166,9 +166,9 @@ public sealed class CipherTests
     {
         var old = new Cipher(Passphrase, new FixedClock(new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero)));
 
-        var token = old.Encrypt("sk-test-old-0001");
+        var token = old.Encrypt("sk-test-old-one");
 
-        new Cipher(Passphrase).Decrypt(token).Should().Be("sk-test-old-0001");
+        new Cipher(Passphrase).Decrypt(token).Should().Be("sk-test-old-one");
     }
 
     [Test]
@@ -177,9 +177,9 @@ public sealed class CipherTests
         const string fernetKey = "Tgl3slE8-zMSTWrKNhIvoxRG0B00mS_3uT1s3Gk03fs=";
         var cipher = new Cipher(fernetKey);
 
-        var token = cipher.Encrypt("sk-test-fernet-key-0001");
+        var token = cipher.Encrypt("sk-test-fernet-key-one");
 
-        Fernet.Open(SHA256.HashData(Encoding.UTF8.GetBytes(fernetKey)), token).Should().Be("sk-test-fernet-key-0001");
+        Fernet.Open(SHA256.HashData(Encoding.UTF8.GetBytes(fernetKey)), token).Should().Be("sk-test-fernet-key-one");
     }
 
     [TestCase(null)]
@@ -194,11 +194,11 @@ public sealed class CipherTests
     [Test]
     public void Decrypt_WrongKey_ThrowsWithoutValue()
     {
-        var token = new Cipher(Passphrase).Encrypt("sk-test-wrong-key-0001");
+        var token = new Cipher(Passphrase).Encrypt("sk-test-wrong-key-one");
         var other = new Cipher("sk-test-other-passphrase");
 
         other.Invoking(c => c.Decrypt(token)).Should().Throw<SecretDecryptionException>()
-            .Which.Message.Should().NotContain("sk-test-wrong-key-0001");
+            .Which.Message.Should().NotContain("sk-test-wrong-key-one");
         other.TryDecrypt(token, out var plaintext).Should().BeFalse();
         plaintext.Should().BeNull();
     }
@@ -213,7 +213,7 @@ public sealed class CipherTests
     public void Decrypt_AlteredByte_Throws(int offset)
     {
         var cipher = new Cipher(Passphrase);
-        var bytes = Base64UrlDecode(cipher.Encrypt("sk-test-altered-0001"));
+        var bytes = Base64UrlDecode(cipher.Encrypt("sk-test-altered-one"));
         bytes[offset >= 0 ? offset : bytes.Length + offset] ^= 0x01;
         var altered = Base64UrlEncode(bytes);
 
@@ -229,7 +229,7 @@ public sealed class CipherTests
     {
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(Passphrase));
         var cipher = new Cipher(Passphrase);
-        var bytes = Base64UrlDecode(cipher.Encrypt("sk-test-version-0001"));
+        var bytes = Base64UrlDecode(cipher.Encrypt("sk-test-version-one"));
         bytes[0] = (byte)version;
         HMACSHA256.HashData(digest.AsSpan(0, 16), bytes.AsSpan(0, bytes.Length - HmacLength), bytes.AsSpan(bytes.Length - HmacLength));
         var token = Base64UrlEncode(bytes);
@@ -246,7 +246,7 @@ public sealed class CipherTests
     public void Decrypt_TruncatedToken_Throws(int removedChars)
     {
         var cipher = new Cipher(Passphrase);
-        var token = cipher.Encrypt("sk-test-truncated-0001");
+        var token = cipher.Encrypt("sk-test-truncated-one");
         var truncated = token[..^removedChars];
 
         cipher.Invoking(c => c.Decrypt(truncated)).Should().Throw<SecretDecryptionException>();
@@ -259,7 +259,7 @@ public sealed class CipherTests
     public void Decrypt_TokenMissingTrailingBytes_Throws(int removedBytes)
     {
         var cipher = new Cipher(Passphrase);
-        var bytes = Base64UrlDecode(cipher.Encrypt("sk-test-truncated-0001"));
+        var bytes = Base64UrlDecode(cipher.Encrypt("sk-test-truncated-one"));
         var truncated = Base64UrlEncode(bytes[..^removedBytes]);
 
         cipher.Invoking(c => c.Decrypt(truncated)).Should().Throw<SecretDecryptionException>();
@@ -270,10 +270,10 @@ public sealed class CipherTests
     public void Decrypt_TokenWithOnlyPaddingRemoved_StillDecrypts()
     {
         var cipher = new Cipher(Passphrase);
-        var token = cipher.Encrypt("sk-test-padding-0001");
+        var token = cipher.Encrypt("sk-test-padding-one");
         token.Should().EndWith("=");
 
-        cipher.Decrypt(token.TrimEnd('=')).Should().Be("sk-test-padding-0001");
+        cipher.Decrypt(token.TrimEnd('=')).Should().Be("sk-test-padding-one");
     }
 
     [TestCase("")]
@@ -341,7 +341,7 @@ public sealed class CipherTests
     [TestCase("gAAAAA", true)]
     [TestCase("gAAAA", false)]
     [TestCase("GAAAAAB", false)]
-    [TestCase("sk-test-0001", false)]
+    [TestCase("sk-test-one", false)]
     [TestCase("", false)]
     [TestCase(null, false)]
     public void LooksEncrypted_Text_ChecksPrefixOrdinally(string? text, bool expected) =>

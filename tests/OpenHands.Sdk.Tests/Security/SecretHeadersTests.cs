@@ -19,12 +19,12 @@ namespace OpenHands.Sdk.Tests.Security;
 [Category("Security")]
 public sealed class SecretHeadersTests
 {
-    private const string Bearer = "sk-test-hdr-bearer-0001";
-    private const string AzureKey = "sk-test-hdr-apikey-0002";
+    private const string Bearer = "sk-test-hdr-bearer-one";
+    private const string AzureKey = "sk-test-hdr-apikey-two";
 
     private static Llm Canary() => new("openai/gpt-4o")
     {
-        ApiKey = new SecretString("sk-test-hdr-main-0003"),
+        ApiKey = new SecretString("sk-test-hdr-main-three"),
         ExtraHeaders = ImmutableDictionary<string, string>.Empty
             .Add("Authorization", "Bearer " + Bearer)
             .Add("api-key", AzureKey)
@@ -151,9 +151,9 @@ public sealed class SecretHeadersTests
     [Test]
     public void SecretRedactor_AnySecrets_AreRemovedAndNullsSkipped()
     {
-        var redactor = new SecretRedactor([new SecretString("sk-test-hdr-session-0005"), null]);
+        var redactor = new SecretRedactor([new SecretString("sk-test-hdr-session-five"), null]);
 
-        redactor.Redact("session sk-test-hdr-session-0005 failed").Should().Be("session ********** failed");
+        redactor.Redact("session sk-test-hdr-session-five failed").Should().Be("session ********** failed");
     }
 
     [TestCase("Authorization", true)]
@@ -175,8 +175,8 @@ public sealed class SecretHeadersTests
     {
         // The accessors are taken from the contract and checked against the list when the type is first used.
         SecretFields.LlmFieldNames.Should().Equal("api_key", "aws_access_key_id", "aws_secret_access_key", "aws_session_token");
-        SecretFields.ValuesOf(new Llm("m") { AwsSessionToken = new SecretString("sk-test-hdr-aws-0004") })
-            .Should().Equal(("aws_session_token", "sk-test-hdr-aws-0004"));
+        SecretFields.ValuesOf(new Llm("m") { AwsSessionToken = new SecretString("sk-test-hdr-aws-four") })
+            .Should().Equal(("aws_session_token", "sk-test-hdr-aws-four"));
         LlmJsonCodec.SecretFieldNames.Should().Equal(SecretFields.LlmFieldNames);
     }
 }

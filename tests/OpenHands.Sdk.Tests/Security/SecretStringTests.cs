@@ -9,7 +9,7 @@ namespace OpenHands.Sdk.Tests.Security;
 [Category("Security")]
 public sealed class SecretStringTests
 {
-    private const string Key = "sk-test-secret-string-0001";
+    private const string Key = "sk-test-secret-string-one";
 
     [Test]
     public void ToString_Always_ReturnsSentinel()
@@ -132,10 +132,10 @@ public sealed class SecretStringTests
         a.GetHashCode().Should().Be(b.GetHashCode());
     }
 
-    [TestCase("sk-test-secret-string-0002")]
-    [TestCase("sk-test-secret-string-000")]
+    [TestCase("sk-test-secret-string-two")]
+    [TestCase("sk-test-secret-string-zero")]
     [TestCase("SK-TEST-SECRET-STRING-0001")]
-    [TestCase("sk-test-secret-str-0010")]
+    [TestCase("sk-test-secret-str-ten")]
     public void Equals_DifferentValue_IsFalse(string other)
     {
         var a = new SecretString(Key);
@@ -155,18 +155,18 @@ public sealed class SecretStringTests
     private static Llm FullLlm() => new("bedrock/anthropic.claude-3")
     {
         ApiKey = new SecretString(Key),
-        AwsAccessKeyId = new SecretString("sk-test-aws-id-0001"),
-        AwsSecretAccessKey = new SecretString("sk-test-aws-secret-0001"),
-        AwsSessionToken = new SecretString("sk-test-aws-session-0001"),
+        AwsAccessKeyId = new SecretString("sk-test-aws-id-one"),
+        AwsSecretAccessKey = new SecretString("sk-test-aws-secret-one"),
+        AwsSessionToken = new SecretString("sk-test-aws-session-one"),
         ExtraHeaders = ImmutableDictionary<string, string>.Empty.Add("X-Team", "blue"),
     };
 
     private static void AssertNoSecret(string text)
     {
         text.Should().NotContain(Key);
-        text.Should().NotContain("sk-test-aws-id-0001");
-        text.Should().NotContain("sk-test-aws-secret-0001");
-        text.Should().NotContain("sk-test-aws-session-0001");
+        text.Should().NotContain("sk-test-aws-id-one");
+        text.Should().NotContain("sk-test-aws-secret-one");
+        text.Should().NotContain("sk-test-aws-session-one");
     }
 
     public sealed record Holder(string Name, SecretString? Secret, IReadOnlyList<SecretString> More);

@@ -54,11 +54,11 @@ public sealed class SettingsCodecTests
     [Test]
     public void Read_LegacyEmbeddedLlm_IsHandedBackAndNotKept()
     {
-        var (settings, legacy) = SettingsCodec.Read("""{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "sk-test-codec-0001"}}}"""u8);
+        var (settings, legacy) = SettingsCodec.Read("""{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "sk-test-codec-one"}}}"""u8);
 
         legacy!["model"]!.GetValue<string>().Should().Be("openai/gpt-4o");
         settings.AgentSettings.AdditionalProperties.Should().NotContainKey("llm");
-        Encoding.UTF8.GetString(SettingsCodec.Write(settings)).Should().NotContain("sk-test-codec-0001").And.NotContain("gpt-4o");
+        Encoding.UTF8.GetString(SettingsCodec.Write(settings)).Should().NotContain("sk-test-codec-one").And.NotContain("gpt-4o");
     }
 
     [TestCase("""{"agent_settings": {"agent_kind": "robot"}}""", "agent_kind")]

@@ -96,7 +96,7 @@ public sealed class SettingsStoreLegacyTests
         await File.WriteAllTextAsync(settingsStore.FilePath, """
             {"schema_version": 2,
              "agent_settings": {"schema_version": 5, "agent_kind": "openhands",
-               "llm": {"model": "anthropic/claude-sonnet-4-5", "api_key": "sk-test-legacy-key-0001", "base_url": "https://llm.example.test"},
+               "llm": {"model": "anthropic/claude-sonnet-4-5", "api_key": "sk-test-legacy-key-one", "base_url": "https://llm.example.test"},
                "mcp_config": {"fetch": {"command": "uvx"}}},
              "conversation_settings": {"max_iterations": 42},
              "active_profile": null, "misc_settings": {"theme": "dark"}, "future_root_field": [1, 2]}
@@ -108,10 +108,10 @@ public sealed class SettingsStoreLegacyTests
         settings.ConversationSettings.MaxIterations.Should().Be(42);
         settings.AgentSettings.LlmProfile.Should().BeNull("null means the active profile");
         var llm = await profiles.LoadAsync(ProfileName.Default);
-        llm.ApiKey!.Reveal().Should().Be("sk-test-legacy-key-0001");
+        llm.ApiKey!.Reveal().Should().Be("sk-test-legacy-key-one");
         llm.BaseUrl.Should().Be("https://llm.example.test");
         var text = await File.ReadAllTextAsync(settingsStore.FilePath);
-        text.Should().NotContain("sk-test-legacy-key-0001").And.NotContain("claude-sonnet")
+        text.Should().NotContain("sk-test-legacy-key-one").And.NotContain("claude-sonnet")
             .And.Contain("future_root_field").And.Contain("\"theme\"").And.Contain("uvx");
         (await settingsStore.GetLlmApiKeyIsSetAsync()).Should().BeTrue();
     }
@@ -121,7 +121,7 @@ public sealed class SettingsStoreLegacyTests
     {
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir);
-        await File.WriteAllTextAsync(settingsStore.FilePath, """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "sk-test-repeat-0001"}}}""");
+        await File.WriteAllTextAsync(settingsStore.FilePath, """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "sk-test-repeat-one"}}}""");
         await settingsStore.LoadAsync();
         var settingsBytes = await File.ReadAllBytesAsync(settingsStore.FilePath);
         var profileBytes = await File.ReadAllBytesAsync(profiles.GetPath(ProfileName.Default));
@@ -139,7 +139,7 @@ public sealed class SettingsStoreLegacyTests
     {
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir);
-        const string legacy = """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "sk-test-crash-0001"}}}""";
+        const string legacy = """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "sk-test-crash-one"}}}""";
         await File.WriteAllTextAsync(settingsStore.FilePath, legacy);
         await settingsStore.LoadAsync();
         var profileBytes = await File.ReadAllBytesAsync(profiles.GetPath(ProfileName.Default));
@@ -157,9 +157,9 @@ public sealed class SettingsStoreLegacyTests
     {
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir);
-        await profiles.SaveAsync("work", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-same-0001") });
+        await profiles.SaveAsync("work", new Llm("openai/gpt-4o") { ApiKey = new SecretString("sk-test-same-one") });
         await File.WriteAllTextAsync(settingsStore.FilePath,
-            """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "sk-test-same-0001", "usage_id": "agent"}}, "active_profile": "work"}""");
+            """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "sk-test-same-one", "usage_id": "agent"}}, "active_profile": "work"}""");
 
         var settings = await settingsStore.LoadAsync();
 
@@ -172,10 +172,10 @@ public sealed class SettingsStoreLegacyTests
     {
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir);
-        await profiles.SaveAsync(ProfileName.Default, new Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-existing-0001") });
+        await profiles.SaveAsync(ProfileName.Default, new Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-existing-one") });
         var defaultBytes = await File.ReadAllBytesAsync(profiles.GetPath(ProfileName.Default));
         await File.WriteAllTextAsync(settingsStore.FilePath,
-            """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "sk-test-other-0001"}}, "active_profile": "Default"}""");
+            """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "sk-test-other-one"}}, "active_profile": "Default"}""");
 
         var settings = await settingsStore.LoadAsync();
 
@@ -183,7 +183,7 @@ public sealed class SettingsStoreLegacyTests
         (await File.ReadAllBytesAsync(profiles.GetPath(ProfileName.Default))).Should().Equal(defaultBytes);
         var moved = (await profiles.ListAsync()).Should().HaveCount(2).And.ContainSingle(n => n != ProfileName.Default).Which;
         moved.Value.Should().MatchRegex("^Default-[0-9a-f]{12}$");
-        (await profiles.LoadAsync(moved)).ApiKey!.Reveal().Should().Be("sk-test-other-0001");
+        (await profiles.LoadAsync(moved)).ApiKey!.Reveal().Should().Be("sk-test-other-one");
     }
 
     [Test]
@@ -192,13 +192,13 @@ public sealed class SettingsStoreLegacyTests
         using var dir = TempDirectory.Create();
         var cipher = new Cipher("sk-test-settings-cipher");
         var (settingsStore, profiles) = CreateStores(dir, cipher);
-        var token = cipher.Encrypt("sk-test-enc-legacy-0001");
+        var token = cipher.Encrypt("sk-test-enc-legacy-one");
         await File.WriteAllTextAsync(settingsStore.FilePath, """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "TOKEN"}}}""".Replace("TOKEN", token, StringComparison.Ordinal));
 
         await settingsStore.LoadAsync();
 
-        (await profiles.LoadAsync(ProfileName.Default)).ApiKey!.Reveal().Should().Be("sk-test-enc-legacy-0001");
-        (await File.ReadAllTextAsync(profiles.GetPath(ProfileName.Default))).Should().NotContain("sk-test-enc-legacy-0001");
+        (await profiles.LoadAsync(ProfileName.Default)).ApiKey!.Reveal().Should().Be("sk-test-enc-legacy-one");
+        (await File.ReadAllTextAsync(profiles.GetPath(ProfileName.Default))).Should().NotContain("sk-test-enc-legacy-one");
     }
 
     [Test]
@@ -206,7 +206,7 @@ public sealed class SettingsStoreLegacyTests
     {
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir, new Cipher("sk-test-wrong-cipher"));
-        var token = new Cipher("sk-test-right-cipher").Encrypt("sk-test-enc-legacy-0002");
+        var token = new Cipher("sk-test-right-cipher").Encrypt("sk-test-enc-legacy-two");
         await File.WriteAllTextAsync(settingsStore.FilePath, """{"agent_settings": {"llm": {"model": "openai/gpt-4o", "api_key": "TOKEN"}}}""".Replace("TOKEN", token, StringComparison.Ordinal));
         var before = await File.ReadAllBytesAsync(settingsStore.FilePath);
 
@@ -246,13 +246,13 @@ public sealed class SettingsStoreLegacyTests
     {
         using var dir = TempDirectory.Create();
         var (settingsStore, profiles) = CreateStores(dir);
-        await profiles.SaveAsync("fast", new Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-activate-0001") });
+        await profiles.SaveAsync("fast", new Llm("openai/gpt-4o-mini") { ApiKey = new SecretString("sk-test-activate-one") });
 
         var settings = await settingsStore.ActivateProfileAsync(ProfileName.Create("fast"));
 
         settings.ActiveProfile.Should().Be(ProfileName.Create("fast"));
         var text = await File.ReadAllTextAsync(settingsStore.FilePath);
-        text.Should().Contain("\"active_profile\": \"fast\"").And.NotContain("gpt-4o-mini").And.NotContain("sk-test-activate-0001");
+        text.Should().Contain("\"active_profile\": \"fast\"").And.NotContain("gpt-4o-mini").And.NotContain("sk-test-activate-one");
         (await settingsStore.GetLlmApiKeyIsSetAsync()).Should().BeTrue();
     }
 

@@ -23,7 +23,7 @@ public sealed class SettingsStoreMigrationTests
     {
         using var dir = TempDirectory.Create();
         var (settings, profiles) = Stores(dir);
-        var original = Legacy("openai/gpt-4o", "sk-test-mig-0001");
+        var original = Legacy("openai/gpt-4o", "sk-test-mig-one");
         await File.WriteAllTextAsync(settings.FilePath, original);
 
         var migration = await settings.MigrateLegacyAsync();
@@ -41,8 +41,8 @@ public sealed class SettingsStoreMigrationTests
         }
 
         migration.ToString().Should().Contain("'Default'").And.Contain(settings.FilePath).And.Contain(migration.BackupPath).And.NotContain("sk-test");
-        (await File.ReadAllTextAsync(settings.FilePath)).Should().NotContain("sk-test-mig-0001").And.NotContain("\"llm\": {");
-        (await profiles.LoadAsync(ProfileName.Default)).ApiKey!.Reveal().Should().Be("sk-test-mig-0001");
+        (await File.ReadAllTextAsync(settings.FilePath)).Should().NotContain("sk-test-mig-one").And.NotContain("\"llm\": {");
+        (await profiles.LoadAsync(ProfileName.Default)).ApiKey!.Reveal().Should().Be("sk-test-mig-one");
     }
 
     [Test]

@@ -126,15 +126,15 @@ public sealed class McpToolsTests
     {
         var config = McpConfig.Parse("""
             {"mcpServers": {
-              "fetch": {"command": "uvx", "args": ["mcp-server-fetch"], "env": {"TOKEN": "sk-test-env-01"}},
-              "remote": {"url": "https://mcp.example.invalid/mcp", "headers": {"Authorization": "Bearer sk-test-hdr-01"}, "transport": "http"}
+              "fetch": {"command": "uvx", "args": ["mcp-server-fetch"], "env": {"TOKEN": "sk-test-env-one"}},
+              "remote": {"url": "https://mcp.example.invalid/mcp", "headers": {"Authorization": "Bearer sk-test-hdr-one"}, "transport": "http"}
             }}
             """);
 
         var fetch = config.Servers["fetch"].Should().BeOfType<McpStdioServerConfig>().Subject;
         fetch.Command.Should().Be("uvx");
         fetch.Args.Should().Equal("mcp-server-fetch");
-        fetch.Env["TOKEN"].Reveal().Should().Be("sk-test-env-01");
+        fetch.Env["TOKEN"].Reveal().Should().Be("sk-test-env-one");
         fetch.Env["TOKEN"].ToString().Should().Be("**********");
         config.Servers["remote"].Should().BeOfType<McpHttpServerConfig>().Which.Url.Should().Be(new Uri("https://mcp.example.invalid/mcp"));
         McpConfig.Parse("""{"flat": {"command": "x"}}""").Servers.Should().ContainKey("flat", "the flat shape of agent settings reads too");

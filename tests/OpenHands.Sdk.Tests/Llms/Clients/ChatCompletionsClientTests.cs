@@ -240,14 +240,14 @@ public sealed class ChatCompletionsClientTests
         h.Server.Enqueue(FakeReply.Text("ok"));
         var overriding = h.Llm() with
         {
-            ExtraHeaders = ImmutableDictionary<string, string>.Empty.Add("Authorization", "Bearer sk-test-override-0000").Add("Content-Type", "application/json; charset=utf-8"),
+            ExtraHeaders = ImmutableDictionary<string, string>.Empty.Add("Authorization", "Bearer sk-test-override-zero").Add("Content-Type", "application/json; charset=utf-8"),
         };
         var invalid = h.Llm() with { ExtraHeaders = ImmutableDictionary<string, string>.Empty.Add("Bad Header", "x") };
 
         await h.AskAsync(overriding);
         var act = () => h.AskAsync(invalid);
 
-        h.Server.Requests.Single().Header("Authorization").Should().Be("Bearer sk-test-override-0000");
+        h.Server.Requests.Single().Header("Authorization").Should().Be("Bearer sk-test-override-zero");
         h.Server.Requests.Single().Header("Content-Type").Should().Be("application/json; charset=utf-8");
         (await act.Should().ThrowAsync<LlmBadRequestException>()).Which.Message.Should().Contain("'Bad Header'");
         h.Server.Requests.Should().ContainSingle("nothing is sent with an invalid header");

@@ -99,7 +99,7 @@ public sealed class OfficialClientGapTests
     {
         await using var server = await FakeLlmServer.StartNewAsync();
         server.Enqueue(FakeReply.Text("ok"));
-        using var anthropic = new AnthropicClient(new Anthropic.Core.ClientOptions { BaseUrl = server.BaseUrl, ApiKey = "sk-test-official-0002", MaxRetries = 0 });
+        using var anthropic = new AnthropicClient(new Anthropic.Core.ClientOptions { BaseUrl = server.BaseUrl, ApiKey = "sk-test-official-two", MaxRetries = 0 });
 
         await anthropic.AsIChatClient("claude-sonnet-4-5").GetResponseAsync([new(ChatRole.System, "Be brief."), new(ChatRole.User, "Hello")]);
 
@@ -114,6 +114,6 @@ public sealed class OfficialClientGapTests
             options.RetryPolicy = new ClientRetryPolicy(0);
         }
 
-        return new OpenAIClient(new ApiKeyCredential("sk-test-official-0001"), options).GetChatClient(model).AsIChatClient();
+        return new OpenAIClient(new ApiKeyCredential("sk-test-official-one"), options).GetChatClient(model).AsIChatClient();
     }
 }
