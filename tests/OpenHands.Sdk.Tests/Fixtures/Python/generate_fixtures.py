@@ -268,7 +268,7 @@ SHARED_PROFILES: dict[str, dict] = {
         "description": "Anthropic model with base_url, temperature and max_output_tokens (spec 1.6 example).",
         "values": {
             "model": "anthropic/claude-sonnet-4-5",
-            "api_key": "sk-test-plain-claude-one",
+            "api_key": "sk-test-plain-claude-0001",
             "base_url": "https://llm.example.test/v1",
             "temperature": 0.2,
             "max_output_tokens": 8192,
@@ -299,7 +299,7 @@ SHARED_PROFILES: dict[str, dict] = {
         "description": "Many non-default scalars plus unknown top-level keys (ignored on load) before schema_version.",
         "values": {
             "model": "openai/gpt-4o-mini",
-            "api_key": "sk-test-plain-extras-two",
+            "api_key": "sk-test-plain-extras-0002",
             "num_retries": 3,
             "retry_multiplier": 2.0,
             "retry_min_wait": 1,
@@ -322,7 +322,7 @@ LEGACY_V0 = {
     "auth_type, api_mode, capability_overrides or is_subscription; loads as version 0.",
     "values": {
         "model": "gpt-5.5",
-        "api_key": "sk-test-plain-legacy-three",
+        "api_key": "sk-test-plain-legacy-0003",
         "temperature": 0.0,
         "max_input_tokens": 200000,
         "max_output_tokens": 64000,
@@ -402,7 +402,7 @@ LONG_PLAINTEXT = ("test-1KiB-" * 103)[:1024]
 
 VECTOR_PLAINTEXTS = [
     "",
-    "sk-test-vector-one",
+    "sk-test-vector-0001",
     "test-\u00fcn\u00efc\u00f8d\u00e9 \u5bc6\u94a5 \u30c6\u30b9\u30c8 \U0001f511\U0001f680 caf\u00e9",
     LONG_PLAINTEXT,
 ]
