@@ -13,8 +13,8 @@ namespace OpenHands.AgentServer.Tests.Gateway;
 public sealed class OpenAiClientGatewayTests
 {
     private const string OpenAiPackage = "openai@7.59.0";
-    private const string SessionKey = "sk-test-session-gateway";
-    private const string ProviderKey = "sk-test-provider-key-gateway";
+    private const string SessionKey = "sk-test-gw-session";
+    private const string ProviderKey = "sk-test-gw-provider";
 
     [Test]
     public async Task OpenAiClient_ListsModelsAndCompletesStreamedAndNot_WithoutEverSeeingTheProfileKey()

@@ -12,7 +12,7 @@ namespace OpenHands.AgentServer.Tests.Workspace;
 public sealed class TypeScriptRemoteWorkspaceTests
 {
     private const string Package = "@openhands/typescript-client@1.39.0";
-    private const string SessionKey = "sk-test-session-ts-workspace-one";
+    private const string SessionKey = "sk-test-ts-session";
 
     private const string Script = """
         import { RemoteWorkspace } from '@openhands/typescript-client';

@@ -9,7 +9,7 @@ namespace OpenHands.Sdk.Tests.Conversations;
 [Category("Conversation")]
 public sealed class SecretsTests
 {
-    private const string Canary = "sk-CANARY-tool-secret-7f3a91";
+    private const string Canary = "sk-test-toolsecret";
 
     [Test]
     public async Task RunAsync_SecretInCommand_CommandSeesItAndNoEventFileOrLogDoes()

@@ -18,8 +18,8 @@ namespace OpenHands.Sdk.Tests.Agents.Mcp;
 [Category("Mcp")]
 public sealed class McpToolsTests
 {
-    private const string EnvCanary = "sk-CANARY-mcp-env-5b21c7";
-    private const string HeaderCanary = "sk-CANARY-mcp-header-93d4e0";
+    private const string EnvCanary = "sk-test-mcpenv";
+    private const string HeaderCanary = "sk-test-mcphdr";
 
     [Test]
     public async Task RunAsync_StdioServer_ToolsAreOfferedCalledAndObservedAndTheEnvCanaryIsNowhere()
