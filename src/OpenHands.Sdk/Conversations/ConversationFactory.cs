@@ -302,7 +302,7 @@ public sealed class ConversationFactory
             AgentProperties = AgentExtrasCodec.Write(ConversationPersistence.AgentProperties(agent), agent, condenserLlm, Cipher),
         };
         var persistence = new ConversationPersistence(start.Directory, state);
-        var conversation = new Conversation(this, persistence, persistence.OpenEventLog(), agent, start.Callbacks);
+        var conversation = new Conversation(this, persistence, persistence.CreateEventLog(), agent, start.Callbacks);
         conversation.AddStartSecrets(start.Secrets);
         persistence.Save();
         return conversation;
@@ -320,7 +320,7 @@ public sealed class ConversationFactory
 
         var state = source with { Id = id, ExecutionStatus = ConversationExecutionStatus.Idle, Metrics = System.Collections.Immutable.ImmutableDictionary<string, LlmUsageMetrics>.Empty };
         var persistence = new ConversationPersistence(PersistenceDirectory is null ? null : ConversationPersistence.FolderFor(PersistenceDirectory, id), state);
-        var log = persistence.OpenEventLog();
+        var log = persistence.CreateEventLog();
         foreach (var e in events)
         {
             log.Append(e);

@@ -41,6 +41,34 @@ public sealed class ConversationRestoreTests
     }
 
     [Test]
+    public async Task StartAsync_EventsFolderIsCreatedByTheFirstEvent_AndAConversationWithoutOneRestoresEmpty()
+    {
+        await using var kit = await ConversationTestKit.StartAsync();
+        kit.Server.Enqueue(FakeReply.Text("hi"));
+        Guid id;
+        string folder;
+        await using (var conversation = await kit.Factory().StartAsync(ConversationTestKit.Agent(kit.Llm(key: Key)), kit.Options()))
+        {
+            id = conversation.Id;
+            folder = Path.Combine(kit.Conversations, id.ToString("N"));
+            File.Exists(Path.Combine(folder, "base_state.json")).Should().BeTrue();
+            Directory.Exists(Path.Combine(folder, "events")).Should().BeFalse("a start writes no event, so it creates no events folder (as the Python file store)");
+        }
+
+        await using (var restored = await kit.Factory().RestoreAsync(id, kit.Options()))
+        {
+            restored.Events.Should().BeEmpty();
+            Directory.Exists(Path.Combine(folder, "events")).Should().BeFalse("reading a conversation creates nothing");
+            await restored.SendMessageAsync("Hello");
+            await restored.RunAsync();
+            Directory.GetFiles(Path.Combine(folder, "events")).Should().HaveCount(restored.Events.Count).And.NotBeEmpty();
+        }
+
+        await using var again = await kit.Factory().RestoreAsync(id, kit.Options());
+        again.Events.OfType<MessageEvent>().Should().NotBeEmpty();
+    }
+
+    [Test]
     public async Task RestoreAsync_AfterRun_HasTheSameEventsAndContinues()
     {
         await using var kit = await ConversationTestKit.StartAsync();

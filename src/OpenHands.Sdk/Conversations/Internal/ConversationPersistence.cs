@@ -32,6 +32,9 @@ internal sealed class ConversationPersistence
 
     private ConversationState _state;
 
+    // Whether the folder is known to exist (created or found by the first save), so later saves skip the check.
+    private bool _folderExists;
+
     public ConversationPersistence(string? directory, ConversationState state, IReadOnlyList<ConversationFileDamage>? damage = null)
     {
         Directory = directory;
@@ -86,8 +89,8 @@ internal sealed class ConversationPersistence
         return (persistence, log);
     }
 
-    /// <summary>Opens the event log of a new conversation: the folder's files, or an empty in-memory log.</summary>
-    public EventLog OpenEventLog() => Directory is null ? EventLog.InMemory() : EventLog.Open(Path.Combine(Directory, EventsFolderName));
+    /// <summary>The empty event log of a new conversation: its <c>events/</c> folder is created by the first append.</summary>
+    public EventLog CreateEventLog() => Directory is null ? EventLog.InMemory() : EventLog.Create(Path.Combine(Directory, EventsFolderName));
 
     /// <summary>Replaces the state and writes it.</summary>
     /// <exception cref="InvalidConversationException">The conversation is damaged, so read-only; nothing changed.</exception>
@@ -115,7 +118,12 @@ internal sealed class ConversationPersistence
             return;
         }
 
-        AtomicFile.EnsureDirectory(Directory);
+        if (!_folderExists)
+        {
+            AtomicFile.EnsureDirectory(Directory);
+            _folderExists = true;
+        }
+
         AtomicFile.Write(Path.Combine(Directory, StateFileName), ConversationStateCodec.Write(State, Directory), flushToDisk: false);
     }
 

@@ -34,6 +34,10 @@ internal sealed partial class EventLog
     private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(4096);
     private string? _readOnlyReason;
 
+    // Whether the events folder is known to exist. A new conversation's folder is created by its first append, as the
+    // Python SDK's file store creates a folder on its first write: a start costs no directory of its own.
+    private bool _folderExists;
+
     private EventLog(string? directory) => _directory = directory;
 
     public IReadOnlyList<ConversationEvent> Events => _events;
@@ -46,13 +50,25 @@ internal sealed partial class EventLog
     public static EventLog InMemory() => new(null);
 
     /// <summary>
-    /// Opens (and creates) an events folder and reads every event in index order. With <paramref name="now"/>, temp files
-    /// of crashed writes older than <see cref="AtomicFile.LeftoverGracePeriod"/> before it are removed on the way.
+    /// The empty log of a new conversation in <paramref name="directory"/>: nothing is read, and the folder is created
+    /// by the first append. The caller has checked that no conversation is stored there.
+    /// </summary>
+    public static EventLog Create(string directory) => new(directory);
+
+    /// <summary>
+    /// Opens an events folder and reads every event in index order; a missing folder is an empty log (created by the
+    /// first append). With <paramref name="now"/>, temp files of crashed writes older than
+    /// <see cref="AtomicFile.LeftoverGracePeriod"/> before it are removed on the way.
     /// </summary>
     public static EventLog Open(string directory, DateTimeOffset? now = null)
     {
-        AtomicFile.EnsureDirectory(directory);
         var log = new EventLog(directory);
+        if (!Directory.Exists(directory))
+        {
+            return log;
+        }
+
+        log._folderExists = true;
 
         // One pass over the folder; nothing is allocated per event file but its name (the id and the relative path only
         // for a damage report), so the scan costs little next to the reads.
@@ -181,6 +197,12 @@ internal sealed partial class EventLog
         byte[]? json = null;
         if (_directory is not null)
         {
+            if (!_folderExists)
+            {
+                AtomicFile.EnsureDirectory(_directory);
+                _folderExists = true;
+            }
+
             var path = Path.Combine(_directory, FileNameFor(_events.Count, e.Id));
             _buffer.ResetWrittenCount();
             using (var writer = new Utf8JsonWriter(_buffer))
