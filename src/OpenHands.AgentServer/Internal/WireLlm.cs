@@ -77,7 +77,28 @@ internal static class WireLlm
     /// The secret-free snapshot of a live LLM: written redacted and read back, so every secret field is unset, and the
     /// credential headers dropped; <c>api_key</c> an explicit <see langword="null"/>.
     /// </summary>
+    /// <remarks>
+    /// The last snapshot is kept and answered again for an equal LLM with the same usage id and source (every start and
+    /// info of conversations on one profile asks for the same one). Callers only serialize the document, never change it.
+    /// </remarks>
     public static LlmDocument Snapshot(Llm llm)
+    {
+        if (Volatile.Read(ref _lastSnapshot) is { } last && last.Llm.Equals(llm)
+            && last.Llm.UsageId == llm.UsageId && Equals(last.Llm.SourceProfile, llm.SourceProfile))
+        {
+            return last.Document;
+        }
+
+        var document = NewSnapshot(llm);
+        Volatile.Write(ref _lastSnapshot, new CachedSnapshot(llm, document));
+        return document;
+    }
+
+    private static CachedSnapshot? _lastSnapshot;
+
+    private sealed record CachedSnapshot(Llm Llm, LlmDocument Document);
+
+    private static LlmDocument NewSnapshot(Llm llm)
     {
         var view = LlmJson.ToElement(llm, SecretExposure.Redacted).Deserialize(WireJson.Contract<LlmDocument>())!;
         if (view.ExtraHeaders is { } headers && headers.Keys.Any(SecretFields.IsSensitiveHeader))
