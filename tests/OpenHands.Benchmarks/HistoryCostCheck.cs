@@ -18,12 +18,17 @@ namespace OpenHands.Benchmarks;
 /// Issue 17's costs that must not grow with history, measured on the real agent server: an events page
 /// (<c>GET .../events/search?limit=100</c>, first, middle and last page) at 10,000 and 100,000 events, against a bare
 /// Kestrel endpoint answering the same bytes, interleaved; and the first request after a restart with 100 conversations
-/// of 1,000 events each, with the process's RSS after it against an empty server (each server in a fresh process).
+/// of 1,000 events each, with the process's RSS after it against an empty server (each server in a fresh process); and,
+/// after the same restart, a search and a count of those conversations, which answer from metadata and load none.
 /// </summary>
 /// <remarks>Run with <c>--history-cost</c> (add <c>--quick</c> for 10,000 events only and fewer rounds).</remarks>
 internal static class HistoryCostCheck
 {
     private const string ChildFlag = "--history-cost-child";
+
+    // What a child requests instead of a conversation's first events page.
+    private const string Search = "search";
+    private const string Count = "count";
 
     public static async Task RunAsync(bool quick)
     {
@@ -89,15 +94,25 @@ internal static class HistoryCostCheck
         var empty = Path.Combine(folder, "..", "restart-empty");
         Directory.CreateDirectory(empty);
         var (times, seconds, emptyTimes, rss, emptyRss) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
+        var (searches, counts, listingRss) = (new List<double>(), new List<double>(), new List<double>());
         for (var round = 0; round < rounds; round++)
         {
             var full = await ChildAsync(folder, ids[(2 * round) % ids.Count], ids[((2 * round) + 1) % ids.Count]);
-            var none = await ChildAsync(empty, null, null);
+            var none = await ChildAsync(empty, Search, Search);
+            var listing = await ChildAsync(folder, Search, Count);
+            if (listing.Loaded != 0)
+            {
+                throw new InvalidOperationException($"The search and count loaded {listing.Loaded} conversations; they must answer from metadata.");
+            }
+
             times.Add(full.First);
             seconds.Add(full.Second);
             emptyTimes.Add(none.First);
             rss.Add(full.RssMb);
             emptyRss.Add(none.RssMb);
+            searches.Add(listing.First);
+            counts.Add(listing.Second);
+            listingRss.Add(listing.RssMb);
         }
 
         Console.WriteLine();
@@ -106,10 +121,19 @@ internal static class HistoryCostCheck
             + $"{Median(times):F1} ms against {Median(emptyTimes):F1} ms for the first request of an empty server (GET /api/conversations/search, the same cold start); "
             + $"first use of a second conversation {Median(seconds):F1} ms; RSS after them {Median(rss):F1} MB against {Median(emptyRss):F1} MB for the empty server "
             + $"(growth {Median(rss) - Median(emptyRss):F1} MB)."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Search and count of the {conversations} conversations in a fresh process (none loaded, medians): first request "
+            + $"(GET /api/conversations/search, all {conversations} in one page) {Median(searches):F1} ms against {Median(emptyTimes):F1} ms "
+            + $"for the empty server's; then GET /api/conversations/count {Median(counts):F1} ms; RSS after them {Median(listingRss):F1} MB "
+            + $"against {Median(emptyRss):F1} MB (growth {Median(listingRss) - Median(emptyRss):F1} MB)."));
     }
 
-    /// <summary>In a fresh process: starts the server on <paramref name="folder"/>, times its first request, reports RSS after a full GC.</summary>
-    private static async Task<(double First, double Second, double RssMb)> ChildAsync(string folder, string? id, string? second)
+    /// <summary>
+    /// In a fresh process: starts the server on <paramref name="folder"/>, times its first and second request (a conversation's
+    /// first events page, or <see cref="Search"/> or <see cref="Count"/>), reports RSS after a full GC and how many
+    /// conversations were loaded.
+    /// </summary>
+    private static async Task<(double First, double Second, double RssMb, int Loaded)> ChildAsync(string folder, string id, string second)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
@@ -119,13 +143,14 @@ internal static class HistoryCostCheck
 
         start.ArgumentList.Add(ChildFlag);
         start.ArgumentList.Add(folder);
-        start.ArgumentList.Add(id ?? "-");
-        start.ArgumentList.Add(second ?? "-");
+        start.ArgumentList.Add(id);
+        start.ArgumentList.Add(second);
         using var child = Process.Start(start)!;
         var output = await child.StandardOutput.ReadToEndAsync();
         await child.WaitForExitAsync();
         var line = output.Split('\n').Last(l => l.StartsWith("RESULT ", StringComparison.Ordinal)).Split(' ');
-        return (double.Parse(line[1], CultureInfo.InvariantCulture), double.Parse(line[2], CultureInfo.InvariantCulture), double.Parse(line[3], CultureInfo.InvariantCulture));
+        return (double.Parse(line[1], CultureInfo.InvariantCulture), double.Parse(line[2], CultureInfo.InvariantCulture),
+            double.Parse(line[3], CultureInfo.InvariantCulture), int.Parse(line[4], CultureInfo.InvariantCulture));
     }
 
     /// <summary>The child's side of <see cref="ChildAsync"/>; true when <paramref name="args"/> asked for it.</summary>
@@ -140,13 +165,19 @@ internal static class HistoryCostCheck
         var (folder, id, second) = (args[at + 1], args[at + 2], args[at + 3]);
         await using var server = await StartServerAsync(folder);
         using var http = new HttpClient();
-        string Url(string conversation) => conversation == "-" ? $"{Address(server.App)}/api/conversations/search" : $"{Address(server.App)}/api/conversations/{conversation}/events/search?limit=100";
+        string Url(string what) => what switch
+        {
+            Search => $"{Address(server.App)}/api/conversations/search?limit=100",
+            Count => $"{Address(server.App)}/api/conversations/count",
+            _ => $"{Address(server.App)}/api/conversations/{what}/events/search?limit=100",
+        };
         var elapsed = await TimeAsync(http, Url(id));
         var next = await TimeAsync(http, Url(second));
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         using var self = Process.GetCurrentProcess();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {elapsed:F2} {next:F2} {self.WorkingSet64 / 1048576.0:F1}"));
+        var loaded = server.App.Services.GetRequiredService<OpenHands.AgentServer.Internal.ConversationService>().LoadedCount;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {elapsed:F2} {next:F2} {self.WorkingSet64 / 1048576.0:F1} {loaded}"));
         return true;
     }
 

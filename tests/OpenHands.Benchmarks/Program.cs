@@ -11,8 +11,8 @@ namespace OpenHands.Benchmarks;
 /// arguments go to BenchmarkDotNet, for example <c>--filter '*ProfileLoad*'</c> or <c>--filter '*AgentServerLoad*'</c>
 /// (the agent server under concurrent clients, see <see cref="AgentServerLoadBenchmarks"/>). <c>--interleaved</c> runs
 /// only <see cref="InterleavedSaveCheck"/>, <c>--interleaved-server</c> only <see cref="InterleavedServerLoadCheck"/>,
-/// <c>--history-cost</c> only <see cref="HistoryCostCheck"/> (events pages and the first request after a restart),
-/// <c>--side-by-side</c> only <see cref="SideBySide.SideBySideCheck"/> (against the Python SDK on the same files).
+/// <c>--history-cost</c> only <see cref="HistoryCostCheck"/> (events pages, the first request after a restart, a search
+/// and count that load no conversation), <c>--side-by-side</c> only <see cref="SideBySide.SideBySideCheck"/> (against the Python SDK on the same files).
 /// </summary>
 public static class Program
 {

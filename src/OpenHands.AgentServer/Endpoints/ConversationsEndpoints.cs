@@ -148,7 +148,7 @@ internal static class ConversationsEndpoints
         var result = new List<ConversationInfo?>(parsed.Count);
         foreach (var g in parsed)
         {
-            result.Add(await service.TryGetAsync(g, cancellationToken).ConfigureAwait(false) is { } e ? Info(e) : null);
+            result.Add(await service.ViewAsync(g, cancellationToken).ConfigureAwait(false) is { } e ? Info(e) : null);   // loads none
         }
 
         return new(result);
@@ -159,17 +159,18 @@ internal static class ConversationsEndpoints
         var (offset, limit) = Paging(request.Query);
         var status = request.Query["status"].FirstOrDefault();
         var sortOrder = request.Query["sort_order"].FirstOrDefault() ?? "CREATED_AT_DESC";
-        Func<ConversationService.Entry, DateTimeOffset> key = sortOrder switch
+        Func<IConversationView, DateTimeOffset> key = sortOrder switch
         {
             "CREATED_AT" or "CREATED_AT_DESC" => e => e.CreatedAt,
             "UPDATED_AT" or "UPDATED_AT_DESC" => e => e.UpdatedAt,
             _ => throw ApiException.Validation(
                 "sort_order must be one of CREATED_AT, UPDATED_AT, CREATED_AT_DESC, UPDATED_AT_DESC", "enum", "query", "sort_order"),
         };
-        var all = (await service.AllAsync(cancellationToken).ConfigureAwait(false)).Where(e => HasStatus(e, status));
+        // From metadata: the loaded conversations as they are, the others from their state and meta.json files (no history read).
+        var all = (await service.ListAsync(cancellationToken).ConfigureAwait(false)).Where(e => HasStatus(e, status));
         all = sortOrder.EndsWith("_DESC", StringComparison.Ordinal)
-            ? all.OrderByDescending(key).ThenBy(e => e.Conversation.Id)
-            : all.OrderBy(key).ThenBy(e => e.Conversation.Id);
+            ? all.OrderByDescending(key).ThenBy(e => e.Id)
+            : all.OrderBy(key).ThenBy(e => e.Id);
         var (items, next) = Slice(all.ToList(), offset, limit);
         return new(new Page<ConversationInfo> { Items = [.. items.Select(Info)], NextPageId = next });
     }
@@ -177,7 +178,7 @@ internal static class ConversationsEndpoints
     private static async Task<WireOk<int>> CountAsync(HttpRequest request, ConversationService service, CancellationToken cancellationToken)
     {
         var status = request.Query["status"].FirstOrDefault();
-        return new((await service.AllAsync(cancellationToken).ConfigureAwait(false)).Count(e => HasStatus(e, status)));
+        return new((await service.ListAsync(cancellationToken).ConfigureAwait(false)).Count(e => HasStatus(e, status)));
     }
 
     private static async Task<WireOk<SuccessResponse>> DeleteAsync(string id, ConversationService service, CancellationToken cancellationToken)
@@ -296,8 +297,8 @@ internal static class ConversationsEndpoints
         return new(entry.Conversation.GetEventJson(eventId) ?? throw ApiException.NotFound($"Event not found: {eventId}"));
     }
 
-    private static bool HasStatus(ConversationService.Entry e, string? status) =>
-        status is null || string.Equals(StatusName(e.Conversation.State.ExecutionStatus), status, StringComparison.OrdinalIgnoreCase);
+    private static bool HasStatus(IConversationView e, string? status) =>
+        status is null || string.Equals(StatusName(e.State.ExecutionStatus), status, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>An agent profile's tools, each one known to the server (a 422 naming the tool otherwise).</summary>
     private static ImmutableArray<ToolSpec> Validated(ImmutableArray<ToolSpec> tools, ConversationFactory factory)

@@ -82,18 +82,22 @@ internal static class ConversationsWire
 
     public static string StatusName(ConversationExecutionStatus status) => EventJson.StatusName(status);
 
-    public static ConversationInfo Info(ConversationService.Entry entry)
+    /// <summary>
+    /// The info of a conversation, loaded (its live LLM, every damaged file) or not loaded yet (its stored snapshot, and
+    /// the damage of its state and <c>meta.json</c> only: see <see cref="ConversationSummary"/>).
+    /// </summary>
+    public static ConversationInfo Info(IConversationView entry)
     {
-        var c = entry.Conversation;
-        var state = c.State;
+        var state = entry.State;
+        var llm = entry.Llm;
         var usage = ConversationUsage.Sum(state.Metrics.Values);
         return new ConversationInfo
         {
-            Id = c.Id.ToString(),
+            Id = entry.Id.ToString(),
             Agent = new AgentInfo
             {
                 // The usage id a profile-bound conversation reports its costs under (the seed PR's profile:{id}).
-                Llm = WireLlm.Snapshot(state.LlmProfile is { } bound ? c.Agent.Llm with { UsageId = "profile:" + bound.Name.Value } : c.Agent.Llm),
+                Llm = WireLlm.Snapshot(state.LlmProfile is { } bound ? llm with { UsageId = "profile:" + bound.Name.Value } : llm),
                 Tools = [.. state.Tools.Select(t => new ToolDocument { Name = t.Name })],
             },
             LlmProfile = state.LlmProfile?.Name.Value,
@@ -108,7 +112,7 @@ internal static class ConversationsWire
             Tags = new Dictionary<string, string>(entry.Tags, StringComparer.Ordinal),
             CreatedAt = entry.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
             UpdatedAt = entry.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
-            CurrentModelId = c.Agent.Llm.Model,
+            CurrentModelId = llm.Model,
             Metrics = new MetricsDocument
             {
                 AccumulatedCost = usage.Cost,

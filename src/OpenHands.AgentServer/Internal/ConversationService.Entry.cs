@@ -11,7 +11,7 @@ internal sealed partial class ConversationService
     /// A live conversation, its background run and its server-side record (<c>meta.json</c>: title, tags, times), with
     /// what is damaged in its files.
     /// </summary>
-    internal sealed class Entry
+    internal sealed class Entry : IConversationView
     {
         public const string MetaFileName = ConversationMetaFile.FileName;
 
@@ -27,6 +27,13 @@ internal sealed partial class ConversationService
         }
 
         public Conversation Conversation { get; }
+
+        public Guid Id => Conversation.Id;
+
+        public ConversationState State => Conversation.State;
+
+        /// <summary>Gets the LLM the conversation runs on now (its profile as resolved at load or at the last switch).</summary>
+        public OpenHands.Sdk.Llms.Llm Llm => Conversation.Agent.Llm;
 
         public DateTimeOffset CreatedAt { get; private set; }
 
@@ -59,10 +66,15 @@ internal sealed partial class ConversationService
         /// <summary>The entry of a restored conversation: its <c>meta.json</c> is read (its damage, if any, is kept in <see cref="Damage"/>).</summary>
         public static Entry Restored(Conversation conversation, TimeProvider time)
         {
-            var dir = conversation.Directory!;
-            var state = Path.Combine(dir, "base_state.json");
-            var entry = new Entry(conversation, new DateTimeOffset(File.GetCreationTimeUtc(File.Exists(state) ? state : dir), TimeSpan.Zero), time);
-            entry.ReadMeta();
+            var record = ConversationMetaFile.ReadRecord(conversation.Directory!);
+            var entry = new Entry(conversation, record.CreatedAt, time)
+            {
+                Title = record.Title,
+                Tags = record.Tags,
+                UpdatedAt = record.UpdatedAt,
+                LaunchedAgentProfile = record.LaunchedAgentProfile,
+            };
+            Volatile.Write(ref entry._metaDamage, record.Damage);
             return entry;
         }
 
@@ -134,28 +146,6 @@ internal sealed partial class ConversationService
             };
             ConversationMetaFile.Write(dir, meta, replacesDamaged: _metaDamage is not null);
             Volatile.Write(ref _metaDamage, null);
-        }
-
-        /// <summary>Reads <c>meta.json</c> when there is one; a damaged one is reported in <see cref="Damage"/>, never taken as empty.</summary>
-        public void ReadMeta()
-        {
-            if (Conversation.Directory is not { } dir)
-            {
-                return;
-            }
-
-            var (meta, damage) = ConversationMetaFile.Read(dir);
-            Volatile.Write(ref _metaDamage, damage);
-            if (meta is null)
-            {
-                return;
-            }
-
-            Title = meta.Title;
-            Tags = meta.Tags?.ToImmutableSortedDictionary(StringComparer.Ordinal) ?? ImmutableSortedDictionary<string, string>.Empty;
-            CreatedAt = meta.CreatedAt ?? CreatedAt;
-            UpdatedAt = meta.UpdatedAt ?? CreatedAt;
-            LaunchedAgentProfile = meta.LaunchedAgentProfile;
         }
     }
 }

@@ -14,8 +14,9 @@ namespace OpenHands.AgentServer.Internal;
 /// conversations folder when the host starts, before the first request, without reading any history; each one is
 /// loaded (its state, its events, its profile re-resolved with the secret-free snapshot as fallback) on its first use,
 /// once however many requests ask for it at the same moment. A conversation with damaged files is loaded too,
-/// read-only, with its damage named (<see cref="Entry.Damage"/>). The host's stop stops their runs. The runs are owned
-/// here (see the Runs part).
+/// read-only, with its damage named (<see cref="Entry.Damage"/>). The listing routes (search, count, batch get) load
+/// none: a conversation not loaded yet answers from its <see cref="ConversationSummary"/> (see the Listing part). The
+/// host's stop stops their runs. The runs are owned here (see the Runs part).
 /// </summary>
 /// <remarks>
 /// Thread-safe. Used without a host, the first call lists the conversations instead. Memory grows with the
@@ -68,7 +69,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
         return _restore.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Every conversation, each loaded (those not used yet are loaded now, one after the other).</summary>
+    /// <summary>Every conversation, each loaded (those not used yet are loaded now, one after the other); listings use <see cref="ListAsync"/>, which loads none.</summary>
     public async Task<IReadOnlyCollection<Entry>> AllAsync(CancellationToken cancellationToken)
     {
         await RestoreAllAsync(cancellationToken).ConfigureAwait(false);
@@ -115,6 +116,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
         finally
         {
             _unloaded.TryRemove(id, out _);   // after the entry is in _entries: a lookup always finds it in one of them
+            ForgetSummary(id);
         }
     }
 

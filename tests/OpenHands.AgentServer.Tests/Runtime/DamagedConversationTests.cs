@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using OpenHands.AgentServer.Internal;
 using OpenHands.AgentServer.Tests.Support;
 
 namespace OpenHands.AgentServer.Tests.Runtime;
@@ -8,7 +10,8 @@ namespace OpenHands.AgentServer.Tests.Runtime;
 /// One damaged file never takes a conversation down (issue 11). Before: a truncated <c>base_state.json</c> or event made
 /// the conversation 404 and undeletable, a start with its id answered 500, a missing event silently cut the history and
 /// a corrupt <c>meta.json</c> silently emptied title and tags. Now, on the real server after a restart: it is listed and
-/// readable, <c>damaged_files</c> names the damage, it can be deleted and its id used again, and nothing answers 5xx.
+/// readable, <c>damaged_files</c> names the damage (a damaged event from the moment the conversation is opened, as the
+/// listing reads no events), it can be deleted and its id used again, and nothing answers 5xx.
 /// </summary>
 [Category("AgentServer")]
 public sealed class DamagedConversationTests
@@ -82,12 +85,22 @@ public sealed class DamagedConversationTests
         var damagedBytes = File.Exists(damagedPath) ? File.ReadAllBytes(damagedPath) : null;
         _server = await TestServer.StartAsync(_dir.Path);
 
-        // Listed, counted and readable, with the damaged file named.
+        // Listed, counted and readable, with the damaged file named. The listing answers from meta.json and base_state.json
+        // without loading the conversation (issue 17), so a damaged event file is named once the conversation is opened.
+        var eventDamage = damage is Damage.TruncatedEvent or Damage.MissingEvent;
         var listed = (await Json("/api/conversations/search"))["items"]!.AsArray().Single(c => c!["id"]!.GetValue<string>() == id)!;
         (await Json("/api/conversations/count")).GetValue<int>().Should().Be(1);
-        var info = await Json($"/api/conversations/{id}");
         (await Json($"/api/conversations?ids={id}"))[0]!["id"]!.GetValue<string>().Should().Be(id);
-        foreach (var shown in new[] { listed, info })
+        _server.Services.GetRequiredService<ConversationService>().LoadedCount.Should().Be(0, "listing loads nothing");
+        if (eventDamage)
+        {
+            listed["damaged_files"].Should().BeNull("the event files are not read before the conversation is opened");
+            listed["execution_status"]!.GetValue<string>().Should().Be(status);
+        }
+
+        var info = await Json($"/api/conversations/{id}");
+        var relisted = (await Json("/api/conversations/search"))["items"]!.AsArray().Single(c => c!["id"]!.GetValue<string>() == id)!;
+        foreach (var shown in eventDamage ? new[] { info, relisted } : new[] { listed, info, relisted })
         {
             var damaged = shown["damaged_files"]!.AsArray().Should().ContainSingle().Subject!;
             damaged["file"]!.GetValue<string>().Should().StartWith(file);

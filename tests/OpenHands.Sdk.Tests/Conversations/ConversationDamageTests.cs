@@ -197,4 +197,34 @@ public sealed class ConversationDamageTests
 
         ids.Should().BeEquivalentTo([healthy, damaged]);
     }
+
+    [Test]
+    public async Task StoredConversationState_ReadsOnlyTheStateFile_AsARestoreShowsIt()
+    {
+        await using var kit = await ConversationTestKit.StartAsync();
+        var (id, folder, files, _) = await PersistAsync(kit);
+        var root = Path.GetDirectoryName(folder)!;
+        Truncate(files[2]);
+        var before = Snapshot(folder);
+
+        var stored = await StoredConversationState.ReadAsync(root, id);
+
+        stored.Id.Should().Be(id);
+        stored.Directory.Should().Be(StoredConversation.FolderFor(root, id));
+        stored.Damage.Should().BeEmpty("the event files are not examined");
+        stored.State.ExecutionStatus.Should().Be(ConversationExecutionStatus.Idle);
+        stored.State.LlmSnapshot.Model.Should().Be("openai/gpt-test");
+        Snapshot(folder).Should().Equal(before, "reading writes nothing");
+
+        // A damaged state file: the placeholder and the damage a restore shows.
+        Truncate(Path.Combine(folder, "base_state.json"));
+        var damaged = await StoredConversationState.ReadAsync(root, id);
+        await using var restored = await kit.Factory().RestoreAsync(id, kit.Options());
+        damaged.Damage.Should().ContainSingle().Which.Should().Be(restored.Damage[0]);
+        damaged.State.ExecutionStatus.Should().Be(ConversationExecutionStatus.Error);
+        damaged.State.LlmSnapshot.Model.Should().Be("unknown");
+
+        await FluentActions.Awaiting(() => StoredConversationState.ReadAsync(root, Guid.NewGuid()))
+            .Should().ThrowAsync<InvalidConversationException>().WithMessage("*not found*");
+    }
 }

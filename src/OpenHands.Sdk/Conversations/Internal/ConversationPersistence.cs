@@ -89,6 +89,25 @@ internal sealed class ConversationPersistence
         return (persistence, log);
     }
 
+    /// <summary>
+    /// Reads only the state of a persisted conversation, one read of <c>base_state.json</c>; the events are not read, nor
+    /// is anything written. A missing or unreadable state file gives the placeholder state of <see cref="ReadAsync"/> and
+    /// its damage; damage in the event files is not looked for.
+    /// </summary>
+    /// <exception cref="InvalidConversationException">The conversation does not exist.</exception>
+    public static async Task<(string Directory, ConversationState State, ConversationFileDamage? Damage)> ReadStateOnlyAsync(
+        string root, Guid id, CancellationToken cancellationToken)
+    {
+        var directory = FolderFor(root, id);
+        if (!Exists(root, id))
+        {
+            throw new InvalidConversationException($"Conversation {id} was not found in '{root}'.");
+        }
+
+        var (state, damage) = await ReadStateAsync(directory, id, cancellationToken).ConfigureAwait(false);
+        return (directory, state ?? Placeholder(id, directory), damage);
+    }
+
     /// <summary>The empty event log of a new conversation: its <c>events/</c> folder is created by the first append.</summary>
     public EventLog CreateEventLog() => Directory is null ? EventLog.InMemory() : EventLog.Create(Path.Combine(Directory, EventsFolderName));
 
