@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using OpenHands.Sdk.Conversations.Events;
 using Spectre.Console;
 
@@ -77,12 +78,13 @@ internal sealed class EventPrinter(CliIo io)
                     io.Line("interrupted.", "[yellow]interrupted.[/]");
                     break;
                 case ConversationStateUpdateEvent u when u.Key == ConversationStateUpdateEvent.LlmFallbackKey:
-                    var from = Field(u.Value, "from_profile") ?? Field(u.Value, "from_model") ?? "?";
-                    var to = $"{Field(u.Value, "profile")} ({Field(u.Value, "model")})";
+                    var fallback = Value(u.Value, CliJsonContext.Default.LlmFallbackNotice);
+                    var from = fallback?.FromProfile ?? fallback?.FromModel ?? "?";
+                    var to = $"{fallback?.Profile} ({fallback?.Model})";
                     io.Line($"fallback> {from} -> {to}", $"[yellow]fallback>[/] {Markup.Escape(from)} → {Markup.Escape(to)}");
                     break;
                 case ConversationStateUpdateEvent u when u.Key == ConversationStateUpdateEvent.LlmProfileKey:
-                    var text = u.Value.ValueKind == JsonValueKind.Object && u.Value.TryGetProperty("name", out var n) ? n.ToString() : u.Value.ToString();
+                    var text = Value(u.Value, CliJsonContext.Default.LlmProfileNotice)?.Name ?? u.Value.ToString();
                     io.Line($"profile> {text}", $"[grey]profile>[/] {Markup.Escape(text)}");
                     break;
             }
@@ -132,8 +134,19 @@ internal sealed class EventPrinter(CliIo io)
         }
     }
 
-    private static string? Field(JsonElement value, string name) =>
-        value.ValueKind == JsonValueKind.Object && value.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    /// <summary>An event's value read by its contract, or <see langword="null"/> when it has another shape (printed as far as it can be read).</summary>
+    private static T? Value<T>(JsonElement value, JsonTypeInfo<T> contract)
+        where T : class
+    {
+        try
+        {
+            return value.Deserialize(contract);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static string Summarize(string tool, string arguments) => tool switch
     {
@@ -147,8 +160,9 @@ internal sealed class EventPrinter(CliIo io)
     {
         try
         {
-            using var doc = JsonDocument.Parse(arguments);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var v) ? v.ToString() : null;
+            // The arguments object's contract; any other JSON value is a JsonException (the raw text is printed instead).
+            var map = JsonSerializer.Deserialize(arguments, CliJsonContext.Default.DictionaryStringJsonElement);
+            return map is not null && map.TryGetValue(name, out var v) ? v.ToString() : null;
         }
         catch (JsonException)
         {

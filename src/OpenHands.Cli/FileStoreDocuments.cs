@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.PostgreSql;
@@ -153,74 +152,33 @@ internal static class FileStoreDocuments
 
     private static List<StoredProviderConnection> ReadConnections(string path)
     {
-        JsonNode? root;
+        ProviderConnectionsFile? file;
         try
         {
-            root = JsonNode.Parse(File.ReadAllBytes(path));
+            file = JsonSerializer.Deserialize(File.ReadAllBytes(path), CliJsonContext.Default.ProviderConnectionsFile);
         }
         catch (JsonException e)
         {
-            throw new CliException($"{path} is not valid JSON ({e.Message}); nothing was written.", e);
+            throw new CliException($"{path} is not a provider connections file ({e.Message}); nothing was written.", e);
+        }
+
+        if (file is null)
+        {
+            throw new CliException($"{path} is not a provider connections file; nothing was written.");
         }
 
         var result = new List<StoredProviderConnection>();
-        if (root?["connections"] is not JsonArray items)
+        foreach (var entry in file.Connections ?? [])
         {
-            return root is JsonObject ? result : throw new CliException($"{path} is not a provider connections file; nothing was written.");
-        }
-
-        foreach (var item in items)
-        {
-            if (item is not JsonObject c)
-            {
-                throw new CliException($"{path}: every entry of 'connections' must be an object; nothing was written.");
-            }
-
-            result.Add(new StoredProviderConnection(
-                Text(c, "id") ?? "", Text(c, "display_name") ?? "", Text(c, "provider") ?? "", Text(c, "api_key"), Text(c, "base_url"),
-                Number(c, "created_at"), Number(c, "updated_at")));
+            result.Add(entry?.ToStored() ?? throw new CliException($"{path}: every entry of 'connections' must be an object; nothing was written."));
         }
 
         return result;
-
-        string? Text(JsonObject o, string field) => o[field] switch
-        {
-            null => null,
-            JsonValue v when v.TryGetValue<string>(out var s) => s,
-            _ => throw new CliException($"{path}: field '{field}' must be a string; nothing was written."),
-        };
-
-        long Number(JsonObject o, string field) => o[field] is JsonValue v && v.TryGetValue<long>(out var n)
-            ? n
-            : throw new CliException($"{path}: field '{field}' must be an integer; nothing was written.");
     }
 
     /// <summary>The file the provider connection store writes (schema version 1), keys as stored.</summary>
-    private static byte[] ConnectionsBytes(IReadOnlyList<StoredProviderConnection> connections)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("schema_version", 1);
-            writer.WriteStartArray("connections");
-            foreach (var c in connections)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id", c.Id);
-                writer.WriteString("display_name", c.DisplayName);
-                writer.WriteString("provider", c.Provider);
-                writer.WriteString("api_key", c.ApiKey);
-                writer.WriteString("base_url", c.BaseUrl);
-                writer.WriteNumber("created_at", c.CreatedAt);
-                writer.WriteNumber("updated_at", c.UpdatedAt);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
+    private static byte[] ConnectionsBytes(IReadOnlyList<StoredProviderConnection> connections) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new ProviderConnectionsFile { Connections = [.. connections.Select(ProviderConnectionEntry.From)] },
+            CliJsonContext.Default.ProviderConnectionsFile);
 }

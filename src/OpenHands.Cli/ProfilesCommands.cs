@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
@@ -256,16 +255,8 @@ internal static class ProfilesCommands
         return ExitCodes.Ok;
     }
 
-    private static JsonObject Serialize(Llm llm, SecretExposure exposure)
-    {
-        var buffer = new ArrayBufferWriter<byte>(2048);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            LlmJson.Write(writer, llm, exposure);
-        }
-
-        return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
-    }
+    private static JsonObject Serialize(Llm llm, SecretExposure exposure) =>
+        JsonNode.Parse(LlmJson.ToProfileDocument(llm, exposure))!.AsObject();
 
     /// <summary>Reads a line from the terminal without echoing it.</summary>
     internal static string PromptSecret(CliIo io, string prompt)

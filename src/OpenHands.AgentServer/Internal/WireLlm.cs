@@ -53,6 +53,7 @@ internal static class WireLlm
     /// <summary>Whether <paramref name="llm"/> carries a value in one of the secret fields (<see cref="SecretFields.LlmFieldNames"/>).</summary>
     public static bool HasSecretField(Llm llm)
     {
+        // By name on the written document: SecretFields is the one list of secret fields, whichever they are.
         var json = LlmJson.ToElement(llm, SecretExposure.Plaintext);
         return SecretFields.LlmFieldNames.Any(n => json.TryGetProperty(n, out var value) && value.ValueKind == JsonValueKind.String);
     }

@@ -30,6 +30,7 @@ public abstract class ToolBase : ITool
     {
         ArgumentNullException.ThrowIfNull(toolCall);
         ArgumentNullException.ThrowIfNull(context);
+        // A shape guard, not a decode: each tool reads the object by its own parameters (ToolArguments).
         if (toolCall.Arguments.ValueKind != JsonValueKind.Object)
         {
             return Task.FromResult(ToolResult.Error($"The arguments of '{Name}' must be a JSON object."));

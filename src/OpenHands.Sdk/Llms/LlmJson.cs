@@ -48,6 +48,7 @@ public static class LlmJson
     /// <exception cref="InvalidOperationException"><see cref="SecretExposure.Encrypted"/> without a cipher.</exception>
     public static void Write(Utf8JsonWriter writer, Llm llm, SecretExposure exposure, Cipher? cipher = null)
     {
+        // Takes a writer on purpose (public API): it composes into the caller's document through the LlmDocument contract.
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(llm);
         LlmJsonCodec.Write(writer, llm, exposure, cipher, isProfileFile: true);

@@ -42,6 +42,9 @@ namespace OpenHands.Sdk.Serialization;
 [JsonSerializable(typeof(LlmDocument))]
 [JsonSerializable(typeof(OpenHands.Sdk.Llms.Clients.Internal.ProviderErrorDocument))]
 [JsonSerializable(typeof(OpenHands.Sdk.Llms.Clients.Internal.ProviderErrorDetailDocument))]
+[JsonSerializable(typeof(OpenHands.Sdk.Llms.Clients.Internal.ChatCompletionsReplyDocument))]
+[JsonSerializable(typeof(OpenHands.Sdk.Llms.Clients.Internal.AnthropicReplyDocument))]
+[JsonSerializable(typeof(List<OpenHands.Sdk.Llms.Clients.Internal.ContentPartDocument>))]
 [JsonSerializable(typeof(ProviderConnectionsDocument))]
 
 // --- agent profiles ---

@@ -70,6 +70,8 @@ public sealed partial class PatternSecurityAnalyzer : ISecurityAnalyzer
         while (stack.Count > 0)
         {
             var element = stack.Pop();
+
+            // Hand-walked on purpose: every string of an arbitrary payload (any tool's, MCP's too) is checked.
             switch (element.ValueKind)
             {
                 case JsonValueKind.Object:

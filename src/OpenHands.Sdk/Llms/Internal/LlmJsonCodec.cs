@@ -87,8 +87,14 @@ internal static class LlmJsonCodec
     /// <param name="isProfileFile">Profile files carry <c>schema_version</c> and no inline key for a provider connection.</param>
     /// <param name="includeUsageId">Whether <c>usage_id</c> is written.</param>
     /// <exception cref="InvalidOperationException"><see cref="SecretExposure.Encrypted"/> without a cipher.</exception>
+    /// <remarks>Takes a writer on purpose: it composes into a caller's document; the object itself is the contract's.</remarks>
     public static void Write(Utf8JsonWriter writer, Llm llm, SecretExposure exposure, Cipher? cipher, bool isProfileFile, bool includeUsageId = true) =>
         JsonSerializer.Serialize(writer, WriteView(llm, isProfileFile, includeUsageId), OpenHandsJson.For(exposure, cipher, indented: false).Contract<LlmDocument>());
+
+    /// <summary>Serializes <paramref name="llm"/> to compact UTF-8 bytes, as <see cref="Write"/> writes it.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="SecretExposure.Encrypted"/> without a cipher.</exception>
+    public static byte[] ToUtf8Bytes(Llm llm, SecretExposure exposure, Cipher? cipher, bool isProfileFile) =>
+        JsonSerializer.SerializeToUtf8Bytes(WriteView(llm, isProfileFile, includeUsageId: true), OpenHandsJson.For(exposure, cipher, indented: false).Contract<LlmDocument>());
 
     /// <summary>Serializes <paramref name="llm"/> to UTF-8 bytes in the profile-file format (indented by two spaces, <c>\n</c>).</summary>
     /// <exception cref="InvalidOperationException"><see cref="SecretExposure.Encrypted"/> without a cipher.</exception>

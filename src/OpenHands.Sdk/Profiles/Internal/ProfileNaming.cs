@@ -35,24 +35,22 @@ internal static class ProfileNaming
     public static string Fingerprint(Llm llm)
     {
         ArgumentNullException.ThrowIfNull(llm);
-        var document = new ArrayBufferWriter<byte>(2048);
-        using (var writer = new Utf8JsonWriter(document))
-        {
-            // A fixed usage_id: it is a runtime label, not content (equality ignores it too).
-            LlmJsonCodec.Write(writer, llm with { UsageId = "default", SourceProfile = null }, SecretExposure.Plaintext, cipher: null, isProfileFile: false);
-        }
-
-        var canonical = new ArrayBufferWriter<byte>(document.WrittenCount + Domain.Length);
+        // A fixed usage_id: it is a runtime label, not content (equality ignores it too).
+        var document = LlmJsonCodec.ToUtf8Bytes(llm with { UsageId = "default", SourceProfile = null }, SecretExposure.Plaintext, cipher: null, isProfileFile: false);
+        var canonical = new ArrayBufferWriter<byte>(document.Length + Domain.Length);
         canonical.Write(Domain);
+
+        // Hand-written on purpose: the canonical form (keys sorted ordinally at every depth) of an arbitrary document is
+        // what the digest, and so every persisted content name, is computed from; its bytes must never change.
         using (var writer = new Utf8JsonWriter(canonical))
         {
-            WriteCanonical(writer, JsonNode.Parse(document.WrittenSpan));
+            WriteCanonical(writer, JsonNode.Parse(document));
         }
 
         var digest = SHA256.HashData(canonical.WrittenSpan);
 
-        // The buffers held the plaintext key: Clear() zeroes what was written, so it does not linger in freed memory.
-        document.Clear();
+        // The buffers held the plaintext key: zeroed, so it does not linger in freed memory.
+        CryptographicOperations.ZeroMemory(document);
         canonical.Clear();
         return Convert.ToHexStringLower(digest);
     }

@@ -29,6 +29,7 @@ internal static class RemoteErrors
         string? result = null;
         if (error?.Detail is { } detail)
         {
+            // FastAPI's detail is a union (a string, a list of validation items, any value), kept raw in the shared ErrorBody.
             switch (detail.ValueKind)
             {
                 case JsonValueKind.String:

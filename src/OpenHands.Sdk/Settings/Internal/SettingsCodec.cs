@@ -158,6 +158,7 @@ internal static class SettingsCodec
     private static AgentSettings ToAgentSettings(AgentSettingsDocument a)
     {
         var extra = UnknownFields.Take(a.Unknown);
+        // agent_context is an unknown field kept raw (its other entries round-trip untouched); only an object holds the suffix.
         var suffix = extra.TryGetValue("agent_context", out var context) && context.ValueKind == JsonValueKind.Object
             ? context.Deserialize(OpenHandsJson.Redacted.Contract<AgentContextDocument>())?.SystemMessageSuffix
             : null;
@@ -221,6 +222,7 @@ internal static class SettingsCodec
     private static Dictionary<string, JsonElement>? AgentExtras(AgentSettings a)
     {
         var extra = a.AdditionalProperties;
+        // As in ToAgentSettings: the raw agent_context object, its other entries kept as they are.
         Dictionary<string, JsonElement>? context = extra.TryGetValue("agent_context", out var c) && c.ValueKind == JsonValueKind.Object
             ? c.Deserialize(OpenHandsJsonContext.Default.DictionaryStringJsonElement)
             : a.SystemMessageSuffix is null ? null : [];

@@ -45,6 +45,7 @@ internal sealed class McpTool : ITool
     {
         ArgumentNullException.ThrowIfNull(toolCall);
         var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+        // Hand-walked on purpose: the arguments go to the MCP server untouched, each value the JsonElement the model sent.
         if (toolCall.Arguments.ValueKind == JsonValueKind.Object)
         {
             foreach (var property in toolCall.Arguments.EnumerateObject())

@@ -1,6 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using OpenHands.Sdk.Serialization;
+using OpenHands.Sdk.Serialization.Converters;
 
 namespace OpenHands.Sdk.Agents.Tools.Internal;
 
@@ -11,6 +12,13 @@ namespace OpenHands.Sdk.Agents.Tools.Internal;
 /// </summary>
 internal sealed class ToolArguments
 {
+    /// <summary>
+    /// The contracts parameters are read by: integers and floats as the SDK's documents read them (numeric strings too),
+    /// strings that may be a number's or boolean's JSON text, booleans that may be <c>"true"</c>, lists that may be
+    /// JSON-encoded strings. Strict strings use the context's own contract.
+    /// </summary>
+    private static readonly JsonSerializerOptions Lenient = CreateLenient();
+
     private readonly string _subject;
     private readonly IReadOnlyDictionary<string, JsonElement> _arguments;
 
@@ -31,130 +39,46 @@ internal sealed class ToolArguments
     public string? Error { get; private set; }
 
     /// <summary>Reads a string; numbers and booleans count as their JSON text unless <paramref name="strict"/>.</summary>
-    public string? String(string name, bool required = false, bool strict = false)
-    {
-        if (!TryGet(name, required, out var value))
-        {
-            return null;
-        }
+    public string? String(string name, bool required = false, bool strict = false) =>
+        Read(name, required, strict ? ToolJsonContext.Default.String : Lenient.Contract<string>(), "a string");
 
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False when !strict => value.GetRawText(),
-            _ => Fail<string>(name, "a string", value),
-        };
-    }
-
-    public bool Boolean(string name, bool defaultValue = false)
-    {
-        if (!TryGet(name, required: false, out var value))
-        {
-            return defaultValue;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.String when bool.TryParse(value.GetString(), out var parsed) => parsed,
-            _ => Fail<bool>(name, "true or false", value),
-        };
-    }
+    public bool Boolean(string name, bool defaultValue = false) =>
+        Read(name, required: false, Lenient.Contract<bool?>(), "true or false") ?? defaultValue;
 
     public double? Number(string name)
     {
-        if (!TryGet(name, required: false, out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number))
-        {
-            return number;
-        }
-
-        if (value.ValueKind == JsonValueKind.String
-            && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number)
-            && double.IsFinite(number))
-        {
-            return number;
-        }
-
-        return Fail<double?>(name, "a number", value);
+        var number = Read(name, required: false, Lenient.Contract<double?>(), "a number");
+        return number is { } n && !double.IsFinite(n) ? Fail<double?>(name, "a number", _arguments[name]) : number;
     }
 
-    public int? Integer(string name, bool required = false)
+    public int? Integer(string name, bool required = false) =>
+        Read(name, required, Lenient.Contract<int?>(), "an integer");
+
+    public IReadOnlyList<int>? IntegerList(string name) =>
+        Read(name, required: false, Lenient.Contract<IReadOnlyList<int>>(), "a list of integers");
+
+    /// <summary>
+    /// Reads a parameter by <paramref name="contract"/>; JSON <c>null</c> counts as absent, a value the contract rejects
+    /// is recorded as the problem.
+    /// </summary>
+    private T? Read<T>(string name, bool required, JsonTypeInfo<T> contract, string expected)
     {
-        if (!TryGet(name, required, out var value))
+        if (_arguments.TryGetValue(name, out var value))
         {
-            return null;
-        }
-
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number))
-        {
-            return number;
-        }
-
-        if (value.ValueKind == JsonValueKind.String
-            && int.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out number))
-        {
-            return number;
-        }
-
-        return Fail<int?>(name, "an integer", value);
-    }
-
-    public IReadOnlyList<int>? IntegerList(string name)
-    {
-        if (!TryGet(name, required: false, out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            // A list encoded as a JSON string, for example "[1, 20]".
+            T? result;
             try
             {
-                using var document = JsonDocument.Parse(value.GetString() ?? string.Empty);
-                return ReadList(name, document.RootElement);
+                result = value.Deserialize(contract);
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
             {
-                return Fail<IReadOnlyList<int>?>(name, "a list of integers", value);
+                return Fail<T>(name, expected, value);
             }
-        }
 
-        return ReadList(name, value);
-    }
-
-    private IReadOnlyList<int>? ReadList(string name, JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            return Fail<IReadOnlyList<int>?>(name, "a list of integers", value);
-        }
-
-        var list = new List<int>();
-        foreach (var item in value.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out var number))
+            if (result is not null)
             {
-                return Fail<IReadOnlyList<int>?>(name, "a list of integers", value);
+                return result;
             }
-
-            list.Add(number);
-        }
-
-        return list;
-    }
-
-    private bool TryGet(string name, bool required, out JsonElement value)
-    {
-        if (_arguments.TryGetValue(name, out value) && value.ValueKind != JsonValueKind.Null)
-        {
-            return true;
         }
 
         if (required)
@@ -162,7 +86,7 @@ internal sealed class ToolArguments
             Error ??= $"{_subject}: the parameter '{name}' is required.";
         }
 
-        return false;
+        return default;
     }
 
     /// <summary>Records that a present parameter is out of range, with the value as given.</summary>
@@ -173,6 +97,18 @@ internal sealed class ToolArguments
     {
         Error ??= $"{_subject}: the parameter '{name}' must be {expected}, not {Describe(value)}.";
         return default;
+    }
+
+    private static JsonSerializerOptions CreateLenient()
+    {
+        var options = new JsonSerializerOptions(ToolJsonContext.Default.Options) { TypeInfoResolver = ToolJsonContext.Default };
+        options.Converters.Add(new LenientInt32Converter());
+        options.Converters.Add(new LenientDoubleConverter());
+        options.Converters.Add(new ScalarTextConverter());
+        options.Converters.Add(new BooleanOrTextConverter());
+        options.Converters.Add(new IntegerListOrTextConverter());
+        options.MakeReadOnly();
+        return options;
     }
 
     private static string Describe(JsonElement value)

@@ -89,12 +89,13 @@ internal static class AnthropicMessagesStream
     private static RawMessageStreamEvent Event(string data)
     {
         var element = JsonSerializer.Deserialize(data, OpenHandsJsonContext.Default.JsonElement);
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            throw new JsonException("The event is not a JSON object.");
-        }
 
-        var fields = element.Deserialize(OpenHandsJsonContext.Default.DictionaryStringJsonElement)!;
+        // The map's contract rejects any JSON value but an object with a JsonException; JSON null reads as no map.
+        var fields = element.Deserialize(OpenHandsJsonContext.Default.DictionaryStringJsonElement)
+            ?? throw new JsonException("The event is not a JSON object.");
+
+        // Kept hand-walked on the per-event hot path: one kind check on the value already parsed, where a contract for
+        // "type" would decode every event a third time.
         var type = fields.TryGetValue("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         return type switch
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Llms.Clients.Internal;
 
@@ -83,43 +84,35 @@ internal static class AnthropicMessagesWire
     /// <summary>Reads a Messages response. Empty content gives a message without contents; emptiness is judged by the caller.</summary>
     public static ChatResponse ParseResponse(JsonElement root)
     {
-        var id = WireJson.String(root, "id");
+        var reply = root.Deserialize(OpenHandsJsonContext.Default.AnthropicReplyDocument);
         var contents = new List<AIContent>();
-        var blocks = WireJson.Property(root, "content");
-        if (blocks.ValueKind == JsonValueKind.Array)
+        foreach (var block in reply?.Content ?? [])
         {
-            foreach (var block in blocks.EnumerateArray())
+            switch (block?.Type)
             {
-                switch (WireJson.String(block, "type"))
-                {
-                    case "text" when WireJson.String(block, "text") is { Length: > 0 } text:
-                        contents.Add(new TextContent(text));
-                        break;
-                    case "thinking":
-                        contents.Add(new TextReasoningContent(WireJson.String(block, "thinking") ?? string.Empty)
-                        {
-                            ProtectedData = WireJson.String(block, "signature"),
-                        });
-                        break;
-                    case "redacted_thinking":
-                        contents.Add(new TextReasoningContent(string.Empty) { ProtectedData = WireJson.String(block, "data") });
-                        break;
-                    case "tool_use" when WireJson.String(block, "name") is { Length: > 0 } name:
-                        var input = WireJson.Property(block, "input");
-                        contents.Add(WireJson.ToolCall(WireJson.String(block, "id") ?? string.Empty, name, input.ValueKind == JsonValueKind.Undefined ? "{}" : input.GetRawText()));
-                        break;
-                    default:
-                        break;
-                }
+                case "text" when block.Text is { Length: > 0 } text:
+                    contents.Add(new TextContent(text));
+                    break;
+                case "thinking":
+                    contents.Add(new TextReasoningContent(block.Thinking ?? string.Empty) { ProtectedData = block.Signature });
+                    break;
+                case "redacted_thinking":
+                    contents.Add(new TextReasoningContent(string.Empty) { ProtectedData = block.Data });
+                    break;
+                case "tool_use" when block.Name is { Length: > 0 } name:
+                    contents.Add(WireJson.ToolCall(block.Id ?? string.Empty, name, block.Input ?? "{}"));
+                    break;
+                default:
+                    break;
             }
         }
 
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = id })
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents) { MessageId = reply?.Id })
         {
-            ResponseId = id,
-            ModelId = WireJson.String(root, "model"),
-            FinishReason = WireJson.FinishReason(WireJson.String(root, "stop_reason")),
-            Usage = Usage(WireJson.Property(root, "usage")),
+            ResponseId = reply?.Id,
+            ModelId = reply?.Model,
+            FinishReason = WireJson.FinishReason(reply?.StopReason),
+            Usage = Usage(reply?.Usage),
             RawRepresentation = root.Clone(),
         };
     }
@@ -128,17 +121,17 @@ internal static class AnthropicMessagesWire
     /// Anthropic counts cached input apart from <c>input_tokens</c>; the input count here includes cache reads and
     /// writes, as OpenAI's <c>prompt_tokens</c> (and LiteLLM's translation) do.
     /// </summary>
-    public static UsageDetails? Usage(JsonElement usage)
+    public static UsageDetails? Usage(ProviderUsageDocument? usage)
     {
-        if (usage.ValueKind != JsonValueKind.Object)
+        if (usage is null)
         {
             return null;
         }
 
-        var input = WireJson.Long(usage, "input_tokens");
-        var cacheRead = WireJson.Long(usage, "cache_read_input_tokens");
-        var cacheWrite = WireJson.Long(usage, "cache_creation_input_tokens");
-        var output = WireJson.Long(usage, "output_tokens");
+        var input = usage.InputTokens;
+        var cacheRead = usage.CacheReadInputTokens;
+        var cacheWrite = usage.CacheCreationInputTokens;
+        var output = usage.OutputTokens;
         var totalInput = input is null && cacheRead is null && cacheWrite is null ? (long?)null : (input ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0);
         var details = new UsageDetails
         {

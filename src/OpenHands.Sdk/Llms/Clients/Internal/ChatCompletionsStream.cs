@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using OpenHands.Sdk.Serialization;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -157,8 +158,8 @@ internal static class ChatCompletionsStream
 
             if (chunk.Usage is not null)
             {
-                using var doc = JsonDocument.Parse(data);
-                Usage = ChatCompletionsWire.Usage(WireJson.Property(doc.RootElement, "usage"));
+                // Once per stream (the chunk that carries usage): the counts the OpenAI model does not expose, by the reply's contract.
+                Usage = ChatCompletionsWire.Usage(JsonSerializer.Deserialize(data, OpenHandsJsonContext.Default.ChatCompletionsReplyDocument)?.Usage);
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Llms.Clients.Internal;
 
@@ -71,47 +72,44 @@ internal static class ChatCompletionsWire
     /// <summary>Reads a Chat Completions response. No choices gives a response without messages; emptiness is judged by the caller.</summary>
     public static ChatResponse ParseResponse(JsonElement root)
     {
-        var id = WireJson.String(root, "id");
-        var choices = WireJson.Property(root, "choices");
+        var reply = root.Deserialize(OpenHandsJsonContext.Default.ChatCompletionsReplyDocument);
         var messages = new List<ChatMessage>();
         ChatFinishReason? finish = null;
-        if (choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
+        if (reply?.Choices is [var choice, ..])
         {
-            var choice = choices[0];
-            finish = WireJson.FinishReason(WireJson.String(choice, "finish_reason"));
-            messages.Add(new ChatMessage(ChatRole.Assistant, Contents(WireJson.Property(choice, "message"))) { MessageId = id });
+            finish = WireJson.FinishReason(choice?.FinishReason);
+            messages.Add(new ChatMessage(ChatRole.Assistant, Contents(choice?.Message)) { MessageId = reply.Id });
         }
 
         return new ChatResponse(messages)
         {
-            ResponseId = id,
-            ModelId = WireJson.String(root, "model"),
-            CreatedAt = WireJson.UnixTime(root, "created"),
+            ResponseId = reply?.Id,
+            ModelId = reply?.Model,
+            CreatedAt = reply?.Created is > 0 and { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
             FinishReason = finish,
-            Usage = Usage(WireJson.Property(root, "usage")),
+            Usage = Usage(reply?.Usage),
             RawRepresentation = root.Clone(),
         };
     }
 
-    public static UsageDetails? Usage(JsonElement usage)
+    public static UsageDetails? Usage(ProviderUsageDocument? usage)
     {
-        if (usage.ValueKind != JsonValueKind.Object)
+        if (usage is null)
         {
             return null;
         }
 
         var details = new UsageDetails
         {
-            InputTokenCount = WireJson.Long(usage, "prompt_tokens"),
-            OutputTokenCount = WireJson.Long(usage, "completion_tokens"),
-            TotalTokenCount = WireJson.Long(usage, "total_tokens"),
-            CachedInputTokenCount = WireJson.Long(WireJson.Property(usage, "prompt_tokens_details"), "cached_tokens")
-                ?? WireJson.Long(usage, "cache_read_input_tokens"),
-            ReasoningTokenCount = WireJson.Long(WireJson.Property(usage, "completion_tokens_details"), "reasoning_tokens"),
+            InputTokenCount = usage.PromptTokens,
+            OutputTokenCount = usage.CompletionTokens,
+            TotalTokenCount = usage.TotalTokens,
+            CachedInputTokenCount = usage.PromptTokensDetails?.CachedTokens ?? usage.CacheReadInputTokens,
+            ReasoningTokenCount = usage.CompletionTokensDetails?.ReasoningTokens,
         };
         details.TotalTokenCount ??= details.InputTokenCount + details.OutputTokenCount;
         AddCount(details, LlmChatProperties.ReasoningTokens, details.ReasoningTokenCount);
-        AddCount(details, LlmChatProperties.CacheWriteTokens, WireJson.Long(usage, "cache_creation_input_tokens"));
+        AddCount(details, LlmChatProperties.CacheWriteTokens, usage.CacheCreationInputTokens);
         return details;
     }
 
@@ -123,52 +121,37 @@ internal static class ChatCompletionsWire
         }
     }
 
-    private static List<AIContent> Contents(JsonElement message)
+    private static List<AIContent> Contents(ChatCompletionsMessageDocument? message)
     {
         var contents = new List<AIContent>();
-        var reasoning = WireJson.String(message, "reasoning_content") ?? WireJson.String(message, "reasoning");
+        if (message is null)
+        {
+            return contents;
+        }
+
+        var reasoning = message.ReasoningContent ?? message.Reasoning;
         if (!string.IsNullOrEmpty(reasoning))
         {
             contents.Add(new TextReasoningContent(reasoning));
         }
 
-        var content = WireJson.Property(message, "content");
-        if (content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
+        foreach (var part in message.Content ?? [])
         {
-            contents.Add(new TextContent(text));
-        }
-        else if (content.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var part in content.EnumerateArray())
+            if (part is { Type: null or "text", Text: { Length: > 0 } text })
             {
-                if (WireJson.String(part, "type") is null or "text" && WireJson.String(part, "text") is { Length: > 0 } partText)
-                {
-                    contents.Add(new TextContent(partText));
-                }
+                contents.Add(new TextContent(text));
             }
         }
 
-        var toolCalls = WireJson.Property(message, "tool_calls");
-        if (toolCalls.ValueKind == JsonValueKind.Array)
+        foreach (var call in message.ToolCalls ?? [])
         {
-            foreach (var call in toolCalls.EnumerateArray())
+            // Only function calls; other kinds (and LiteLLM's empty placeholders) are dropped, as in the Python SDK.
+            if (call is not { Type: null or "function", Function.Name: { Length: > 0 } name })
             {
-                // Only function calls; other kinds (and LiteLLM's empty placeholders) are dropped, as in the Python SDK.
-                var function = WireJson.Property(call, "function");
-                if (WireJson.String(call, "type") is not (null or "function") || WireJson.String(function, "name") is not { Length: > 0 } name)
-                {
-                    continue;
-                }
-
-                var arguments = WireJson.Property(function, "arguments");
-                var json = arguments.ValueKind switch
-                {
-                    JsonValueKind.String => arguments.GetString() ?? string.Empty,
-                    JsonValueKind.Object => arguments.GetRawText(),
-                    _ => string.Empty,
-                };
-                contents.Add(WireJson.ToolCall(WireJson.String(call, "id") ?? string.Empty, name, json));
+                continue;
             }
+
+            contents.Add(WireJson.ToolCall(call.Id ?? string.Empty, name, call.Function.Arguments ?? string.Empty));
         }
 
         return contents;

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using OpenHands.Sdk.Serialization;
 
 namespace OpenHands.Sdk.Llms.Clients.Internal;
 
@@ -55,26 +56,16 @@ internal static class WireJson
         var other => JsonSerializer.Serialize(other, WireOptions.GetTypeInfo(other.GetType())),
     };
 
-    /// <summary>A copy of <paramref name="element"/> as a mutable node.</summary>
+    /// <summary>A copy of <paramref name="element"/> as a mutable node; <see langword="null"/> for no value.</summary>
+    /// <remarks>
+    /// Hand-walked on purpose: an arbitrary document (a tool's JSON Schema, a <c>litellm_extra_body</c> value) passed into
+    /// the request untouched, its exact text re-parsed, so no contract can stand for it.
+    /// </remarks>
     public static JsonNode? Node(JsonElement element) => element.ValueKind is JsonValueKind.Undefined ? null : JsonNode.Parse(element.GetRawText());
-
-    public static string? String(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    public static long? Long(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
-            ? value.TryGetInt64(out var l) ? l : (long)value.GetDouble()
-            : null;
-
-    public static JsonElement Property(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) ? value : default;
 
     /// <summary>A number node that prints integral values without a fraction (<c>top_k: 40</c>, not <c>40.0</c>).</summary>
     public static JsonNode Number(double value) =>
         value == Math.Floor(value) && Math.Abs(value) < 1e15 ? JsonValue.Create((long)value) : JsonValue.Create(value);
-
-    public static DateTimeOffset? UnixTime(JsonElement obj, string name) =>
-        Long(obj, name) is { } seconds && seconds > 0 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 
     public static ChatFinishReason? FinishReason(string? value) => value switch
     {
@@ -99,12 +90,9 @@ internal static class WireJson
             return [];
         }
 
-        using var doc = JsonDocument.Parse(json);
-        if (doc.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            throw new JsonException($"Tool call arguments are a JSON {doc.RootElement.ValueKind}, not an object.");
-        }
-
-        return doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal);
+        // The object contract rejects any other JSON value with a JsonException naming the path, as the caller expects.
+        var arguments = JsonSerializer.Deserialize(json, OpenHandsJsonContext.Default.DictionaryStringJsonElement)
+            ?? throw new JsonException("Tool call arguments are JSON null, not an object.");
+        return arguments.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal);
     }
 }
