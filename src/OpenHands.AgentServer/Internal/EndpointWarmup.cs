@@ -10,9 +10,9 @@ using OpenHands.Sdk.Wire;
 namespace OpenHands.AgentServer.Internal;
 
 /// <summary>
-/// Does the one-time work of a fresh process's first requests while the host starts, so that a server that reports
-/// started answers its first requests as fast as the later ones (clients with short attempt timeouts retry a slow first
-/// answer, and the first request after a restart should not pay for the runtime's start).
+/// Does the one-time work of a fresh process's first requests while the host starts, so that the first requests to a
+/// server that reports started do not pay for compiling the request path and the codecs (clients with short attempt
+/// timeouts retry a slow first answer, and the first request after a restart should not pay for the runtime's start).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -22,8 +22,8 @@ namespace OpenHands.AgentServer.Internal;
 /// (<see cref="WarmupRequest"/>).
 /// </para>
 /// <para>
-/// The warm-up never touches the user's files and never fails or blocks the start: whatever goes wrong is logged at
-/// debug level and the start goes on; it gives up after <see cref="Budget"/>. <see cref="AgentServerOptions.WarmUpAtStart"/>
+/// The warm-up never touches the user's files and never fails the start: whatever goes wrong is logged at debug level
+/// and the start goes on; it delays the start by at most <see cref="Budget"/>. <see cref="AgentServerOptions.WarmUpAtStart"/>
 /// turns off the samples and the loopback requests.
 /// </para>
 /// </remarks>
