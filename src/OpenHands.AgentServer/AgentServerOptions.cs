@@ -108,6 +108,15 @@ public sealed class AgentServerOptions
     /// <value>The default is 50, as in the Python agent-server; one more is closed with code 1013 (try again later).</value>
     public int MaxSocketSubscribers { get; set; } = 50;
 
+    /// <summary>
+    /// Gets or sets whether the server does the one-time work of its first requests while it starts, before it reports
+    /// started: the JSON contracts and codecs run once on samples in memory, and the server asks itself two file-free
+    /// routes (<c>/alive</c>, <c>/api/tools/</c>) over loopback, without a key. It never touches the user's files and never
+    /// fails the start.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>; <see langword="false"/> leaves that work to the first requests.</value>
+    public bool WarmUpAtStart { get; set; } = true;
+
     /// <summary>Gets what went wrong while binding the configuration section (reported by the validator, with every other problem).</summary>
     internal List<string> ConfigurationErrors { get; } = [];
 }

@@ -17,7 +17,12 @@ namespace OpenHands.AgentServer.Internal;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    AllowOutOfOrderMetadataProperties = true)]
+    AllowOutOfOrderMetadataProperties = true,
+
+    // Contracts only, no generated fast-path writers: the codecs write through options with converters and contract
+    // modifiers of their own (OpenHandsJson), and the writers' encoded property names (about 190) were built by the
+    // context's static constructor in every fresh process, before its first read.
+    GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(string))]

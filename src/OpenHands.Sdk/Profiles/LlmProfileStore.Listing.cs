@@ -40,8 +40,11 @@ public sealed partial class LlmProfileStore
         }
         else
         {
+            // The first file alone: the contracts it builds (in a fresh process, most of the listing's cost) are then built
+            // once, not by every worker at the same time.
+            results[0] = await SummarizeAsync(names[0], cache, now, cancellationToken).ConfigureAwait(false);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
-            await Parallel.ForAsync(0, names.Count, parallel,
+            await Parallel.ForAsync(1, names.Count, parallel,
                 async (i, ct) => results[i] = await SummarizeAsync(names[i], cache, now, ct).ConfigureAwait(false)).ConfigureAwait(false);
         }
 

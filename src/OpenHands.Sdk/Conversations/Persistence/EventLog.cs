@@ -156,7 +156,10 @@ internal sealed partial class EventLog
         }
         else
         {
-            Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, ReadOne);
+            // The first file alone: the contracts of its kind (in a fresh process, much of the replay's cost) are then built
+            // once, not by every worker at the same time.
+            ReadOne(0);
+            Parallel.For(1, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, ReadOne);
         }
 
         return reads;
