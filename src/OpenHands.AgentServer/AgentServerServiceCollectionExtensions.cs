@@ -61,8 +61,9 @@ public static class AgentServerServiceCollectionExtensions
             previous: sp.GetRequiredService<IOptions<AgentServerOptions>>().Value.PreviousSecretKey)));
         var builder = services.AddOpenHands();
 
-        // With a database (OH_DATABASE_URL, ConnectionStrings:OpenHands or DatabaseUrl), profiles and provider connections
-        // live in PostgreSQL, shared by every instance; the schema is migrated at start. Without one, the files stay.
+        // With a database (OH_DATABASE_URL, ConnectionStrings:OpenHands or DatabaseUrl), profiles, provider connections,
+        // settings, agent profiles and conversations live in PostgreSQL, shared by every instance; the schema is migrated
+        // at start. Without one, the files stay.
         builder.UsePostgreSql(sp => sp.GetRequiredService<IOptions<AgentServerOptions>>().Value.DatabaseUrl);
         services.AddOptions<OpenHandsOptions>().Configure<IOptions<AgentServerOptions>>((o, server) =>
         {

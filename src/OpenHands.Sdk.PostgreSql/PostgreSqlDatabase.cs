@@ -80,6 +80,7 @@ public sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
             _logger.SchemaMigrated(current, LatestSchemaVersion);
         }
 
+        _ = Interlocked.CompareExchange(ref _migration, Task.FromResult(LatestSchemaVersion), null);   // no store needs to migrate again
         return LatestSchemaVersion;
     }
 
@@ -94,6 +95,23 @@ public sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
     {
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
         return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens a pooled connection synchronously, for the writes a conversation makes under its gate (which are synchronous).
+    /// The schema must be migrated already: every conversation is read or checked (asynchronously) before it is written.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This instance has not migrated the schema yet.</exception>
+    internal NpgsqlConnection OpenMigrated()
+    {
+        if (Volatile.Read(ref _migration) is not { IsCompletedSuccessfully: true })
+        {
+            throw new InvalidOperationException(
+                "The PostgreSQL schema is not migrated by this instance yet, so a synchronous write cannot run. Fix: call MigrateAsync first "
+                + "(the hosted service UsePostgreSql registers does it at start), or check the conversation with an async store method before writing.");
+        }
+
+        return _dataSource.OpenConnection();
     }
 
     /// <summary>

@@ -13,8 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PostgreSqlOpenHandsBuilderExtensions
 {
     /// <summary>
-    /// Replaces the file stores of LLM profiles, provider connections, settings and agent profiles with PostgreSQL ones on
-    /// one database, and
+    /// Replaces the file stores of LLM profiles, provider connections, settings, agent profiles and conversations with
+    /// PostgreSQL ones on one database, and
     /// migrates its schema when the host starts (and before the first statement in any case).
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddOpenHands</c>.</param>
@@ -23,8 +23,9 @@ public static class PostgreSqlOpenHandsBuilderExtensions
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="InvalidDatabaseUrlException">The connection string is not valid (checked now).</exception>
     /// <remarks>
-    /// Secrets are encrypted with the cipher <c>AddOpenHands</c> configured (<see cref="CipherHolder"/>). Conversations
-    /// stay in files for now.
+    /// Secrets are encrypted with the cipher <c>AddOpenHands</c> configured (<see cref="CipherHolder"/>). The registered
+    /// <c>ConversationFactory</c> then persists conversations in the database (<see cref="PostgreSqlConversationStore"/>),
+    /// also when <c>OpenHandsOptions.ConversationsDirectory</c> is not set.
     /// </remarks>
     public static IOpenHandsBuilder UsePostgreSql(this IOpenHandsBuilder builder, string connectionString)
     {
@@ -60,6 +61,7 @@ public static class PostgreSqlOpenHandsBuilderExtensions
         Select<ISettingsStore>(services, (sp, database) => new PostgreSqlSettingsStore(
             database, sp.GetRequiredService<ILlmProfileStore>(), sp.GetService<ILoggerFactory>()));
         Select<IAgentProfileStore>(services, (sp, database) => new PostgreSqlAgentProfileStore(database, sp.GetService<ILoggerFactory>()));
+        Select<ConversationStoreHolder>(services, (sp, database) => new ConversationStoreHolder(new PostgreSqlConversationStore(database, sp.GetService<ILoggerFactory>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgreSqlMigrationService>());
         return builder;
     }

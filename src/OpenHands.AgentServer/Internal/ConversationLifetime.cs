@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenHands.Sdk;
+using OpenHands.Sdk.Conversations.Persistence;
 using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Settings;
@@ -30,13 +31,18 @@ internal sealed partial class ConversationLifetime(
         {
             OpenHandsPaths.ProfilesDirectory(o.ProfilesDirectory, o.PersistenceDirectory),
             OpenHandsPaths.PersistenceDirectory(o.PersistenceDirectory),   // settings.json
-            conversations.Folder,   // each conversation's own folders are swept when it is listed
         }.Distinct(StringComparer.Ordinal))
         {
             if (AtomicFile.RemoveLeftovers(folder, now) is > 0 and var removed)
             {
                 LogLeftoversRemoved(logger, removed, folder);
             }
+        }
+
+        // The conversations folder and each conversation's folders (a database store has none).
+        if (conversations.Store is FileConversationStore files && files.RemoveLeftovers(now) is > 0 and var swept)
+        {
+            LogLeftoversRemoved(logger, swept, files.Directory);
         }
 
         await conversations.RestoreAllAsync(cancellationToken).ConfigureAwait(false);

@@ -13,17 +13,19 @@ internal sealed partial class ConversationService
     /// </summary>
     internal sealed class Entry : IConversationView
     {
-        public const string MetaFileName = ConversationMetaFile.FileName;
+        public const string MetaFileName = ConversationMetaJson.FileName;
 
         private readonly TimeProvider _time;
+        private readonly IConversationStore? _store;
         private int _subscribers;
         private ConversationFileDamage? _metaDamage;
 
-        public Entry(Conversation conversation, DateTimeOffset createdAt, TimeProvider time)
+        public Entry(Conversation conversation, DateTimeOffset createdAt, TimeProvider time, IConversationStore? store)
         {
             Conversation = conversation;
             CreatedAt = UpdatedAt = createdAt;
             _time = time;
+            _store = store;
         }
 
         public Conversation Conversation { get; }
@@ -64,17 +66,11 @@ internal sealed partial class ConversationService
         public bool IsReadOnly => Conversation.Damage.Count > 0;
 
         /// <summary>The entry of a restored conversation: its <c>meta.json</c> is read (its damage, if any, is kept in <see cref="Damage"/>).</summary>
-        public static Entry Restored(Conversation conversation, TimeProvider time)
+        public static async Task<Entry> RestoredAsync(Conversation conversation, IConversationStore store, TimeProvider time, CancellationToken cancellationToken)
         {
-            var record = ConversationMetaFile.ReadRecord(conversation.Directory!);
-            var entry = new Entry(conversation, record.CreatedAt, time)
-            {
-                Title = record.Title,
-                Tags = record.Tags,
-                UpdatedAt = record.UpdatedAt,
-                LaunchedAgentProfile = record.LaunchedAgentProfile,
-            };
-            Volatile.Write(ref entry._metaDamage, record.Damage);
+            var (meta, damage, createdAt) = await ConversationMetaJson.ReadAsync(store, conversation.Id, cancellationToken).ConfigureAwait(false);
+            var entry = new Entry(conversation, createdAt, time, store);
+            entry.Apply(meta, damage);
             return entry;
         }
 
@@ -129,7 +125,7 @@ internal sealed partial class ConversationService
 
         public void WriteMeta()
         {
-            if (Conversation.Directory is not { } dir)
+            if (_store is null)
             {
                 return;
             }
@@ -144,8 +140,24 @@ internal sealed partial class ConversationService
                 LlmProfileId = Conversation.State.LlmProfile?.Name.Value,
                 LaunchedAgentProfile = LaunchedAgentProfile,
             };
-            ConversationMetaFile.Write(dir, meta, replacesDamaged: _metaDamage is not null);
+            ConversationMetaJson.Write(_store, Conversation.Id, meta, replacesDamaged: _metaDamage is not null);
             Volatile.Write(ref _metaDamage, null);
+        }
+
+        /// <summary>Takes a read record; a damaged one is reported in <see cref="Damage"/>, never taken as empty.</summary>
+        private void Apply(ConversationMetaDocument? meta, ConversationFileDamage? damage)
+        {
+            Volatile.Write(ref _metaDamage, damage);
+            if (meta is null)
+            {
+                return;
+            }
+
+            Title = meta.Title;
+            Tags = meta.Tags?.ToImmutableSortedDictionary(StringComparer.Ordinal) ?? ImmutableSortedDictionary<string, string>.Empty;
+            CreatedAt = meta.CreatedAt ?? CreatedAt;
+            UpdatedAt = meta.UpdatedAt ?? CreatedAt;
+            LaunchedAgentProfile = meta.LaunchedAgentProfile;
         }
     }
 }

@@ -54,9 +54,9 @@ internal sealed partial class ConversationService
 
     private async Task<ConversationSummary?> SummaryAsync(Guid id, CancellationToken cancellationToken)
     {
-        var (folder, stopping) = (Folder, _stopping.Token);
+        var (store, stopping) = (Store, _stopping.Token);
         var read = _summaries.GetOrAdd(id, key => new Lazy<Task<ConversationSummary?>>(
-            () => Task.Run(() => ConversationSummary.ReadAsync(folder, key, stopping), CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication));
+            () => Task.Run(() => ConversationSummary.ReadAsync(store, key, stopping), CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication));
         ConversationSummary? summary;
         try
         {

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Conversations;
+using OpenHands.Sdk.Conversations.Persistence;
 using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
@@ -45,8 +46,11 @@ internal sealed partial class ConversationService : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<ConversationService>();
     }
 
-    /// <summary>The conversations folder: the factory's (the server sets it to <see cref="ServerFolders.Conversations"/>).</summary>
-    public string Folder => _factory.PersistenceDirectory ?? throw new InvalidOperationException(
+    /// <summary>
+    /// The conversation store: the factory's (the server sets <see cref="ServerFolders.Conversations"/>, or the database
+    /// with <c>UsePostgreSql</c>).
+    /// </summary>
+    public IConversationStore Store => _factory.Store ?? throw new InvalidOperationException(
         "The agent server needs a persisted ConversationFactory. Fix: register it with AddOpenHandsAgentServer, which sets OpenHandsOptions.ConversationsDirectory.");
 
     /// <summary>Whether every persisted conversation has been listed (at start, by <see cref="ConversationLifetime"/>).</summary>
@@ -81,11 +85,21 @@ internal sealed partial class ConversationService : IAsyncDisposable
         return [.. _entries.Values];
     }
 
-    /// <summary>A conversation, loaded on its first use; null when there is none (or it cannot be restored at all).</summary>
+    /// <summary>
+    /// A conversation, loaded on its first use; one stored after the listing (by another instance on the same database,
+    /// or another process) is restored now. Null when there is none (or it cannot be restored at all).
+    /// </summary>
     public async Task<Entry?> TryGetAsync(Guid id, CancellationToken cancellationToken)
     {
         await RestoreAllAsync(cancellationToken).ConfigureAwait(false);
-        return _entries.TryGetValue(id, out var entry) ? entry : await LoadAsync(id, cancellationToken).ConfigureAwait(false);
+        if (_entries.TryGetValue(id, out var entry))
+        {
+            return entry;
+        }
+
+        return _unloaded.ContainsKey(id)
+            ? await LoadAsync(id, cancellationToken).ConfigureAwait(false)
+            : await TryRestoreLateAsync(id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Loads a listed conversation once; a second caller at the same moment awaits the same load.</summary>
@@ -141,7 +155,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
     public async Task<(Entry Entry, bool Created)> StartAsync(StartSpec spec, CancellationToken cancellationToken)
     {
         await RestoreAllAsync(cancellationToken).ConfigureAwait(false);
-        if (spec.Id is { } existing && (await TryGetAsync(existing, cancellationToken).ConfigureAwait(false) ?? await TryRestoreLateAsync(existing, cancellationToken).ConfigureAwait(false)) is { } known)
+        if (spec.Id is { } existing && await TryGetAsync(existing, cancellationToken).ConfigureAwait(false) is { } known)
         {
             return (known, false);
         }
@@ -177,7 +191,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
     public Entry Register(Conversation conversation, string? title = null, ImmutableSortedDictionary<string, string>? tags = null,
         OpenHands.Sdk.Serialization.Documents.LaunchedAgentProfileDocument? launched = null)
     {
-        var entry = new Entry(conversation, _time.GetUtcNow(), _time) { LaunchedAgentProfile = launched };
+        var entry = new Entry(conversation, _time.GetUtcNow(), _time, _factory.Store) { LaunchedAgentProfile = launched };
         if (title is not null || tags is not null)
         {
             entry.Update(title, tags);
@@ -195,8 +209,8 @@ internal sealed partial class ConversationService : IAsyncDisposable
     public bool Contains(Guid id) => _entries.ContainsKey(id) || _unloaded.ContainsKey(id);
 
     /// <summary>
-    /// Deletes a conversation, damaged or not: its run is stopped and awaited, then its folder is removed, so its id can
-    /// be used again. Its workspace folder is kept (it holds the agent's work).
+    /// Deletes a conversation, damaged or not: its run is stopped and awaited, then the store deletes it (its folder, or its
+    /// rows), so its id can be used again. Its workspace folder is kept (it holds the agent's work).
     /// </summary>
     public async Task<bool> DeleteAsync(Guid id)
     {
@@ -207,11 +221,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
 
         await StopRunAsync(entry).ConfigureAwait(false);
         await entry.Conversation.DisposeAsync().ConfigureAwait(false);
-        if (entry.Conversation.Directory is { } dir && Directory.Exists(dir))
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-
+        await Store.DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
         return true;
     }
 
@@ -243,19 +253,15 @@ internal sealed partial class ConversationService : IAsyncDisposable
     }
 
     /// <summary>
-    /// Lists the persisted conversations without reading their histories; each is loaded on its first use. Temp files
-    /// that crashed writes left in a conversation's folders are removed on the way (a scan of names, nothing is read).
+    /// Lists the persisted conversations without reading their histories; each is loaded on its first use. (The file
+    /// store's crash leftovers were removed by <see cref="ConversationLifetime"/> before.)
     /// </summary>
     private async Task RestoreCoreAsync(CancellationToken cancellationToken)
     {
         await Task.Yield();   // never list on the caller's stack (it may hold a request thread)
         var started = _time.GetTimestamp();
-        var now = _time.GetUtcNow();
         foreach (var id in await _factory.ListPersistedAsync(cancellationToken).ConfigureAwait(false))
         {
-            var folder = Path.Combine(Folder, id.ToString("N"));
-            AtomicFile.RemoveLeftovers(folder, now);
-            AtomicFile.RemoveLeftovers(Path.Combine(folder, Conversation.EventsFolderName), now);
             if (!_entries.ContainsKey(id))
             {
                 _unloaded.TryAdd(id, new Lazy<Task<Entry?>>(() => LoadCoreAsync(id), LazyThreadSafetyMode.ExecutionAndPublication));
@@ -263,8 +269,11 @@ internal sealed partial class ConversationService : IAsyncDisposable
         }
 
         var elapsed = _time.GetElapsedTime(started);
-        LogListed(_logger, _unloaded.Count, Folder, (long)elapsed.TotalMilliseconds);
+        LogListed(_logger, _unloaded.Count, StoreName, (long)elapsed.TotalMilliseconds);
     }
+
+    /// <summary>The store, for logs: the folder of a file store, else the store's kind.</summary>
+    private string StoreName => Store is FileConversationStore files ? files.Directory : Store.GetType().Name;
 
     /// <summary>Restores one conversation with its <c>meta.json</c>; null when it is gone or cannot be restored at all.</summary>
     private async Task<Entry?> RestoreOneAsync(Guid id, CancellationToken cancellationToken)
@@ -280,7 +289,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
             return null;
         }
 
-        var entry = Entry.Restored(conversation, _time);
+        var entry = await Entry.RestoredAsync(conversation, Store, _time, cancellationToken).ConfigureAwait(false);
         foreach (var damage in entry.Damage)
         {
             LogDamaged(_logger, id, damage.File, damage.Problem);
@@ -290,23 +299,28 @@ internal sealed partial class ConversationService : IAsyncDisposable
         return entry;
     }
 
-    /// <summary>A conversation whose folder appeared after the restore (another process, a copy by hand): restored on demand.</summary>
+    /// <summary>
+    /// A conversation stored after the restore (another process or instance, a copy by hand): restored on demand.
+    /// </summary>
     private async Task<Entry?> TryRestoreLateAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(Path.Combine(Folder, id.ToString("N"))))
+        if (!await Store.ExistsAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            return null;   // never stored, deleted, or an empty folder left by a start that crashed: a start goes ahead
+        }
+
+        if (await RestoreOneAsync(id, cancellationToken).ConfigureAwait(false) is not { } entry)
         {
             return null;
         }
 
-        try
+        var kept = _entries.GetOrAdd(id, entry);
+        if (!ReferenceEquals(kept, entry))
         {
-            var conversation = await _factory.RestoreAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return _entries.GetOrAdd(id, Entry.Restored(conversation, _time));
+            await entry.Conversation.DisposeAsync().ConfigureAwait(false);   // a request at the same moment restored it first
         }
-        catch (InvalidConversationException)
-        {
-            return null;   // an empty folder left by a start that crashed: the start goes ahead
-        }
+
+        return kept;
     }
 
     /// <summary>What a start request asks for, validated before anything is written.</summary>
@@ -339,8 +353,8 @@ internal sealed partial class ConversationService : IAsyncDisposable
         public IReadOnlyDictionary<string, OpenHands.Sdk.Security.SecretString> Secrets { get; init; } = new Dictionary<string, OpenHands.Sdk.Security.SecretString>();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listed {Count} conversations in {Folder} in {Milliseconds} ms; each is loaded on its first use")]
-    private static partial void LogListed(ILogger logger, int count, string folder, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listed {Count} conversations in {Store} in {Milliseconds} ms; each is loaded on its first use")]
+    private static partial void LogListed(ILogger logger, int count, string store, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {Id} loaded ({Health})")]
     private static partial void LogLoaded(ILogger logger, Guid id, string health);

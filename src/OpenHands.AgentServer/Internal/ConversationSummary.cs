@@ -18,7 +18,7 @@ namespace OpenHands.AgentServer.Internal;
 /// </remarks>
 internal sealed class ConversationSummary : IConversationView
 {
-    private ConversationSummary(StoredConversationState stored, ConversationRecord record)
+    private ConversationSummary(StoredConversationState stored, ConversationMetaRecord record)
     {
         State = stored.State;
         Title = record.Title;
@@ -50,19 +50,19 @@ internal sealed class ConversationSummary : IConversationView
 
     public bool IsReadOnly { get; }
 
-    /// <summary>Reads the summary of conversation <paramref name="id"/> under <paramref name="folder"/>; null when it is gone.</summary>
-    public static async Task<ConversationSummary?> ReadAsync(string folder, Guid id, CancellationToken cancellationToken)
+    /// <summary>Reads the summary of conversation <paramref name="id"/> from <paramref name="store"/>; null when it is gone.</summary>
+    public static async Task<ConversationSummary?> ReadAsync(IConversationStore store, Guid id, CancellationToken cancellationToken)
     {
         StoredConversationState stored;
         try
         {
-            stored = await StoredConversationState.ReadAsync(folder, id, cancellationToken).ConfigureAwait(false);
+            stored = await StoredConversationState.ReadAsync(store, id, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidConversationException)
         {
-            return null;   // removed from the folder since it was listed
+            return null;   // removed from the store since it was listed
         }
 
-        return new ConversationSummary(stored, ConversationMetaFile.ReadRecord(stored.Directory));
+        return new ConversationSummary(stored, await ConversationMetaJson.ReadRecordAsync(store, id, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Skipped agent profile {Name}: {Problem}")]
     public static partial void AgentProfileSkipped(this ILogger logger, string name, string problem);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "Deleted conversation {Id} ({Events} events)")]
+    public static partial void ConversationDeleted(this ILogger logger, Guid id, int events);
 }

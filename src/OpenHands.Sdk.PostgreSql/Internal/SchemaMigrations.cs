@@ -45,6 +45,28 @@ internal static class SchemaMigrations
             updated_at timestamptz NOT NULL DEFAULT now()
         );
         """,
+
+        // 3: conversations (state and server metadata documents) and their events, one row per event in log order.
+        """
+        CREATE TABLE conversations (
+            id uuid PRIMARY KEY,
+            state text NULL,
+            metadata text NULL,
+            revision bigint NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            updated_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE conversation_events (
+            conversation_id uuid NOT NULL,
+            seq integer NOT NULL,
+            event_id text NOT NULL,
+            kind text NOT NULL,
+            "timestamp" timestamptz NOT NULL,
+            document text NOT NULL,
+            PRIMARY KEY (conversation_id, seq),
+            UNIQUE (conversation_id, event_id)
+        );
+        """,
     ];
 
     /// <summary>Creates the version table when missing; run under the migration lock.</summary>

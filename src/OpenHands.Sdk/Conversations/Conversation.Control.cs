@@ -11,7 +11,7 @@ namespace OpenHands.Sdk.Conversations;
 public sealed partial class Conversation
 {
     /// <summary>Gets where the secrets given to the tools are kept: encrypted in the state, or in memory only.</summary>
-    public SecretStorage SecretStorage => _persistence.Directory is not null && _secrets.CanPersist ? SecretStorage.Encrypted : SecretStorage.MemoryOnly;
+    public SecretStorage SecretStorage => _persistence.IsPersisted && _secrets.CanPersist ? SecretStorage.Encrypted : SecretStorage.MemoryOnly;
 
     /// <summary>
     /// Gets the actions that were asked for and have not run yet, oldest first: while the conversation is
@@ -180,7 +180,7 @@ public sealed partial class Conversation
                 events = index >= 0 ? [.. events.Take(index + 1)] : throw new KeyNotFoundException($"Event {fromEventId} is not in conversation {Id}. Fix: fork from an id of one of its events.");
             }
 
-            return _services.Fork(State, events, _llm.Agent, _secrets.Values, conversationId ?? Guid.NewGuid());
+            return await _services.ForkAsync(State, events, _llm.Agent, _secrets.Values, conversationId ?? Guid.NewGuid(), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OpenHands.Sdk.Agents;
 using OpenHands.Sdk.Agents.Tools;
 using OpenHands.Sdk.Conversations.Internal;
+using OpenHands.Sdk.Conversations.Persistence;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Security;
@@ -39,22 +40,26 @@ public sealed class ConversationFactory
     public ConversationFactory(ConversationFactoryOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.PersistenceDirectory is { } folder)
+        if (options.PersistenceDirectory is { } folder && string.IsNullOrWhiteSpace(folder))
         {
-            if (string.IsNullOrWhiteSpace(folder))
-            {
-                throw new ArgumentException("ConversationFactoryOptions.PersistenceDirectory is blank. Fix: set a folder, or leave it null to keep conversations in memory.", nameof(options));
-            }
+            throw new ArgumentException("ConversationFactoryOptions.PersistenceDirectory is blank. Fix: set a folder, or leave it null to keep conversations in memory.", nameof(options));
+        }
 
-            if (options.ProfileStore is null)
-            {
-                throw new ArgumentException(
-                    $"ConversationFactoryOptions.PersistenceDirectory is set ('{folder}') but ProfileStore is not: a persisted conversation keeps a "
-                    + "profile reference, so it needs the application's profile store. Fix: set ConversationFactoryOptions.ProfileStore to the "
-                    + "store the rest of the application uses (or take ConversationFactory from a container set up with AddOpenHands), or "
-                    + "leave PersistenceDirectory null to keep conversations in memory.",
-                    nameof(options));
-            }
+        if (options.PersistenceDirectory is not null && options.Store is not null)
+        {
+            throw new ArgumentException(
+                "ConversationFactoryOptions.PersistenceDirectory and Store are both set. Fix: set Store (a FileConversationStore keeps a folder), or PersistenceDirectory alone.",
+                nameof(options));
+        }
+
+        if ((options.PersistenceDirectory is not null || options.Store is not null) && options.ProfileStore is null)
+        {
+            throw new ArgumentException(
+                $"ConversationFactoryOptions.{(options.Store is null ? $"PersistenceDirectory is set ('{options.PersistenceDirectory}')" : "Store is set")} but ProfileStore is not: a persisted conversation keeps a "
+                + "profile reference, so it needs the application's profile store. Fix: set ConversationFactoryOptions.ProfileStore to the "
+                + "store the rest of the application uses (or take ConversationFactory from a container set up with AddOpenHands), or "
+                + "leave PersistenceDirectory and Store null to keep conversations in memory.",
+                nameof(options));
         }
 
         if (options.Resolver is { } resolver && options.ProfileStore is { } store && !ReferenceEquals(resolver.Store, store))
@@ -65,10 +70,10 @@ public sealed class ConversationFactory
                 nameof(options));
         }
 
-        PersistenceDirectory = options.PersistenceDirectory is null ? null : Path.GetFullPath(options.PersistenceDirectory);
         ProfileStore = options.ProfileStore;
         LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         Time = options.TimeProvider ?? TimeProvider.System;
+        Store = options.Store ?? (options.PersistenceDirectory is { } directory ? new FileConversationStore(directory, Time) : null);
         Resolver = options.Resolver ?? (options.ProfileStore is { } s ? new ProfileResolver(s) : null);
         Materializer = options.Materializer ?? (options.ProfileStore is { } m ? new ProfileMaterializer(m, options.LoggerFactory) : null);
         ToolRegistry = options.ToolRegistry ?? ToolRegistry.Default;
@@ -78,8 +83,11 @@ public sealed class ConversationFactory
             ?? new LlmChatClientFactory(SharedHttp.Value, timeProvider: Time, loggerFactory: options.LoggerFactory).CreateClient;
     }
 
-    /// <summary>Gets the full path of the folder conversations are persisted under, or <see langword="null"/> when they live in memory.</summary>
-    public string? PersistenceDirectory { get; }
+    /// <summary>Gets the full path of the folder conversations are persisted under: the <see cref="FileConversationStore"/>'s; <see langword="null"/> in memory or in another store.</summary>
+    public string? PersistenceDirectory => (Store as FileConversationStore)?.Directory;
+
+    /// <summary>Gets the store conversations are persisted in, or <see langword="null"/> when they live in memory.</summary>
+    public IConversationStore? Store { get; }
 
     internal static ConversationFactory InMemory => InMemoryFactory.Value;
 
@@ -88,7 +96,7 @@ public sealed class ConversationFactory
     /// live in memory only: they persist nothing and so materialize nothing (the agent server's <c>/v1</c> gateway).
     /// </summary>
     /// <returns>This factory when it persists nothing already, else the in-memory copy.</returns>
-    public ConversationFactory WithoutPersistence() => PersistenceDirectory is null ? this : new(new ConversationFactoryOptions
+    public ConversationFactory WithoutPersistence() => Store is null ? this : new(new ConversationFactoryOptions
     {
         ProfileStore = ProfileStore,
         Resolver = Resolver,
@@ -134,11 +142,11 @@ public sealed class ConversationFactory
     public async Task<Conversation> StartAsync(Agent agent, ConversationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        var start = Prepare(options ?? new ConversationOptions());
+        var start = await PrepareAsync(options ?? new ConversationOptions(), cancellationToken).ConfigureAwait(false);
         agent.Condenser?.Validate();
         var condenserLlm = await ResolveCondenserSnapshotAsync(agent, cancellationToken).ConfigureAwait(false);
         ProfileReference? reference = agent.Llm.SourceProfile is { } source ? new ProfileReference(source) : null;
-        if (start.Directory is not null)
+        if (Store is not null)
         {
             // Invariant: a raw LLM crossing a persistence boundary becomes a profile; only the reference is stored.
             reference = await Materializer!.MaterializeAsync(agent.Llm, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -170,7 +178,7 @@ public sealed class ConversationFactory
         var resolver = Resolver ?? throw new InvalidOperationException(
             "This ConversationFactory has no profile store to start from a profile. Fix: set ConversationFactoryOptions.ProfileStore, "
             + "or take ConversationFactory from a container set up with AddOpenHands.");
-        var start = Prepare(options ?? new ConversationOptions());
+        var start = await PrepareAsync(options ?? new ConversationOptions(), cancellationToken).ConfigureAwait(false);
         var resolution = await resolver.ResolveProfileAsync(profile, cancellationToken).ConfigureAwait(false);
         var agent = createAgent is null ? new Agent(resolution.Llm) : createAgent(resolution.Llm);
         if (agent is null || !ReferenceEquals(agent.Llm, resolution.Llm))
@@ -206,10 +214,10 @@ public sealed class ConversationFactory
     /// </remarks>
     public async Task<Conversation> RestoreAsync(Guid conversationId, ConversationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var root = PersistenceDirectory ?? throw new InvalidOperationException(
-            "This ConversationFactory has no persistence folder, so there is nothing to restore. Fix: set "
-            + "ConversationFactoryOptions.PersistenceDirectory (OpenHandsOptions.ConversationsDirectory with AddOpenHands).");
-        var (persistence, log) = await ConversationPersistence.ReadAsync(root, conversationId, Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var store = Store ?? throw new InvalidOperationException(
+            "This ConversationFactory has no persistence folder or store, so there is nothing to restore. Fix: set "
+            + "ConversationFactoryOptions.PersistenceDirectory (OpenHandsOptions.ConversationsDirectory with AddOpenHands) or ConversationFactoryOptions.Store.");
+        var (persistence, log) = await ConversationPersistence.ReadAsync(store, conversationId, cancellationToken).ConfigureAwait(false);
         var callbacks = options?.Callbacks ?? [];
         if (persistence.Damage.Count > 0)
         {
@@ -224,7 +232,7 @@ public sealed class ConversationFactory
         }
         catch (Llms.Internal.LlmFormatException ex)
         {
-            throw new InvalidConversationException(Path.Combine(persistence.Directory!, ConversationPersistence.StateFileName), ex.Message, ex);
+            throw new InvalidConversationException(Path.Combine(persistence.Directory ?? string.Empty, ConversationPersistence.StateFileName), ex.Message, ex);
         }
 
         var conversation = new Conversation(this, persistence, log, agent, callbacks);
@@ -237,46 +245,33 @@ public sealed class ConversationFactory
     }
 
     /// <summary>
-    /// Lists the conversations persisted in the folder: every sub-folder named by a conversation id (32 hex digits) that
+    /// Lists the persisted conversations: in a folder, every sub-folder named by a conversation id (32 hex digits) that
     /// holds a <c>base_state.json</c> or an event file, damaged or not. Nothing is read or written.
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The ids, in no particular order; empty when the folder does not exist.</returns>
-    /// <exception cref="InvalidOperationException">The factory has no persistence folder.</exception>
+    /// <exception cref="InvalidOperationException">The factory has no persistence folder or store.</exception>
     public Task<IReadOnlyList<Guid>> ListPersistedAsync(CancellationToken cancellationToken = default)
     {
-        var root = PersistenceDirectory ?? throw new InvalidOperationException(
-            "This ConversationFactory has no persistence folder, so nothing is persisted. Fix: set "
-            + "ConversationFactoryOptions.PersistenceDirectory (OpenHandsOptions.ConversationsDirectory with AddOpenHands).");
-        var ids = new List<Guid>();
-        if (Directory.Exists(root))
-        {
-            foreach (var folder in Directory.EnumerateDirectories(root))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (Guid.TryParseExact(Path.GetFileName(folder), "N", out var id) && ConversationPersistence.Exists(root, id))
-                {
-                    ids.Add(id);
-                }
-            }
-        }
-
-        return Task.FromResult<IReadOnlyList<Guid>>(ids);
+        var store = Store ?? throw new InvalidOperationException(
+            "This ConversationFactory has no persistence folder or store, so nothing is persisted. Fix: set "
+            + "ConversationFactoryOptions.PersistenceDirectory (OpenHandsOptions.ConversationsDirectory with AddOpenHands) or ConversationFactoryOptions.Store.");
+        return store.ListAsync(cancellationToken);
     }
 
-    private Start Prepare(ConversationOptions options)
+    private async Task<Start> PrepareAsync(ConversationOptions options, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxIterations, 1, nameof(options));
         ArgumentNullException.ThrowIfNull(options.ConfirmationPolicy, nameof(options));
         ConversationSecrets.Validate(options.Secrets.ToDictionary(), nameof(options));
         var id = options.ConversationId ?? Guid.NewGuid();
-        var directory = PersistenceDirectory is null ? null : ConversationPersistence.FolderFor(PersistenceDirectory, id);
-        if (PersistenceDirectory is not null && ConversationPersistence.Exists(PersistenceDirectory, id))
+        if (Store is not null && await Store.ExistsAsync(id, cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"Conversation {id} already exists in '{directory}'. Restore it with ConversationFactory.RestoreAsync.");
+            throw new InvalidOperationException(
+                $"Conversation {id} already exists{(PersistenceDirectory is { } root ? $" in '{FileConversationStore.FolderFor(root, id)}'" : string.Empty)}. Restore it with ConversationFactory.RestoreAsync.");
         }
 
-        return new Start(id, directory, Path.GetFullPath(options.WorkingDirectory), options.MaxIterations, [.. options.Callbacks])
+        return new Start(id, Path.GetFullPath(options.WorkingDirectory), options.MaxIterations, [.. options.Callbacks])
         {
             ConfirmationPolicy = options.ConfirmationPolicy,
             SecurityAnalyzer = options.SecurityAnalyzer,
@@ -301,8 +296,8 @@ public sealed class ConversationFactory
             CondenserProfile = agent.Condenser?.Profile,
             AgentProperties = AgentExtrasCodec.Write(ConversationPersistence.AgentProperties(agent), agent, condenserLlm, Cipher),
         };
-        var persistence = new ConversationPersistence(start.Directory, state);
-        var conversation = new Conversation(this, persistence, persistence.CreateEventLog(), agent, start.Callbacks);
+        var persistence = new ConversationPersistence(Store?.OpenWriter(start.Id), state);
+        var conversation = new Conversation(this, persistence, persistence.OpenEventLog(), agent, start.Callbacks);
         conversation.AddStartSecrets(start.Secrets);
         persistence.Save();
         return conversation;
@@ -310,17 +305,19 @@ public sealed class ConversationFactory
 
     /// <summary>A new conversation with a copy of a state and its events (the same ids), a new id, idle, with fresh usage.</summary>
     /// <exception cref="InvalidOperationException">A conversation with <paramref name="id"/> already exists.</exception>
-    internal Conversation Fork(
-        ConversationState source, IReadOnlyList<Events.ConversationEvent> events, Agent agent, IReadOnlyDictionary<string, SecretString> secrets, Guid id)
+    internal async Task<Conversation> ForkAsync(
+        ConversationState source, IReadOnlyList<Events.ConversationEvent> events, Agent agent, IReadOnlyDictionary<string, SecretString> secrets, Guid id,
+        CancellationToken cancellationToken)
     {
-        if (PersistenceDirectory is not null && ConversationPersistence.Exists(PersistenceDirectory, id) || id == source.Id)
+        if (id == source.Id || (Store is not null && await Store.ExistsAsync(id, cancellationToken).ConfigureAwait(false)))
         {
             throw new InvalidOperationException($"Conversation {id} already exists. Fix: fork with another id, or with none to draw a new one.");
         }
 
         var state = source with { Id = id, ExecutionStatus = ConversationExecutionStatus.Idle, Metrics = System.Collections.Immutable.ImmutableDictionary<string, LlmUsageMetrics>.Empty };
-        var persistence = new ConversationPersistence(PersistenceDirectory is null ? null : ConversationPersistence.FolderFor(PersistenceDirectory, id), state);
-        var log = persistence.CreateEventLog();
+        var persistence = new ConversationPersistence(Store?.OpenWriter(id), state);
+        persistence.Save();   // the state first: a store lists a conversation by it
+        var log = persistence.OpenEventLog();
         foreach (var e in events)
         {
             log.Append(e);
@@ -345,7 +342,7 @@ public sealed class ConversationFactory
     }
 
     /// <summary>A start's per-conversation values, validated and copied before anything is read or written.</summary>
-    private sealed record Start(Guid Id, string? Directory, string WorkingDirectory, int MaxIterations, Action<Events.ConversationEvent>[] Callbacks)
+    private sealed record Start(Guid Id, string WorkingDirectory, int MaxIterations, Action<Events.ConversationEvent>[] Callbacks)
     {
         public required Agents.Security.ConfirmationPolicy ConfirmationPolicy { get; init; }
 

@@ -21,8 +21,16 @@ public sealed class ConversationFactoryOptions
     /// </value>
     public string? PersistenceDirectory { get; set; }
 
+    /// <summary>Gets or sets the store conversations are persisted in (a database, or a <see cref="Persistence.FileConversationStore"/>).</summary>
+    /// <value>
+    /// The default is <see langword="null"/>: a <see cref="Persistence.FileConversationStore"/> over
+    /// <see cref="PersistenceDirectory"/> when that is set, else memory only. Set one of the two, not both; either needs
+    /// <see cref="ProfileStore"/>.
+    /// </value>
+    public Persistence.IConversationStore? Store { get; set; }
+
     /// <summary>Gets or sets the profile store: where a raw LLM of a persisted conversation is materialized, and what the switch tool lists.</summary>
-    /// <value>The default is <see langword="null"/>: no store; required with <see cref="PersistenceDirectory"/>. Use the application's one instance.</value>
+    /// <value>The default is <see langword="null"/>: no store; required with <see cref="PersistenceDirectory"/> or <see cref="Store"/>. Use the application's one instance.</value>
     public ILlmProfileStore? ProfileStore { get; set; }
 
     /// <summary>Gets or sets the resolver that starts, switches and restores read profiles through.</summary>

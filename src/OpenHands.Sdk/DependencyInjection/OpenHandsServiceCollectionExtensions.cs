@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OpenHands.Sdk;
 using OpenHands.Sdk.Agents.Tools;
 using OpenHands.Sdk.Conversations;
+using OpenHands.Sdk.Conversations.Persistence;
 using OpenHands.Sdk.DependencyInjection;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
@@ -18,8 +19,8 @@ public static class OpenHandsServiceCollectionExtensions
     /// <summary>
     /// Registers the profile store (<see cref="ILlmProfileStore"/>), provider connection store (<see cref="IProviderConnectionStore"/>),
     /// settings store (<see cref="ISettingsStore"/>), agent profile store (<see cref="IAgentProfileStore"/>), cipher, materializer,
-    /// resolver and <see cref="ConversationFactory"/> as singletons that share one store instance; the stores are files under
-    /// the persistence folder until a registration such as <c>UsePostgreSql</c> replaces them. Calling it again changes nothing but adds the further configuration.
+    /// resolver, conversation store (<see cref="ConversationStoreHolder"/>) and <see cref="ConversationFactory"/> as singletons that
+    /// share one store instance; the stores are files under the persistence folder until a registration such as <c>UsePostgreSql</c> replaces them. Calling it again changes nothing but adds the further configuration.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures <see cref="OpenHandsOptions"/>; options are validated when the host starts.</param>
@@ -92,9 +93,13 @@ public static class OpenHandsServiceCollectionExtensions
         services.TryAddSingleton(sp => new ProfileResolver(
             sp.GetRequiredService<ILlmProfileStore>(), sp.GetRequiredService<ISettingsStore>(), sp.GetRequiredService<IProviderConnectionStore>()));
         OpenHandsBuilderExtensions.AddLlmChatClients(services);
+        services.TryAddSingleton(sp => new ConversationStoreHolder(
+            sp.GetRequiredService<IOptions<OpenHandsOptions>>().Value.ConversationsDirectory is { } conversations
+                ? new FileConversationStore(conversations, sp.GetService<TimeProvider>())
+                : null));
         services.TryAddSingleton(sp => new ConversationFactory(new ConversationFactoryOptions
         {
-            PersistenceDirectory = sp.GetRequiredService<IOptions<OpenHandsOptions>>().Value.ConversationsDirectory,
+            Store = sp.GetRequiredService<ConversationStoreHolder>().Store,
             ProfileStore = sp.GetRequiredService<ILlmProfileStore>(),
             Resolver = sp.GetRequiredService<ProfileResolver>(),
             Materializer = sp.GetRequiredService<ProfileMaterializer>(),

@@ -121,6 +121,14 @@ public sealed class ScaleOutProfilesTests
         (await (await _servers[2].GetAsync("/api/profiles/canary", ("X-Expose-Secrets", "plaintext"))).JsonAsync())["config"]!["api_key"]!
             .GetValue<string>().Should().Be(Canary, "another instance reads and decrypts it");
 
+        // A conversation on the canary profile (its state and a message event in the conversation tables) and its metadata.
+        var started = await _servers[1].PostAsync("/api/conversations", """{"llm_profile":"canary"}""");
+        started.StatusCode.Should().Be(HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
+        var conversationId = (await started.JsonAsync())["id"]!.GetValue<string>();
+        var message = await _servers[1].PostAsync(
+            $"/api/conversations/{conversationId}/events", """{"role":"user","content":[{"type":"text","text":"hello"}],"run":false}""");
+        message.IsSuccessStatusCode.Should().BeTrue(await message.Content.ReadAsStringAsync());
+
         // Every text-like column of every table, as text: the canary must not appear anywhere in plaintext.
         var columns = await _database!.QueryAsync(
             """
@@ -128,7 +136,12 @@ public sealed class ScaleOutProfilesTests
             WHERE table_schema = 'public' AND data_type IN ('text', 'jsonb', 'json', 'character varying', 'character')
             ORDER BY 1
             """);
-        columns.Should().Contain(["llm_profiles.document", "provider_connections.api_key", "settings.document", "agent_profiles.document"]);
+        columns.Should().Contain(["llm_profiles.document", "provider_connections.api_key", "settings.document", "agent_profiles.document",
+            "conversations.state", "conversations.metadata", "conversation_events.document", "conversation_events.event_id", "conversation_events.kind"]);
+        (await _database.QueryAsync($"SELECT count(*) FROM conversations WHERE id = '{conversationId}' AND state LIKE '%canary%' AND metadata IS NOT NULL"))
+            .Single().Should().Be("1", "the conversation row holds the profile reference and was scanned");
+        (await _database.QueryAsync($"SELECT count(*) FROM conversation_events WHERE conversation_id = '{conversationId}'"))
+            .Single().Should().NotBe("0", "the conversation's events were scanned");
         (await _database.QueryAsync("SELECT count(*) FROM settings")).Single().Should().Be("1", "the settings row was scanned");
         (await _database.QueryAsync("SELECT count(*) FROM agent_profiles WHERE name = 'canary-agent'")).Single().Should().Be("1");
         foreach (var column in columns)
@@ -145,7 +158,7 @@ public sealed class ScaleOutProfilesTests
         var stored = (await _database.QueryAsync("SELECT api_key FROM provider_connections")).Single()!;
         new OpenHands.Sdk.Security.Cipher(SecretKey).Decrypt(stored).Should().Be(Canary);
         (await _database.QueryAsync("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")).Single()
-            .Should().Be("5", "the scan covered every table: llm_profiles, provider_connections, settings, agent_profiles, schema_version");
+            .Should().Be("7", "the scan covered every table: llm_profiles, provider_connections, settings, agent_profiles, conversations, conversation_events, schema_version");
         foreach (var folder in _folders)
         {
             folder.AllFiles().Where(f => f.Text.Contains(Canary, StringComparison.Ordinal)).Select(f => f.Path)

@@ -207,7 +207,7 @@ public sealed class ConversationDamageTests
         Truncate(files[2]);
         var before = Snapshot(folder);
 
-        var stored = await StoredConversationState.ReadAsync(root, id);
+        var stored = await StoredConversationState.ReadAsync(new FileConversationStore(root), id);
 
         stored.Id.Should().Be(id);
         stored.Directory.Should().Be(StoredConversation.FolderFor(root, id));
@@ -218,13 +218,13 @@ public sealed class ConversationDamageTests
 
         // A damaged state file: the placeholder and the damage a restore shows.
         Truncate(Path.Combine(folder, "base_state.json"));
-        var damaged = await StoredConversationState.ReadAsync(root, id);
+        var damaged = await StoredConversationState.ReadAsync(new FileConversationStore(root), id);
         await using var restored = await kit.Factory().RestoreAsync(id, kit.Options());
         damaged.Damage.Should().ContainSingle().Which.Should().Be(restored.Damage[0]);
         damaged.State.ExecutionStatus.Should().Be(ConversationExecutionStatus.Error);
         damaged.State.LlmSnapshot.Model.Should().Be("unknown");
 
-        await FluentActions.Awaiting(() => StoredConversationState.ReadAsync(root, Guid.NewGuid()))
+        await FluentActions.Awaiting(() => StoredConversationState.ReadAsync(new FileConversationStore(root), Guid.NewGuid()))
             .Should().ThrowAsync<InvalidConversationException>().WithMessage("*not found*");
     }
 }

@@ -55,6 +55,26 @@ public static class EventJson
         }
     }
 
+    /// <summary>Reads an event from its UTF-8 JSON (what <see cref="ToUtf8Bytes"/> and the stores write); a kind this version does not model is kept whole.</summary>
+    /// <param name="json">The UTF-8 JSON of an object with a <c>kind</c> discriminator.</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="JsonException">The bytes are not JSON, not an object or not a valid event; the message names the problem.</exception>
+    public static ConversationEvent FromUtf8Bytes(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return EventJsonCodec.FromBytes(json);
+        }
+        catch (LlmFormatException e)
+        {
+            throw new JsonException("Not a valid event: " + e.Message, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new JsonException("Not a valid event: " + e.Message, e);
+        }
+    }
+
     /// <summary>The wire name of an event's source (<c>agent</c>, <c>user</c>, <c>environment</c>, <c>hook</c>).</summary>
     /// <param name="source">The source.</param>
     /// <returns>The name the Python SDK writes in <c>source</c>.</returns>

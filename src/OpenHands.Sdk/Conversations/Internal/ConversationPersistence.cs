@@ -11,105 +11,65 @@ using OpenHands.Sdk.Serialization;
 namespace OpenHands.Sdk.Conversations.Internal;
 
 /// <summary>
-/// A conversation's state and where it lives: <c>&lt;root&gt;/&lt;id-hex&gt;/base_state.json</c> (written atomically on
-/// every change) and <c>events/</c> (the Python layout). Without a folder the state is kept in memory only.
+/// A conversation's state and where it is stored: the conversation store's writer (the file store's
+/// <c>&lt;root&gt;/&lt;id-hex&gt;/base_state.json</c>, written atomically on every change, and <c>events/</c>), or,
+/// without one, memory only.
 /// </summary>
 /// <remarks>
 /// <para>
-/// A conversation whose files are damaged is still read back (<see cref="ReadAsync"/>): what can be read is kept, and
-/// <see cref="Damage"/> names every damaged file. Such a conversation is read-only: every write throws, so no damaged
-/// file is ever overwritten and no event lands beside a gap; deleting its folder is the caller's business.
+/// A conversation whose stored state or events are damaged is still read back (<see cref="ReadAsync"/>): what can be
+/// read is kept, and <see cref="Damage"/> names every damaged file. Such a conversation is read-only: every write
+/// throws, so nothing damaged is ever overwritten and no event lands beside a gap; deleting it is the caller's business.
 /// </para>
 /// <para>Changes are made by the conversation's owner under its gate; <see cref="State"/> may be read from any thread.</para>
 /// </remarks>
 internal sealed class ConversationPersistence
 {
-    public const string StateFileName = "base_state.json";
+    public const string StateFileName = FileConversationStore.StateFileName;
     public const string EventsFolderName = EventLog.FolderName;
 
     /// <summary>The model shown for a conversation whose <c>base_state.json</c> cannot be read (its LLM is unknown).</summary>
     public const string UnknownModel = "unknown";
 
+    private readonly IConversationWriter? _writer;
     private ConversationState _state;
 
-    // Whether the folder is known to exist (created or found by the first save), so later saves skip the check.
-    private bool _folderExists;
-
-    public ConversationPersistence(string? directory, ConversationState state, IReadOnlyList<ConversationFileDamage>? damage = null)
+    public ConversationPersistence(IConversationWriter? writer, ConversationState state, IReadOnlyList<ConversationFileDamage>? damage = null)
     {
-        Directory = directory;
+        _writer = writer;
         _state = state;
         Damage = damage ?? [];
     }
 
-    /// <summary>Gets the conversation's folder, or <see langword="null"/> when nothing is persisted.</summary>
-    public string? Directory { get; }
+    /// <summary>Gets the conversation's folder, for a store that keeps files; <see langword="null"/> otherwise.</summary>
+    public string? Directory => _writer?.Directory;
+
+    /// <summary>Gets whether the conversation is stored (in a folder or a database), not kept in memory only.</summary>
+    public bool IsPersisted => _writer is not null;
 
     public ConversationState State => Volatile.Read(ref _state);
 
     /// <summary>Gets the damaged files found when the conversation was read back; empty for a healthy one.</summary>
     public IReadOnlyList<ConversationFileDamage> Damage { get; }
 
-    /// <summary>The folder of conversation <paramref name="id"/> under <paramref name="root"/>.</summary>
-    public static string FolderFor(string root, Guid id) => Path.Combine(Path.GetFullPath(root), id.ToString("N"));
-
-    /// <summary>Whether conversation <paramref name="id"/> is persisted under <paramref name="root"/>: its state file, or at least one event file, is there.</summary>
-    public static bool Exists(string root, Guid id)
-    {
-        var folder = FolderFor(root, id);
-        return File.Exists(Path.Combine(folder, StateFileName)) || EventLog.HasEventFiles(Path.Combine(folder, EventsFolderName));
-    }
-
     /// <summary>
-    /// Reads a persisted conversation: its state and its events. A damaged file does not throw: an unreadable or
-    /// missing <c>base_state.json</c> gives a placeholder state (status <see cref="ConversationExecutionStatus.Error"/>,
-    /// model <see cref="UnknownModel"/>), unreadable or missing events are left out, and <see cref="Damage"/> names each
-    /// of them. Temp files of crashed writes in the folder are removed on the way (see <see cref="AtomicFile.RemoveLeftovers"/>).
+    /// Reads a stored conversation: its state and its events. Damage does not throw: an unreadable or missing
+    /// <c>base_state.json</c> gives a placeholder state (status <see cref="ConversationExecutionStatus.Error"/>, model
+    /// <see cref="UnknownModel"/>), unreadable or missing events are left out, and <see cref="Damage"/> names each of them.
     /// </summary>
     /// <exception cref="InvalidConversationException">The conversation does not exist.</exception>
-    public static async Task<(ConversationPersistence Persistence, EventLog Log)> ReadAsync(string root, Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<(ConversationPersistence Persistence, EventLog Log)> ReadAsync(IConversationStore store, Guid id, CancellationToken cancellationToken)
     {
-        var directory = FolderFor(root, id);
-        var eventsDirectory = Path.Combine(directory, EventsFolderName);
-        if (!Exists(root, id))
-        {
-            throw new InvalidConversationException($"Conversation {id} was not found in '{root}'.");
-        }
-
-        AtomicFile.RemoveLeftovers(directory, now);
-        var (state, stateDamage) = await ReadStateAsync(directory, id, cancellationToken).ConfigureAwait(false);
-        var log = state is not null || System.IO.Directory.Exists(eventsDirectory) ? EventLog.Open(eventsDirectory, now) : EventLog.InMemory();
-        List<ConversationFileDamage> damage = stateDamage is null ? [.. log.Damage] : [stateDamage, .. log.Damage];
-        var persistence = new ConversationPersistence(directory, state ?? Placeholder(id, directory), damage);
-        if (damage.Count > 0)
-        {
-            log.MakeReadOnly(string.Join("; ", damage));
-        }
-
-        return (persistence, log);
+        var record = await store.ReadAsync(id, cancellationToken).ConfigureAwait(false);
+        var (state, stateDamage) = record.State is { } bytes ? ParseState(bytes, id) : (null, null);
+        IReadOnlyList<ConversationFileDamage> damage = stateDamage is null ? record.Damage : [stateDamage, .. record.Damage];
+        var writer = store.OpenWriter(id);
+        var persistence = new ConversationPersistence(writer, state ?? Placeholder(id, record.Directory), damage);
+        return (persistence, EventLog.Restore(writer, record.Events, damage));
     }
 
-    /// <summary>
-    /// Reads only the state of a persisted conversation, one read of <c>base_state.json</c>; the events are not read, nor
-    /// is anything written. A missing or unreadable state file gives the placeholder state of <see cref="ReadAsync"/> and
-    /// its damage; damage in the event files is not looked for.
-    /// </summary>
-    /// <exception cref="InvalidConversationException">The conversation does not exist.</exception>
-    public static async Task<(string Directory, ConversationState State, ConversationFileDamage? Damage)> ReadStateOnlyAsync(
-        string root, Guid id, CancellationToken cancellationToken)
-    {
-        var directory = FolderFor(root, id);
-        if (!Exists(root, id))
-        {
-            throw new InvalidConversationException($"Conversation {id} was not found in '{root}'.");
-        }
-
-        var (state, damage) = await ReadStateAsync(directory, id, cancellationToken).ConfigureAwait(false);
-        return (directory, state ?? Placeholder(id, directory), damage);
-    }
-
-    /// <summary>The empty event log of a new conversation: its <c>events/</c> folder is created by the first append.</summary>
-    public EventLog CreateEventLog() => Directory is null ? EventLog.InMemory() : EventLog.Create(Path.Combine(Directory, EventsFolderName));
+    /// <summary>Opens the event log of a new conversation: empty, appending through the store's writer (or in memory).</summary>
+    public EventLog OpenEventLog() => _writer is null ? EventLog.InMemory() : EventLog.Restore(_writer, [], []);
 
     /// <summary>Replaces the state and writes it.</summary>
     /// <exception cref="InvalidConversationException">The conversation is damaged, so read-only; nothing changed.</exception>
@@ -132,18 +92,7 @@ internal sealed class ConversationPersistence
     public void Save()
     {
         ThrowIfDamaged();
-        if (Directory is null)
-        {
-            return;
-        }
-
-        if (!_folderExists)
-        {
-            AtomicFile.EnsureDirectory(Directory);
-            _folderExists = true;
-        }
-
-        AtomicFile.Write(Path.Combine(Directory, StateFileName), ConversationStateCodec.Write(State, Directory), flushToDisk: false);
+        _writer?.WriteState(ConversationStateCodec.Write(State, Directory));
     }
 
     /// <summary>Throws when the conversation is damaged: it is read-only, so that no damaged file is overwritten.</summary>
@@ -160,37 +109,45 @@ internal sealed class ConversationPersistence
         }
     }
 
-    private static async Task<(ConversationState? State, ConversationFileDamage? Damage)> ReadStateAsync(string directory, Guid id, CancellationToken cancellationToken)
+    /// <summary>Parses a stored <c>base_state.json</c>; a document that is not a state of conversation <paramref name="id"/> is damage, not an error.</summary>
+    /// <summary>
+    /// Reads only the state of a stored conversation (<see cref="IConversationStore.ReadStateAsync"/>); the events are
+    /// not read, nor is anything written. A missing or unreadable state gives the placeholder state of
+    /// <see cref="ReadAsync"/> and its damage; damage in the events is not looked for.
+    /// </summary>
+    /// <exception cref="InvalidConversationException">The conversation does not exist.</exception>
+    public static async Task<(string? Directory, ConversationState State, IReadOnlyList<ConversationFileDamage> Damage)> ReadStateOnlyAsync(
+        IConversationStore store, Guid id, CancellationToken cancellationToken)
+    {
+        var record = await store.ReadStateAsync(id, cancellationToken).ConfigureAwait(false);
+        var (state, stateDamage) = record.State is { } bytes ? ParseState(bytes, id) : (null, null);
+        IReadOnlyList<ConversationFileDamage> damage = stateDamage is null ? record.Damage : [stateDamage, .. record.Damage];
+        return (record.Directory, state ?? Placeholder(id, record.Directory), damage);
+    }
+
+    private static (ConversationState? State, ConversationFileDamage? Damage) ParseState(byte[] bytes, Guid id)
     {
         try
         {
-            using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(directory, StateFileName), cancellationToken).ConfigureAwait(false));
+            using var document = JsonDocument.Parse(bytes);
             var state = ConversationStateCodec.Read(document.RootElement);
             return state.Id == id
                 ? (state, null)
                 : (null, new ConversationFileDamage(StateFileName, ConversationFileDamageKind.Unreadable, $"it holds conversation {state.Id}, not {id}"));
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return (null, new ConversationFileDamage(StateFileName, ConversationFileDamageKind.Missing, "the state file is missing; the events are kept"));
-        }
         catch (Exception ex) when (ex is JsonException or LlmFormatException or InvalidOperationException)
         {
             return (null, new ConversationFileDamage(StateFileName, ConversationFileDamageKind.Unreadable, ex.Message));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return (null, new ConversationFileDamage(StateFileName, ConversationFileDamageKind.Unreadable, "cannot be read: " + ex.Message));
-        }
     }
 
     /// <summary>The state shown for a conversation whose <c>base_state.json</c> cannot be read: its id, status error, nothing else known.</summary>
-    private static ConversationState Placeholder(Guid id, string directory) => new()
+    private static ConversationState Placeholder(Guid id, string? directory) => new()
     {
         Id = id,
         ExecutionStatus = ConversationExecutionStatus.Error,
         LlmSnapshot = new Llm(UnknownModel),
-        WorkingDirectory = directory,
+        WorkingDirectory = directory ?? Environment.CurrentDirectory,
     };
 
     /// <summary>Rebuilds the agent of a persisted state around a resolved LLM.</summary>

@@ -184,7 +184,7 @@ internal sealed class LlmBinding : ILlmSwitcher, IDisposable
     /// </summary>
     public async Task<ProfileName?> SwitchRawAsync(Llm llm, CancellationToken cancellationToken)
     {
-        if (_persistence.Directory is not null && _services.Materializer is { } materializer)
+        if (_persistence.IsPersisted && _services.Materializer is { } materializer)
         {
             return (await materializer.MaterializeAsync(llm, cancellationToken: cancellationToken).ConfigureAwait(false)).Name;
         }

@@ -9,12 +9,12 @@ using OpenHands.Sdk.Llms.Internal;
 namespace OpenHands.Sdk.Conversations.Persistence;
 
 /// <summary>
-/// A conversation's events: in memory, and, with a folder, one file per event
-/// (<c>events/event-NNNNN-&lt;id&gt;.json</c>, the Python layout), each written once, atomically.
+/// A conversation's events: in memory, and, when persisted, appended through the conversation store's writer (the
+/// file store writes one file per event, <c>events/event-NNNNN-&lt;id&gt;.json</c>, the Python layout, each once, atomically).
 /// </summary>
 /// <remarks>
-/// Opening never fails on a damaged file: every readable event is kept in index order, also after a gap, and each
-/// unreadable or missing event file is reported in <see cref="Damage"/> (the Python SDK silently ends the log at a gap).
+/// Reading never fails on a damaged event: every readable event is kept in index order, also after a gap, and each
+/// unreadable or missing event is reported in <see cref="Damage"/> (the Python SDK silently ends the log at a gap).
 /// A damaged log is read-only: an append would land at an index that is already taken or that hides the gap.
 /// Not thread-safe: the conversation serializes appends.
 /// </remarks>
@@ -24,7 +24,7 @@ internal sealed partial class EventLog
 
     private static readonly System.Buffers.SearchValues<char> IdCharacters = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF-");
 
-    private readonly string? _directory;
+    private readonly IConversationWriter? _writer;
     private readonly List<ConversationEvent> _events = [];
 
     // The index, one entry per event in log order: its position by id, and its JSON as written or read (null in memory,
@@ -34,61 +34,78 @@ internal sealed partial class EventLog
     private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(4096);
     private string? _readOnlyReason;
 
-    // Whether the events folder is known to exist. A new conversation's folder is created by its first append, as the
-    // Python SDK's file store creates a folder on its first write: a start costs no directory of its own.
-    private bool _folderExists;
-
-    private EventLog(string? directory) => _directory = directory;
+    private EventLog(IConversationWriter? writer) => _writer = writer;
 
     public IReadOnlyList<ConversationEvent> Events => _events;
 
     public int Count => _events.Count;
 
-    /// <summary>Gets the event files that could not be read or are missing, in index order; empty for a healthy log.</summary>
+    /// <summary>Gets the events that could not be read or are missing, in index order; empty for a healthy log.</summary>
     public IReadOnlyList<ConversationFileDamage> Damage { get; private set; } = [];
 
     public static EventLog InMemory() => new(null);
 
-    /// <summary>
-    /// The empty log of a new conversation in <paramref name="directory"/>: nothing is read, and the folder is created
-    /// by the first append. The caller has checked that no conversation is stored there.
-    /// </summary>
-    public static EventLog Create(string directory) => new(directory);
+    /// <summary>The log of a new or restored conversation: <paramref name="events"/> as read, appends through <paramref name="writer"/>.</summary>
+    /// <remarks>A second event with an id already in the log is skipped. With damage the log is read-only.</remarks>
+    public static EventLog Restore(IConversationWriter? writer, IReadOnlyList<StoredEvent> events, IReadOnlyList<ConversationFileDamage> damage)
+    {
+        var log = new EventLog(writer);
+        log._events.Capacity = events.Count;
+        log._json.Capacity = events.Count;
+        for (var i = 0; i < events.Count; i++)
+        {
+            log.Add(events[i].Event, events[i].Json);
+        }
+
+        log.Damage = damage;
+        if (damage.Count > 0)
+        {
+            log.MakeReadOnly(string.Join("; ", damage));
+        }
+
+        return log;
+    }
 
     /// <summary>
-    /// Opens an events folder and reads every event in index order; a missing folder is an empty log (created by the
-    /// first append). With <paramref name="now"/>, temp files of crashed writes older than
-    /// <see cref="AtomicFile.LeftoverGracePeriod"/> before it are removed on the way.
+    /// Opens (and creates) an events folder and reads every event in index order, appending to the same folder. With
+    /// <paramref name="now"/>, temp files of crashed writes older than <see cref="AtomicFile.LeftoverGracePeriod"/> before
+    /// it are removed on the way.
     /// </summary>
     public static EventLog Open(string directory, DateTimeOffset? now = null)
     {
-        var log = new EventLog(directory);
-        if (!Directory.Exists(directory))
-        {
-            return log;
-        }
+        AtomicFile.EnsureDirectory(directory);
+        var (events, damage) = ReadFolder(directory, now);
+        return Restore(new FileConversationWriter(null, directory), events, damage);
+    }
 
-        log._folderExists = true;
-
+    /// <summary>
+    /// Reads every event file of an events folder in index order: the readable events, also after a gap, and each
+    /// unreadable, duplicate or missing event file as damage (a folder that does not exist holds no events). With
+    /// <paramref name="now"/>, temp files of crashed writes are removed on the way.
+    /// </summary>
+    internal static (List<StoredEvent> Events, List<ConversationFileDamage> Damage) ReadFolder(string directory, DateTimeOffset? now)
+    {
         // One pass over the folder; nothing is allocated per event file but its name (the id and the relative path only
         // for a damage report), so the scan costs little next to the reads.
         var files = new List<(int Index, string Name)>();
-        foreach (var path in Directory.EnumerateFiles(directory))
+        if (Directory.Exists(directory))
         {
-            var name = Path.GetFileName(path);
-            if (TryParseFileName(name, out var index, out _))
+            foreach (var path in Directory.EnumerateFiles(directory))
             {
-                files.Add((index, name));
-            }
-            else if (now is { } sweepAt)
-            {
-                AtomicFile.TryRemoveLeftover(path, sweepAt);
+                var name = Path.GetFileName(path);
+                if (TryParseFileName(name, out var index, out _))
+                {
+                    files.Add((index, name));
+                }
+                else if (now is { } sweepAt)
+                {
+                    AtomicFile.TryRemoveLeftover(path, sweepAt);
+                }
             }
         }
 
         files.Sort(static (a, b) => a.Index != b.Index ? a.Index.CompareTo(b.Index) : string.CompareOrdinal(a.Name, b.Name));
-        log._events.Capacity = files.Count;
-        log._json.Capacity = files.Count;
+        var events = new List<StoredEvent>(files.Count);
         var reads = ReadAll(directory, files);
         var damage = new List<ConversationFileDamage>();
         var expected = 0;
@@ -110,7 +127,7 @@ internal sealed partial class EventLog
             expected = index + 1;
             if (reads[f] is { Event: { } e, Bytes: { } bytes })
             {
-                log.Add(e, bytes);
+                events.Add(new StoredEvent(e, bytes));
             }
             else
             {
@@ -118,13 +135,7 @@ internal sealed partial class EventLog
             }
         }
 
-        log.Damage = damage;
-        if (damage.Count > 0)
-        {
-            log.MakeReadOnly(string.Join("; ", damage));
-        }
-
-        return log;
+        return (events, damage);
     }
 
     /// <summary>Whether file <paramref name="f"/> has the index of the file before it (only the first of them is read).</summary>
@@ -156,10 +167,7 @@ internal sealed partial class EventLog
         }
         else
         {
-            // The first file alone: the contracts of its kind (in a fresh process, much of the replay's cost) are then built
-            // once, not by every worker at the same time.
-            ReadOne(0);
-            Parallel.For(1, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, ReadOne);
+            Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, ReadOne);
         }
 
         return reads;
@@ -189,7 +197,7 @@ internal sealed partial class EventLog
         if (_readOnlyReason is { } reason)
         {
             throw new InvalidConversationException(
-                $"The event log of '{_directory}' is read-only because the conversation is damaged ({reason}). Nothing was written.");
+                $"The event log of '{_writer?.Directory}' is read-only because the conversation is damaged ({reason}). Nothing was written.");
         }
 
         if (_positions.ContainsKey(e.Id))
@@ -198,22 +206,15 @@ internal sealed partial class EventLog
         }
 
         byte[]? json = null;
-        if (_directory is not null)
+        if (_writer is not null)
         {
-            if (!_folderExists)
-            {
-                AtomicFile.EnsureDirectory(_directory);
-                _folderExists = true;
-            }
-
-            var path = Path.Combine(_directory, FileNameFor(_events.Count, e.Id));
             _buffer.ResetWrittenCount();
             using (var writer = new Utf8JsonWriter(_buffer))
             {
                 EventJsonCodec.Write(writer, e);
             }
 
-            AtomicFile.Write(path, _buffer.WrittenSpan, flushToDisk: false);
+            _writer.AppendEvent(_events.Count, e, _buffer.WrittenSpan);
             json = _buffer.WrittenSpan.ToArray();
         }
 

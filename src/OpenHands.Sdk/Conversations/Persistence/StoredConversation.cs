@@ -41,7 +41,7 @@ public sealed class StoredConversation
     public static string FolderFor(string conversationsDirectory, Guid id)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(conversationsDirectory);
-        return ConversationPersistence.FolderFor(conversationsDirectory, id);
+        return FileConversationStore.FolderFor(conversationsDirectory, id);
     }
 
     /// <summary>Whether conversation <paramref name="id"/> is persisted under <paramref name="conversationsDirectory"/>.</summary>
@@ -51,7 +51,7 @@ public sealed class StoredConversation
     public static bool Exists(string conversationsDirectory, Guid id)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(conversationsDirectory);
-        return ConversationPersistence.Exists(conversationsDirectory, id);
+        return FileConversationStore.Exists(conversationsDirectory, id);
     }
 
     /// <summary>Reads conversation <paramref name="id"/>; damaged files are reported in <see cref="Damage"/>, not thrown.</summary>
@@ -63,7 +63,7 @@ public sealed class StoredConversation
     public static async Task<StoredConversation> ReadAsync(string conversationsDirectory, Guid id, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(conversationsDirectory);
-        var (persistence, log) = await ConversationPersistence.ReadAsync(conversationsDirectory, id, TimeProvider.System.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var (persistence, log) = await ConversationPersistence.ReadAsync(new FileConversationStore(conversationsDirectory), id, cancellationToken).ConfigureAwait(false);
         return new StoredConversation(id, persistence.Directory!, persistence.State, [.. log.Events], persistence.Damage);
     }
 }

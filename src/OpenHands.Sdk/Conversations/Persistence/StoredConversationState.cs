@@ -13,7 +13,7 @@ namespace OpenHands.Sdk.Conversations.Persistence;
 /// </remarks>
 public sealed class StoredConversationState
 {
-    private StoredConversationState(Guid id, string directory, ConversationState state, IReadOnlyList<ConversationFileDamage> damage)
+    private StoredConversationState(Guid id, string? directory, ConversationState state, IReadOnlyList<ConversationFileDamage> damage)
     {
         Id = id;
         Directory = directory;
@@ -24,8 +24,8 @@ public sealed class StoredConversationState
     /// <summary>Gets the conversation's id.</summary>
     public Guid Id { get; }
 
-    /// <summary>Gets the conversation's folder.</summary>
-    public string Directory { get; }
+    /// <summary>Gets the conversation's folder, for a store that keeps files; <see langword="null"/> otherwise.</summary>
+    public string? Directory { get; }
 
     /// <summary>
     /// Gets the persisted state; when <c>base_state.json</c> is missing or damaged, the placeholder a restore shows too
@@ -33,19 +33,19 @@ public sealed class StoredConversationState
     /// </summary>
     public ConversationState State { get; }
 
-    /// <summary>Gets the damage of <c>base_state.json</c>: empty when it reads, one entry otherwise. Event files are not examined.</summary>
+    /// <summary>Gets the damage of the state (<c>base_state.json</c>): empty when it reads, one entry otherwise. Event files are not examined.</summary>
     public IReadOnlyList<ConversationFileDamage> Damage { get; }
 
     /// <summary>Reads the state of conversation <paramref name="id"/> without its events; a damaged state file is reported in <see cref="Damage"/>, not thrown.</summary>
-    /// <param name="conversationsDirectory">The folder that holds one folder per conversation.</param>
+    /// <param name="store">The store that keeps the conversation.</param>
     /// <param name="id">The conversation's id.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The state as stored.</returns>
     /// <exception cref="InvalidConversationException">The conversation does not exist.</exception>
-    public static async Task<StoredConversationState> ReadAsync(string conversationsDirectory, Guid id, CancellationToken cancellationToken = default)
+    public static async Task<StoredConversationState> ReadAsync(IConversationStore store, Guid id, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(conversationsDirectory);
-        var (directory, state, damage) = await ConversationPersistence.ReadStateOnlyAsync(conversationsDirectory, id, cancellationToken).ConfigureAwait(false);
-        return new StoredConversationState(id, directory, state, damage is null ? [] : [damage]);
+        ArgumentNullException.ThrowIfNull(store);
+        var (directory, state, damage) = await ConversationPersistence.ReadStateOnlyAsync(store, id, cancellationToken).ConfigureAwait(false);
+        return new StoredConversationState(id, directory, state, damage);
     }
 }
