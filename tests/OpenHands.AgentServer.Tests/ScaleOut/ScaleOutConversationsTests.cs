@@ -15,7 +15,7 @@ namespace OpenHands.AgentServer.Tests.ScaleOut;
 public sealed class ScaleOutConversationsTests
 {
     private const string SecretKey = "test-cipher-key-scale-out";
-    private const string Key = "sk-test-scale-out-conversations";
+    private const string Key = "sk-test-convo";
 
     private readonly List<TempDirectory> _folders = [];
     private readonly List<TestServer> _servers = [];

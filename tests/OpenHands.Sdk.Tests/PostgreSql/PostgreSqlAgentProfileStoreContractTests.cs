@@ -10,22 +10,10 @@ namespace OpenHands.Sdk.Tests.PostgreSql;
 [Category("PostgreSql")]
 public sealed class PostgreSqlAgentProfileStoreContractTests : AgentProfileStoreContract
 {
-    private readonly List<PostgreSqlDatabase> _instances = [];
-    private TestDatabase? _database;
+    private readonly TestInstances _db = new();
 
     [TearDown]
-    public async Task CleanAsync()
-    {
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    public Task CleanAsync() => _db.DisposeAsync().AsTask();
 
     protected override async Task<IAgentProfileStore> CreateStoreAsync() => new PostgreSqlAgentProfileStore(await InstanceAsync());
 
@@ -33,14 +21,14 @@ public sealed class PostgreSqlAgentProfileStoreContractTests : AgentProfileStore
 
     protected override async Task<string?> ReadDocumentAsync(string name)
     {
-        await using var connection = await _database!.OpenAsync();
+        await using var connection = await _db.Database.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand("SELECT document FROM agent_profiles WHERE name = $1", connection) { Parameters = { new() { Value = name } } };
         return await command.ExecuteScalarAsync() as string;
     }
 
     protected override async Task WriteDocumentAsync(string name, string text)
     {
-        await using var connection = await _database!.OpenAsync();
+        await using var connection = await _db.Database.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(
             "INSERT INTO agent_profiles (name, document, revision) VALUES ($1, $2, 1) ON CONFLICT (name) DO UPDATE SET document = excluded.document", connection)
         {
@@ -49,13 +37,5 @@ public sealed class PostgreSqlAgentProfileStoreContractTests : AgentProfileStore
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>A new <see cref="PostgreSqlDatabase"/> (one instance of a server) on this test's database, its schema migrated.</summary>
-    private async Task<PostgreSqlDatabase> InstanceAsync()
-    {
-        _database ??= await TestDatabase.CreateAsync();
-        var instance = new PostgreSqlDatabase(_database.ConnectionString);
-        _instances.Add(instance);
-        await instance.MigrateAsync();
-        return instance;
-    }
+    private Task<PostgreSqlDatabase> InstanceAsync() => _db.OpenAsync();
 }

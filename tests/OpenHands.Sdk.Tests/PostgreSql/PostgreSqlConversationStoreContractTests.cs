@@ -11,22 +11,10 @@ namespace OpenHands.Sdk.Tests.PostgreSql;
 [Category("PostgreSql")]
 public sealed class PostgreSqlConversationStoreContractTests : ConversationStoreContract
 {
-    private readonly List<PostgreSqlDatabase> _instances = [];
-    private TestDatabase? _database;
+    private readonly TestInstances _db = new();
 
     [TearDown]
-    public async Task CleanAsync()
-    {
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    public Task CleanAsync() => _db.DisposeAsync().AsTask();
 
     [Test]
     public async Task Append_TakenPositionOrEventId_IsAStoreConflict_NeverADuplicate()
@@ -43,15 +31,15 @@ public sealed class PostgreSqlConversationStoreContractTests : ConversationStore
 
         sameSeq.Should().Throw<StoreConflictException>().WithMessage("*taken*another writer*");
         sameId.Should().Throw<StoreConflictException>();
-        (await _database!.QueryAsync($"SELECT count(*) FROM conversation_events WHERE conversation_id = '{id}'")).Single().Should().Be("1");
-        (await _database.QueryAsync($"SELECT kind FROM conversation_events WHERE conversation_id = '{id}'")).Single().Should().Be("MessageEvent");
+        (await _db.Database.QueryAsync($"SELECT count(*) FROM conversation_events WHERE conversation_id = '{id}'")).Single().Should().Be("1");
+        (await _db.Database.QueryAsync($"SELECT kind FROM conversation_events WHERE conversation_id = '{id}'")).Single().Should().Be("MessageEvent");
     }
 
     protected override async Task<IConversationStore> CreateStoreAsync() => new PostgreSqlConversationStore(await InstanceAsync());
 
     protected override async Task RemoveEventAsync(Guid id, int sequence)
     {
-        await using var connection = await _database!.OpenAsync();
+        await using var connection = await _db.Database.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand("DELETE FROM conversation_events WHERE conversation_id = $1 AND seq = $2", connection)
         {
             Parameters = { new() { Value = id }, new() { Value = sequence } },
@@ -62,13 +50,5 @@ public sealed class PostgreSqlConversationStoreContractTests : ConversationStore
     private static MessageEvent Message(string text) =>
         new() { Source = EventSource.User, Role = "user", Text = text, Timestamp = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero) };
 
-    /// <summary>A new <see cref="PostgreSqlDatabase"/> (one instance of a server) on this test's database, its schema migrated.</summary>
-    private async Task<PostgreSqlDatabase> InstanceAsync()
-    {
-        _database ??= await TestDatabase.CreateAsync();
-        var instance = new PostgreSqlDatabase(_database.ConnectionString);
-        _instances.Add(instance);
-        await instance.MigrateAsync();
-        return instance;
-    }
+    private Task<PostgreSqlDatabase> InstanceAsync() => _db.OpenAsync();
 }

@@ -11,41 +11,24 @@ namespace OpenHands.Sdk.Tests.PostgreSql;
 [Category("PostgreSql")]
 public sealed class PostgreSqlLlmProfileStoreContractTests : LlmProfileStoreContract
 {
-    private readonly List<PostgreSqlDatabase> _instances = [];
-    private TestDatabase? _database;
+    private readonly TestInstances _db = new();
 
     [TearDown]
-    public async Task CleanAsync()
-    {
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
+    public Task CleanAsync() => _db.DisposeAsync().AsTask();
 
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
-    protected override async Task<ILlmProfileStore> CreateStoreAsync(Cipher? cipher = null)
-    {
-        _database ??= await TestDatabase.CreateAsync();
-        var instance = new PostgreSqlDatabase(_database.ConnectionString);
-        _instances.Add(instance);
-        return new PostgreSqlLlmProfileStore(instance, cipher);
-    }
+    protected override async Task<ILlmProfileStore> CreateStoreAsync(Cipher? cipher = null) =>
+        new PostgreSqlLlmProfileStore(await _db.OpenAsync(migrate: false), cipher);
 
     protected override async Task<string?> ReadDocumentAsync(string name)
     {
-        await using var connection = await _database!.OpenAsync();
+        await using var connection = await _db.Database.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand("SELECT document FROM llm_profiles WHERE name = $1", connection) { Parameters = { new() { Value = name } } };
         return await command.ExecuteScalarAsync() as string;
     }
 
     protected override async Task WriteDocumentAsync(string name, string text)
     {
-        await using var connection = await _database!.OpenAsync();
+        await using var connection = await _db.Database.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand("INSERT INTO llm_profiles (name, document, revision) VALUES ($1, $2, 1)", connection)
         {
             Parameters = { new() { Value = name }, new() { Value = text } },

@@ -11,36 +11,17 @@ namespace OpenHands.Sdk.Tests.PostgreSql;
 [Category("PostgreSql")]
 public sealed class PostgreSqlProviderConnectionStoreContractTests : ProviderConnectionStoreContract
 {
-    private readonly List<PostgreSqlDatabase> _instances = [];
-    private TestDatabase? _database;
+    private readonly TestInstances _db = new();
 
     [TearDown]
-    public async Task CleanAsync()
-    {
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    public Task CleanAsync() => _db.DisposeAsync().AsTask();
 
     protected override async Task<IProviderConnectionStore> CreateStoreAsync(Cipher? cipher = null, ILlmProfileStore? profiles = null, int maxConnections = 64) =>
         new PostgreSqlProviderConnectionStore(await InstanceAsync(), cipher, profiles, maxConnections);
 
     protected override async Task<ILlmProfileStore> CreateProfileStoreAsync() => new PostgreSqlLlmProfileStore(await InstanceAsync());
 
-    protected override async Task<List<string?>> ReadStoredKeysAsync() => await _database!.QueryAsync("SELECT api_key FROM provider_connections ORDER BY position");
+    protected override async Task<List<string?>> ReadStoredKeysAsync() => await _db.Database.QueryAsync("SELECT api_key FROM provider_connections ORDER BY position");
 
-    /// <summary>A new <see cref="PostgreSqlDatabase"/> (one instance of a server) on this test's database.</summary>
-    private async Task<PostgreSqlDatabase> InstanceAsync()
-    {
-        _database ??= await TestDatabase.CreateAsync();
-        var instance = new PostgreSqlDatabase(_database.ConnectionString);
-        _instances.Add(instance);
-        return instance;
-    }
+    private Task<PostgreSqlDatabase> InstanceAsync() => _db.OpenAsync(migrate: false);
 }

@@ -11,22 +11,10 @@ namespace OpenHands.Sdk.Tests.PostgreSql;
 [Category("PostgreSql")]
 public sealed class PostgreSqlSettingsStoreContractTests : SettingsStoreContract
 {
-    private readonly List<PostgreSqlDatabase> _instances = [];
-    private TestDatabase? _database;
+    private readonly TestInstances _db = new();
 
     [TearDown]
-    public async Task CleanAsync()
-    {
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    public Task CleanAsync() => _db.DisposeAsync().AsTask();
 
     [Test]
     public async Task ConditionalSave_StaleRevision_ThrowsStoreConflictAndWritesNothing()
@@ -48,12 +36,12 @@ public sealed class PostgreSqlSettingsStoreContractTests : SettingsStoreContract
 
     protected override async Task<ILlmProfileStore> CreateProfileStoreAsync() => new PostgreSqlLlmProfileStore(await InstanceAsync());
 
-    protected override async Task<string?> ReadDocumentAsync() => (await _database!.QueryAsync("SELECT document FROM settings")).SingleOrDefault();
+    protected override async Task<string?> ReadDocumentAsync() => (await _db.Database.QueryAsync("SELECT document FROM settings")).SingleOrDefault();
 
     protected override async Task WriteDocumentAsync(string text)
     {
         await InstanceAsync();   // the schema exists
-        await using var connection = await _database!.OpenAsync();
+        await using var connection = await _db.Database.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand("INSERT INTO settings (name, document, revision) VALUES ('settings', $1, 1)", connection)
         {
             Parameters = { new() { Value = text } },
@@ -61,13 +49,5 @@ public sealed class PostgreSqlSettingsStoreContractTests : SettingsStoreContract
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>A new <see cref="PostgreSqlDatabase"/> (one instance of a server) on this test's database, its schema migrated.</summary>
-    private async Task<PostgreSqlDatabase> InstanceAsync()
-    {
-        _database ??= await TestDatabase.CreateAsync();
-        var instance = new PostgreSqlDatabase(_database.ConnectionString);
-        _instances.Add(instance);
-        await instance.MigrateAsync();
-        return instance;
-    }
+    private Task<PostgreSqlDatabase> InstanceAsync() => _db.OpenAsync();
 }
