@@ -34,7 +34,7 @@ internal static class ProfilesEndpoints
     {
         var summaries = await store.ListSummariesAsync(cancellationToken).ConfigureAwait(false);
         var current = await settings.LoadAsync(cancellationToken).ConfigureAwait(false);
-        var active = current.ActiveProfile is { } a && summaries.Any(p => p.Name == a) ? a.Value : null;
+        var active = current.ActiveProfile is { } a && Lists(summaries, a) ? a.Value : null;
         if (cache.TryGet(summaries, active) is { } json)
         {
             return new(json);
@@ -69,6 +69,19 @@ internal static class ProfilesEndpoints
         }
 
         return answer;
+    }
+
+    private static bool Lists(IReadOnlyList<LlmProfileSummary> summaries, ProfileName name)
+    {
+        for (var i = 0; i < summaries.Count; i++)   // no closure: this runs on every listing
+        {
+            if (summaries[i].Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static async Task<WireOk<ProfileDetailResponse>> GetAsync(

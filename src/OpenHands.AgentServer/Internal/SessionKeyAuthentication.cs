@@ -11,7 +11,12 @@ namespace OpenHands.AgentServer.Internal;
 /// frame, which the socket hands over through <see cref="SessionKeyFrame"/>; under <c>/v1</c> also <c>Authorization: Bearer</c>. Keys are compared in constant time by
 /// <see cref="SessionKeyCheck"/>; with no keys configured every request is accepted, as in the Python agent-server.
 /// </summary>
-/// <remarks>Not derived from <c>AuthenticationHandler</c>, which caches its first result: the socket authenticates again after its auth frame.</remarks>
+/// <remarks>
+/// An instance serves one request. Its result is kept for that request (the authentication middleware and the
+/// authorization policy each ask, so every <c>/api</c> request would otherwise check its key twice) until the socket
+/// hands over an auth frame, which is checked afresh; not derived from <c>AuthenticationHandler</c>, whose cache ignores
+/// that frame.
+/// </remarks>
 internal sealed class SessionKeyAuthenticationHandler(SessionKeyCheck keys) : IAuthenticationHandler
 {
     public const string Scheme = "OpenHands.SessionApiKey";
@@ -22,6 +27,8 @@ internal sealed class SessionKeyAuthenticationHandler(SessionKeyCheck keys) : IA
     public const string GatewayPath = "/v1";
 
     private HttpContext _context = null!;
+    private Task<AuthenticateResult>? _result;
+    private SessionKeyFrame? _resultFrame;
 
     public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context)
     {
@@ -31,12 +38,24 @@ internal sealed class SessionKeyAuthenticationHandler(SessionKeyCheck keys) : IA
 
     public Task<AuthenticateResult> AuthenticateAsync()
     {
-        if (keys.IsOpen)
+        var frame = _context.Features.Get<SessionKeyFrame>();
+        if (_result is null || !ReferenceEquals(frame, _resultFrame))
         {
-            return Task.FromResult(Success("open"));
+            _resultFrame = frame;
+            _result = Task.FromResult(Authenticate(frame));
         }
 
-        var presented = _context.Features.Get<SessionKeyFrame>()?.Key
+        return _result;
+    }
+
+    private AuthenticateResult Authenticate(SessionKeyFrame? frame)
+    {
+        if (keys.IsOpen)
+        {
+            return Success("open");
+        }
+
+        var presented = frame?.Key
             ?? _context.Request.Headers[SessionKeyCheck.HeaderName].FirstOrDefault()
             ?? _context.Request.Query[QueryName].FirstOrDefault();
 
@@ -45,10 +64,10 @@ internal sealed class SessionKeyAuthenticationHandler(SessionKeyCheck keys) : IA
         var bearer = IsGateway ? BearerToken(_context.Request.Headers.Authorization.FirstOrDefault()) : null;
         if (presented is null && bearer is null)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
-        return Task.FromResult(keys.Accepts(presented) || keys.Accepts(bearer) ? Success("session key") : AuthenticateResult.Fail("Unauthorized"));
+        return keys.Accepts(presented) || keys.Accepts(bearer) ? Success("session key") : AuthenticateResult.Fail("Unauthorized");
     }
 
     /// <summary>The reference's 401: <c>{"detail": "Unauthorized"}</c>; OpenAI's error shape under <c>/v1</c>.</summary>
