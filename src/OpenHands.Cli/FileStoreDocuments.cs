@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using OpenHands.Sdk;
+using OpenHands.Sdk.Conversations.Persistence;
 using OpenHands.Sdk.Internal;
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.PostgreSql;
@@ -10,7 +12,7 @@ namespace OpenHands.Cli;
 
 /// <summary>
 /// A persistence folder laid out as the server's (<c>profiles/</c>, <c>provider-connections/provider_connections.json</c>,
-/// <c>settings.json</c>, <c>agent-profiles/</c>) read and written as stored documents: files are copied as their bytes,
+/// <c>settings.json</c>, <c>agent-profiles/</c>, <c>conversations/</c>) read and written as stored documents: files are copied as their bytes,
 /// and keys stay the tokens they are (nothing is decrypted).
 /// </summary>
 internal static class FileStoreDocuments
@@ -35,12 +37,27 @@ internal static class FileStoreDocuments
             ReadFolder(Path.Combine(directory, AgentProfileStore.FolderName)));
     }
 
-    /// <summary>Writes the documents as files; with <paramref name="overwrite"/> the stored files that are not in them go first.</summary>
-    public static void Write(string directory, StoreDocuments documents, bool overwrite)
+    /// <summary>The conversations of a persistence folder (<c>conversations/</c>, the agent server's default), through the store port.</summary>
+    public static FileConversationStore Conversations(string directory) =>
+        new(OpenHandsPaths.ConversationsDirectory(null, directory, static _ => null));
+
+    /// <summary>
+    /// Writes the documents as files, conversations through <see cref="Conversations"/>; with <paramref name="overwrite"/>
+    /// the stored files (and conversations) that are not in them go first.
+    /// </summary>
+    public static async Task WriteAsync(string directory, StoreDocuments documents, bool overwrite, IProgress<int>? progress, CancellationToken cancellationToken)
     {
-        if (!Read(directory).IsEmpty && !overwrite)
+        var conversations = Conversations(directory);
+        var held = Directory.Exists(conversations.Directory) ? await conversations.ListAsync(cancellationToken).ConfigureAwait(false) : [];
+        if ((!Read(directory).IsEmpty || held.Count > 0) && !overwrite)
         {
-            throw CliException.Usage($"{directory} already holds profiles, connections, settings or agent profiles: nothing was written. Pass --overwrite to replace them.");
+            throw CliException.Usage(
+                $"{directory} already holds profiles, connections, settings, agent profiles or conversations: nothing was written. Pass --overwrite to replace them.");
+        }
+
+        foreach (var id in held)
+        {
+            await conversations.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         }
 
         var profiles = Path.Combine(directory, ProfilesFolder);
@@ -68,6 +85,8 @@ internal static class FileStoreDocuments
             AtomicFile.EnsureDirectory(Path.Combine(directory, ConnectionsFolder));
             AtomicFile.Write(ConnectionsPath(directory), ConnectionsBytes(documents.ProviderConnections), flushToDisk: true);
         }
+
+        ConversationDocuments.WriteAll(conversations, documents.Conversations, progress);
     }
 
     /// <summary>Checks every document before the first write: a profile, settings or agent profile that does not load stops the copy.</summary>

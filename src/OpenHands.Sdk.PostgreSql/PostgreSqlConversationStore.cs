@@ -220,6 +220,14 @@ public sealed class PostgreSqlConversationStore : IConversationStore
     }
 
     /// <summary>Where an event would be in the file layout, which the damage reports use for every store.</summary>
+    /// <summary>The one statement that stores an event row; its values are <see cref="EventValues"/>.</summary>
+    internal const string InsertEvent =
+        "INSERT INTO conversation_events (conversation_id, seq, event_id, kind, \"timestamp\", document) VALUES ($1, $2, $3, $4, $5, $6)";
+
+    /// <summary>The values of <see cref="InsertEvent"/> for one event and its stored bytes.</summary>
+    internal static object?[] EventValues(Guid id, int sequence, ConversationEvent conversationEvent, ReadOnlySpan<byte> json) =>
+        [id, sequence, conversationEvent.Id, conversationEvent.Kind, conversationEvent.Timestamp.ToUniversalTime(), Encoding.UTF8.GetString(json)];
+
     private static string EventLocation(int seq, string id) =>
         FormattableString.Invariant($"{Conversation.EventsFolderName}/event-{seq:D5}-{id}.json");
 
@@ -232,10 +240,7 @@ public sealed class PostgreSqlConversationStore : IConversationStore
         {
             ArgumentNullException.ThrowIfNull(conversationEvent);
             using var connection = database.OpenMigrated();
-            using var command = Sql.Command(
-                connection, null,
-                "INSERT INTO conversation_events (conversation_id, seq, event_id, kind, \"timestamp\", document) VALUES ($1, $2, $3, $4, $5, $6)",
-                id, sequence, conversationEvent.Id, conversationEvent.Kind, conversationEvent.Timestamp.ToUniversalTime(), Encoding.UTF8.GetString(json));
+            using var command = Sql.Command(connection, null, InsertEvent, EventValues(id, sequence, conversationEvent, json));
             try
             {
                 command.ExecuteNonQuery();

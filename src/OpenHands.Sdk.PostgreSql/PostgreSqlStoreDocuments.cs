@@ -1,19 +1,22 @@
+using System.Text;
 using Npgsql;
 using OpenHands.Sdk.PostgreSql.Internal;
 
 namespace OpenHands.Sdk.PostgreSql;
 
 /// <summary>
-/// Reads and writes every store of a database (LLM profiles, provider connections, settings, agent profiles) as stored
-/// documents, without decrypting or re-encrypting anything: the copy of <c>openhands store copy</c>.
+/// Reads and writes every store of a database (LLM profiles, provider connections, settings, agent profiles and
+/// conversations) as stored documents, without decrypting or re-encrypting anything: the copy of <c>openhands store copy</c>.
 /// </summary>
 public static class PostgreSqlStoreDocuments
 {
-    /// <summary>Reads every stored document.</summary>
+    /// <summary>Reads every stored document, conversations included (through <see cref="PostgreSqlConversationStore"/>).</summary>
     /// <param name="database">The database.</param>
+    /// <param name="progress">Receives the number of conversations read so far, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The documents.</returns>
-    public static async Task<StoreDocuments> ReadAsync(PostgreSqlDatabase database, CancellationToken cancellationToken = default)
+    /// <exception cref="Conversations.InvalidConversationException">A conversation is damaged (a bad row or a gap); the message names it.</exception>
+    public static async Task<StoreDocuments> ReadAsync(PostgreSqlDatabase database, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -33,7 +36,9 @@ public static class PostgreSqlStoreDocuments
             }
         }
 
-        return new StoreDocuments(llms, connections, settings, agents);
+        var conversations = await ConversationDocuments.ReadAllAsync(new PostgreSqlConversationStore(database), "the database", progress, cancellationToken)
+            .ConfigureAwait(false);
+        return new StoreDocuments(llms, connections, settings, agents) { Conversations = conversations };
     }
 
     /// <summary>
@@ -44,11 +49,13 @@ public static class PostgreSqlStoreDocuments
     /// <param name="database">The database.</param>
     /// <param name="documents">The documents; validate them before.</param>
     /// <param name="overwrite">Whether to replace what the database holds.</param>
+    /// <param name="progress">Receives the number of conversations written so far, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the operation; nothing is written then.</param>
     /// <returns>A task that completes when the transaction is committed.</returns>
     /// <exception cref="InvalidOperationException">The database is not empty and <paramref name="overwrite"/> is <see langword="false"/>; nothing was written.</exception>
     /// <exception cref="StoreBusyException">A store's lock was not free in time; nothing was written.</exception>
-    public static async Task WriteAsync(PostgreSqlDatabase database, StoreDocuments documents, bool overwrite, CancellationToken cancellationToken = default)
+    public static async Task WriteAsync(
+        PostgreSqlDatabase database, StoreDocuments documents, bool overwrite, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(documents);
@@ -63,14 +70,20 @@ public static class PostgreSqlStoreDocuments
 
                 var held = await Sql.ScalarAsync<long>(
                     connection, transaction,
-                    "SELECT (SELECT count(*) FROM llm_profiles) + (SELECT count(*) FROM provider_connections) + (SELECT count(*) FROM settings) + (SELECT count(*) FROM agent_profiles)",
+                    """
+                    SELECT (SELECT count(*) FROM llm_profiles) + (SELECT count(*) FROM provider_connections) + (SELECT count(*) FROM settings)
+                         + (SELECT count(*) FROM agent_profiles) + (SELECT count(*) FROM conversations) + (SELECT count(*) FROM conversation_events)
+                    """,
                     cancellationToken).ConfigureAwait(false);
                 if (held > 0 && !overwrite)
                 {
                     throw new InvalidOperationException($"The database is not empty ({held} stored records): nothing was written. Pass --overwrite to replace them.");
                 }
 
-                await Sql.ExecuteAsync(connection, transaction, "DELETE FROM llm_profiles; DELETE FROM provider_connections; DELETE FROM settings; DELETE FROM agent_profiles", cancellationToken).ConfigureAwait(false);
+                await Sql.ExecuteAsync(
+                    connection, transaction,
+                    "DELETE FROM llm_profiles; DELETE FROM provider_connections; DELETE FROM settings; DELETE FROM agent_profiles; DELETE FROM conversation_events; DELETE FROM conversations",
+                    cancellationToken).ConfigureAwait(false);
                 foreach (var (name, document) in documents.LlmProfiles)
                 {
                     await Sql.ExecuteAsync(connection, transaction, "INSERT INTO llm_profiles (name, document, revision) VALUES ($1, $2, 1)", cancellationToken, name, document).ConfigureAwait(false);
@@ -94,9 +107,33 @@ public static class PostgreSqlStoreDocuments
                     await Sql.ExecuteAsync(connection, transaction, "INSERT INTO agent_profiles (name, document, revision) VALUES ($1, $2, 1)", cancellationToken, name, document).ConfigureAwait(false);
                 }
 
+                await InsertConversationsAsync(connection, transaction, documents.Conversations, progress, cancellationToken).ConfigureAwait(false);
                 return 0;
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Each conversation's row (state, metadata, first-stored time) and its event rows, with the statement the store appends with.</summary>
+    private static async Task InsertConversationsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ConversationDocuments> conversations, IProgress<int>? progress,
+        CancellationToken cancellationToken)
+    {
+        var written = 0;
+        foreach (var c in conversations)
+        {
+            await Sql.ExecuteAsync(
+                connection, transaction, "INSERT INTO conversations (id, state, metadata, revision, created_at) VALUES ($1, $2, $3, 1, $4)", cancellationToken,
+                c.Id, Encoding.UTF8.GetString(c.State), c.Metadata is null ? null : Encoding.UTF8.GetString(c.Metadata), c.CreatedAt.ToUniversalTime())
+                .ConfigureAwait(false);
+            for (var i = 0; i < c.Events.Count; i++)
+            {
+                await Sql.ExecuteAsync(
+                    connection, transaction, PostgreSqlConversationStore.InsertEvent, cancellationToken,
+                    PostgreSqlConversationStore.EventValues(c.Id, i, c.Events[i].Event, c.Events[i].Json)).ConfigureAwait(false);
+            }
+
+            progress?.Report(++written);
+        }
     }
 
     private static async Task<Dictionary<string, string>> PairsAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

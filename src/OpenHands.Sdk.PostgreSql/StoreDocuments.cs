@@ -1,9 +1,9 @@
 namespace OpenHands.Sdk.PostgreSql;
 
 /// <summary>
-/// Everything a store holds except conversations, as stored: LLM profile, settings and agent profile documents as their
-/// text, provider connections with their keys as stored (Fernet tokens stay tokens). What <c>openhands store copy</c>
-/// moves between a folder and a database without decrypting anything.
+/// Everything a store holds, as stored: LLM profile, settings and agent profile documents as their text, provider
+/// connections with their keys as stored (Fernet tokens stay tokens), and conversations (<see cref="Conversations"/>).
+/// What <c>openhands store copy</c> moves between a folder and a database without decrypting anything.
 /// </summary>
 /// <param name="LlmProfiles">LLM profile documents by name (the bytes of <c>profiles/&lt;name&gt;.json</c>, as text).</param>
 /// <param name="ProviderConnections">Provider connections in stored order.</param>
@@ -15,8 +15,12 @@ public sealed record StoreDocuments(
     string? Settings,
     IReadOnlyDictionary<string, string> AgentProfiles)
 {
+    /// <summary>Gets the conversations, each with its state, metadata and events as stored (none unless read).</summary>
+    public IReadOnlyList<ConversationDocuments> Conversations { get; init; } = [];
+
     /// <summary>Gets whether nothing is stored.</summary>
-    public bool IsEmpty => LlmProfiles.Count == 0 && ProviderConnections.Count == 0 && Settings is null && AgentProfiles.Count == 0;
+    public bool IsEmpty =>
+        LlmProfiles.Count == 0 && ProviderConnections.Count == 0 && Settings is null && AgentProfiles.Count == 0 && Conversations.Count == 0;
 }
 
 /// <summary>One provider connection as stored: the key exactly as kept at rest (a Fernet token with a cipher, else plaintext).</summary>

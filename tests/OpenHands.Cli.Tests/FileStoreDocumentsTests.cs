@@ -11,11 +11,11 @@ public sealed class FileStoreDocumentsTests
     private static readonly StoredProviderConnection Local = new("conn-local", "Local", "ollama", null, null, 1700000200, 1700000200);
 
     [Test]
-    public void Write_GivesTheConnectionsFileByteForByte_AndReadGivesTheConnectionsBack()
+    public async Task Write_GivesTheConnectionsFileByteForByte_AndReadGivesTheConnectionsBack()
     {
         using var home = TempHome.Create();
 
-        FileStoreDocuments.Write(home.Home, Documents(Work, Local), overwrite: false);
+        await FileStoreDocuments.WriteAsync(home.Home, Documents(Work, Local), overwrite: false, progress: null, CancellationToken.None);
 
         var text = File.ReadAllText(home.Combine("provider-connections", "provider_connections.json"));
         text.Should().Be("""

@@ -33,7 +33,7 @@ public sealed class StoreCommandTests
         var back = await CliRunner.InProcessAsync(target, ["store", "copy", "--from", database.ConnectionString, "--to", target.Home]);
 
         toDatabase.Exit.Should().Be(0, toDatabase.ToString());
-        toDatabase.Stdout.Should().Contain("1 LLM profile(s), 1 provider connection(s), the settings and 1 agent profile(s)").And.Contain("Conversations are not copied");
+        toDatabase.Stdout.Should().Contain("1 LLM profile(s), 1 provider connection(s), the settings, 1 agent profile(s) and 0 conversation(s)");
         back.Exit.Should().Be(0, back.ToString());
         foreach (var file in new[] { "profiles/smart.json", "settings.json", "agent-profiles/reviewer.json", "provider-connections/provider_connections.json" })
         {
@@ -71,4 +71,90 @@ public sealed class StoreCommandTests
         invalid.Stderr.Should().Contain("broken");
         (await database.QueryAsync("SELECT count(*) FROM agent_profiles")).Single().Should().Be("0", "nothing was written");
     }
+
+    [Test]
+    public async Task Copy_Conversations_FileToDatabaseToFile_LeavesEveryFileWithTheSameJson_UnknownFieldsKept()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var llm = await FakeLlmServer.StartNewAsync();
+        using var source = TempHome.Create();
+        using var target = TempHome.Create();
+        await RunCommandTests.AddProfileAsync(source, llm, "fake", "sk-test-copy");
+        (await CliRunner.InProcessAsync(source, ["agent-profiles", "add", "reviewer", "--llm-profile", "fake", "--tool", "terminal"])).Exit.Should().Be(0);
+        llm.Enqueue(FakeReply.ToolCall("terminal", """{"command": "echo copied"}"""), FakeReply.ToolCall("finish", """{"message": "Done."}"""));
+        (await CliRunner.InProcessAsync(source, ["run", "Echo something"])).Exit.Should().Be(0);
+        llm.Enqueue(FakeReply.Text("Second answer."));
+        (await CliRunner.InProcessAsync(source, ["run", "Answer something"])).Exit.Should().Be(0);
+        var folders = Directory.GetDirectories(source.Combine("conversations"));
+        folders.Should().HaveCount(2);
+        var events = Directory.GetFiles(Path.Combine(folders[0], "events"));
+        AddField(source.Combine("profiles", "fake.json"), "future_profile_field");
+        AddField(Path.Combine(folders[0], "base_state.json"), "future_state_field");
+        AddField(events[^1], "future_event_field");
+        File.WriteAllText(Path.Combine(folders[0], "meta.json"), """{"title": "Copied", "tags": {"team": "a"}, "future_meta_field": [1, 2.50]}""");
+
+        var toDatabase = await CliRunner.InProcessAsync(source, ["store", "copy", "--from", source.Home, "--to", database.Url]);
+        var back = await CliRunner.InProcessAsync(target, ["store", "copy", "--from", database.Url, "--to", target.Home]);
+
+        toDatabase.Exit.Should().Be(0, toDatabase.ToString());
+        toDatabase.Stdout.Should().Contain("1 agent profile(s) and 2 conversation(s)");
+        back.Exit.Should().Be(0, back.ToString());
+        (await database.QueryAsync("SELECT count(*) FROM conversation_events")).Single().Should().Be(
+            Directory.GetFiles(source.Combine("conversations"), "*.json", SearchOption.AllDirectories).Count(f => f.Contains("event-", StringComparison.Ordinal)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "every event is a row");
+        (await database.QueryAsync("SELECT document FROM conversation_events")).Should().ContainSingle(d => d.Contains("future_event_field"));
+        (await database.QueryAsync("SELECT metadata FROM conversations WHERE metadata IS NOT NULL")).Single().Should().Contain("future_meta_field");
+        var copied = StoredFiles(target.Combine("conversations"));
+        copied.Keys.Should().BeEquivalentTo(StoredFiles(source.Combine("conversations")).Keys, "the same conversation files, by name");
+        foreach (var (file, json) in StoredFiles(source.Combine("conversations")))
+        {
+            JsonNode.DeepEquals(json, copied[file]).Should().BeTrue($"{file} has the same JSON after the round trip");
+        }
+
+        foreach (var file in new[] { "profiles/fake.json", "agent-profiles/reviewer.json" })
+        {
+            JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(source.Combine(file.Split('/')))), JsonNode.Parse(File.ReadAllText(target.Combine(file.Split('/')))))
+                .Should().BeTrue($"{file} has the same JSON after the round trip");
+        }
+
+        var show = await CliRunner.InProcessAsync(target, ["conversations", "show", Path.GetFileName(folders[1])]);
+        show.Exit.Should().Be(0, show.ToString());
+        (toDatabase.All + back.All).Should().NotContain("sk-test-copy");
+    }
+
+    [Test]
+    public async Task Copy_DamagedConversation_IsRefusedWithItsFileNamed_AndNothingIsWritten()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var llm = await FakeLlmServer.StartNewAsync();
+        using var source = TempHome.Create();
+        await RunCommandTests.AddProfileAsync(source, llm, "fake", "sk-test-copy");
+        llm.Enqueue(FakeReply.Text("An answer."));
+        (await CliRunner.InProcessAsync(source, ["run", "Answer something"])).Exit.Should().Be(0);
+        var folder = Directory.GetDirectories(source.Combine("conversations")).Single();
+        var events = Directory.GetFiles(Path.Combine(folder, "events")).Order(StringComparer.Ordinal).ToArray();
+        File.WriteAllText(events[1], "{\"kind\": \"MessageEvent\", \"id\": ");
+
+        var copy = await CliRunner.InProcessAsync(source, ["store", "copy", "--from", source.Home, "--to", database.Url]);
+
+        copy.Exit.Should().NotBe(0, copy.ToString());
+        copy.Stderr.Should().Contain(Path.GetFileName(folder)).And.Contain(Path.GetFileName(events[1])).And.Contain("nothing was written");
+        var tables = await database.QueryAsync("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()");
+        if (tables.Contains("conversations"))
+        {
+            (await database.QueryAsync("SELECT (SELECT count(*) FROM llm_profiles) + (SELECT count(*) FROM conversations)")).Single().Should().Be("0", "nothing was written");
+        }
+    }
+
+    private static void AddField(string path, string name)
+    {
+        var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        node[name] = new JsonObject { ["kept"] = 1.50m, ["list"] = new JsonArray("a", null) };
+        File.WriteAllText(path, node.ToJsonString());
+    }
+
+    /// <summary>Every JSON file under a conversations folder by its relative path (crash leftovers aside).</summary>
+    private static Dictionary<string, JsonNode?> StoredFiles(string folder) =>
+        Directory.GetFiles(folder, "*.json", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(folder, f), f => JsonNode.Parse(File.ReadAllText(f)), StringComparer.Ordinal);
 }
