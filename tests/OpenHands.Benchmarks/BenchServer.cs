@@ -10,8 +10,11 @@ namespace OpenHands.Benchmarks;
 /// <summary>The real agent server as the benchmarks host it: as a user would, on loopback, with no logging providers.</summary>
 internal static class BenchServer
 {
-    /// <summary>Starts the server with its persistence (and conversations) in <paramref name="root"/>, profiles encrypted.</summary>
-    public static async Task<WebApplication> StartAsync(string root)
+    /// <summary>
+    /// Starts the server with its persistence (and conversations) in <paramref name="root"/>, profiles encrypted; with
+    /// <paramref name="databaseUrl"/>, every store is in that PostgreSQL database instead.
+    /// </summary>
+    public static async Task<WebApplication> StartAsync(string root, string? databaseUrl = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
@@ -22,6 +25,7 @@ internal static class BenchServer
             o.SecretKey = BenchProfile.SecretKey;
             o.PersistenceDirectory = root;
             o.ConversationsPath = Path.Combine(root, "conversations");
+            o.DatabaseUrl = databaseUrl;
         });
         var app = builder.Build();
         app.UseWebSockets();
