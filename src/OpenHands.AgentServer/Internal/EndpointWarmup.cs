@@ -17,7 +17,8 @@ namespace OpenHands.AgentServer.Internal;
 /// <remarks>
 /// <para>
 /// While the other services start: the endpoints' request delegates and the wire's main contracts are built (always),
-/// and the codecs run once on in-memory samples (<see cref="WarmupSamples"/>, in the background). Once the server listens,
+/// and the codecs run once on in-memory samples (<see cref="WarmupSamples"/>, in the background), followed by a sample
+/// conversation started, restored and paged (<see cref="WarmupConversation"/>, in a temp folder). Once the server listens,
 /// before the host reports started: the samples are awaited and the server is asked two file-free routes over loopback
 /// (<see cref="WarmupRequest"/>).
 /// </para>
@@ -42,7 +43,16 @@ internal sealed partial class EndpointWarmup(IServiceProvider services, ServerCi
         if (options.Value.WarmUpAtStart)
         {
             var token = _budget.Token;
-            _samples = Task.Run(() => WarmupSamples.Run(cipher.Cipher, token), token);
+            var factory = services.GetService<OpenHands.Sdk.Conversations.ConversationFactory>();
+            var tools = factory?.ToolRegistry ?? OpenHands.Sdk.Agents.Tools.ToolRegistry.Default;
+            var files = factory?.Store is null or OpenHands.Sdk.Conversations.Persistence.FileConversationStore;
+            _samples = Task.Run(
+                async () =>
+                {
+                    WarmupSamples.Run(cipher.Cipher, token);
+                    await WarmupConversation.RunAsync(tools, files, token).ConfigureAwait(false);
+                },
+                token);
         }
 
         try
