@@ -26,7 +26,8 @@ namespace OpenHands.Sdk.PostgreSql;
 /// <see cref="StoreConflictException"/>, never a silent duplicate. Every state or metadata write raises the row's
 /// <c>revision</c>. Writes are synchronous (the conversation makes them under its gate); reads are asynchronous. This
 /// store does not decide which instance runs a conversation: two instances running one conversation at once conflict
-/// on their appends. Instances are thread-safe.
+/// on their appends, unless each writes through <see cref="OpenWriter(Guid, ConversationLease)"/> with a lease from
+/// <see cref="PostgreSqlConversationLeases"/>, which fences out every owner but the newest. Instances are thread-safe.
 /// </para>
 /// </remarks>
 public sealed class PostgreSqlConversationStore : IConversationStore
@@ -169,7 +170,27 @@ public sealed class PostgreSqlConversationStore : IConversationStore
     }
 
     /// <inheritdoc/>
-    public IConversationWriter OpenWriter(Guid id) => new Writer(_database, id);
+    public IConversationWriter OpenWriter(Guid id) => new Writer(_database, id, null);
+
+    /// <summary>
+    /// Opens a writer whose every event append and state write carries the lease's fencing token and is refused, in the
+    /// same statement, once another instance holds the conversation's lease (<see cref="ConversationLeaseLostException"/>).
+    /// Each event row records the token it was written under (<c>lease_token</c>).
+    /// </summary>
+    /// <param name="id">The conversation.</param>
+    /// <param name="lease">This instance's lease on it, from <see cref="PostgreSqlConversationLeases.TryAcquireAsync"/>.</param>
+    /// <returns>The fenced writer.</returns>
+    /// <exception cref="ArgumentException">The lease is for another conversation.</exception>
+    public IConversationWriter OpenWriter(Guid id, ConversationLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        if (lease.ConversationId != id)
+        {
+            throw new ArgumentException($"The lease is for conversation {lease.ConversationId}, not {id}; take the lease of the conversation you write.", nameof(lease));
+        }
+
+        return new Writer(_database, id, lease);
+    }
 
     /// <inheritdoc/>
     /// <remarks>The creation time is the row's (or now, when there is no row).</remarks>
@@ -220,19 +241,29 @@ public sealed class PostgreSqlConversationStore : IConversationStore
     }
 
     /// <summary>Where an event would be in the file layout, which the damage reports use for every store.</summary>
-    /// <summary>The one statement that stores an event row; its values are <see cref="EventValues"/>.</summary>
+    /// <summary>
+    /// The one statement that stores an event row; its values are <see cref="EventValues"/>. With a lease token it
+    /// inserts nothing (0 rows) unless the lease row still carries that token; without one it always inserts.
+    /// </summary>
     internal const string InsertEvent =
-        "INSERT INTO conversation_events (conversation_id, seq, event_id, kind, \"timestamp\", document) VALUES ($1, $2, $3, $4, $5, $6)";
+        """
+        INSERT INTO conversation_events (conversation_id, seq, event_id, kind, "timestamp", document, lease_token)
+        SELECT $1, $2, $3, $4, $5, $6, $7::bigint
+        WHERE $7::bigint IS NULL OR EXISTS (SELECT 1 FROM conversation_leases WHERE conversation_id = $1 AND token = $7::bigint)
+        """;
 
-    /// <summary>The values of <see cref="InsertEvent"/> for one event and its stored bytes.</summary>
-    internal static object?[] EventValues(Guid id, int sequence, ConversationEvent conversationEvent, ReadOnlySpan<byte> json) =>
-        [id, sequence, conversationEvent.Id, conversationEvent.Kind, conversationEvent.Timestamp.ToUniversalTime(), Encoding.UTF8.GetString(json)];
+    /// <summary>The values of <see cref="InsertEvent"/> for one event, its stored bytes and the writer's lease token.</summary>
+    internal static object?[] EventValues(Guid id, int sequence, ConversationEvent conversationEvent, ReadOnlySpan<byte> json, long? leaseToken) =>
+        [id, sequence, conversationEvent.Id, conversationEvent.Kind, conversationEvent.Timestamp.ToUniversalTime(), Encoding.UTF8.GetString(json), leaseToken];
 
     private static string EventLocation(int seq, string id) =>
         FormattableString.Invariant($"{Conversation.EventsFolderName}/event-{seq:D5}-{id}.json");
 
-    /// <summary>One conversation's synchronous writes: each is one statement on a pooled connection.</summary>
-    private sealed class Writer(PostgreSqlDatabase database, Guid id) : IConversationWriter
+    /// <summary>
+    /// One conversation's synchronous writes: each is one statement on a pooled connection; with a lease, the statement
+    /// writes nothing unless the lease row still carries the lease's token.
+    /// </summary>
+    private sealed class Writer(PostgreSqlDatabase database, Guid id, ConversationLease? lease) : IConversationWriter
     {
         public string? Directory => null;
 
@@ -240,10 +271,13 @@ public sealed class PostgreSqlConversationStore : IConversationStore
         {
             ArgumentNullException.ThrowIfNull(conversationEvent);
             using var connection = database.OpenMigrated();
-            using var command = Sql.Command(connection, null, InsertEvent, EventValues(id, sequence, conversationEvent, json));
+            using var command = Sql.Command(connection, null, InsertEvent, EventValues(id, sequence, conversationEvent, json, lease?.Token));
             try
             {
-                command.ExecuteNonQuery();
+                if (command.ExecuteNonQuery() == 0)
+                {
+                    throw new ConversationLeaseLostException(lease!, FormattableString.Invariant($"event {sequence} ({conversationEvent.Id})"));
+                }
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -260,11 +294,16 @@ public sealed class PostgreSqlConversationStore : IConversationStore
             using var command = Sql.Command(
                 connection, null,
                 """
-                INSERT INTO conversations (id, state, revision) VALUES ($1, $2, 1)
+                INSERT INTO conversations (id, state, revision)
+                SELECT $1, $2, 1 WHERE $3::bigint IS NULL OR EXISTS (SELECT 1 FROM conversation_leases WHERE conversation_id = $1 AND token = $3::bigint)
                 ON CONFLICT (id) DO UPDATE SET state = excluded.state, revision = conversations.revision + 1, updated_at = now()
+                WHERE $3::bigint IS NULL OR EXISTS (SELECT 1 FROM conversation_leases WHERE conversation_id = $1 AND token = $3::bigint)
                 """,
-                id, Encoding.UTF8.GetString(json));
-            command.ExecuteNonQuery();
+                id, Encoding.UTF8.GetString(json), lease?.Token);
+            if (command.ExecuteNonQuery() == 0)
+            {
+                throw new ConversationLeaseLostException(lease!, "state");
+            }
         }
     }
 }

@@ -129,7 +129,7 @@ public static class PostgreSqlStoreDocuments
             {
                 await Sql.ExecuteAsync(
                     connection, transaction, PostgreSqlConversationStore.InsertEvent, cancellationToken,
-                    PostgreSqlConversationStore.EventValues(c.Id, i, c.Events[i].Event, c.Events[i].Json)).ConfigureAwait(false);
+                    PostgreSqlConversationStore.EventValues(c.Id, i, c.Events[i].Event, c.Events[i].Json, leaseToken: null)).ConfigureAwait(false);
             }
 
             progress?.Report(++written);

@@ -67,6 +67,21 @@ internal static class SchemaMigrations
             UNIQUE (conversation_id, event_id)
         );
         """,
+
+        // 4: conversation leases (one owner at a time, a fencing token that only grows) and the token each event was
+        // written under (NULL: written without a lease).
+        """
+        CREATE TABLE conversation_leases (
+            conversation_id uuid PRIMARY KEY,
+            owner text NOT NULL,
+            token bigint NOT NULL,
+            expires_at timestamptz NOT NULL,
+            run_wanted boolean NOT NULL DEFAULT false,
+            updated_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX conversation_leases_expiry ON conversation_leases (expires_at) WHERE run_wanted;
+        ALTER TABLE conversation_events ADD COLUMN lease_token bigint NULL;
+        """,
     ];
 
     /// <summary>Creates the version table when missing; run under the migration lock.</summary>

@@ -19,7 +19,7 @@ public sealed class PostgreSqlSchemaTests
             (await database.QueryAsync("SELECT version FROM schema_version ORDER BY version"))
                 .Should().Equal(Enumerable.Range(1, PostgreSqlDatabase.LatestSchemaVersion).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             (await database.QueryAsync("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"))
-                .Should().Equal("agent_profiles", "conversation_events", "conversations", "llm_profiles", "provider_connections", "schema_version", "settings");
+                .Should().Equal("agent_profiles", "conversation_events", "conversation_leases", "conversations", "llm_profiles", "provider_connections", "schema_version", "settings");
         }
         finally
         {
