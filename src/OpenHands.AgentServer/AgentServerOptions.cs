@@ -96,6 +96,24 @@ public sealed class AgentServerOptions
     /// <value>The default is 50, as in the Python agent-server.</value>
     public int MaxAgentProfiles { get; set; } = 50;
 
+    /// <summary>
+    /// Gets or sets how long a conversation's lease lasts unrenewed when several instances share a database
+    /// (<see cref="DatabaseUrl"/>): the instance that runs a conversation renews its lease every third of this time,
+    /// and when it dies another instance takes the run over within about this time. Without a database it is unused.
+    /// </summary>
+    /// <value>The default is 30 seconds.</value>
+    public TimeSpan ConversationLeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets the address other instances send a conversation's requests to while this instance runs it (a
+    /// message, a pause or a switch sent to another instance is carried out here), such as <c>http://10.0.0.5:8000</c>.
+    /// </summary>
+    /// <value>
+    /// The default is <see langword="null"/>: <c>OH_INSTANCE_URL</c>, else the first address the server listens on, with
+    /// a wildcard host (<c>0.0.0.0</c>, <c>[::]</c>, <c>+</c>, <c>*</c>) replaced by this machine's name. Without a database it is unused.
+    /// </value>
+    public string? InstanceUrl { get; set; }
+
     /// <summary>Gets or sets how long a profile validation ping may take.</summary>
     /// <value>The default is 30 seconds.</value>
     public TimeSpan ValidateTimeout { get; set; } = TimeSpan.FromSeconds(30);

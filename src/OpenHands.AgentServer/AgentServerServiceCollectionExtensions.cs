@@ -65,6 +65,18 @@ public static class AgentServerServiceCollectionExtensions
         // settings, agent profiles and conversations live in PostgreSQL, shared by every instance; the schema is migrated
         // at start. Without one, the files stay.
         builder.UsePostgreSql(sp => sp.GetRequiredService<IOptions<AgentServerOptions>>().Value.DatabaseUrl);
+
+        // Every conversation is written through this instance's leases when the database is shared (ConversationOwnership):
+        // the factory gets the fenced store, the ownership the store it fences.
+        var conversationStore = services.Last(d => d.ServiceType == typeof(ConversationStoreHolder) && !d.IsKeyedService);
+        services.Remove(conversationStore);
+        services.TryAddSingleton(sp => new ConversationOwnership(
+            Create<ConversationStoreHolder>(sp, conversationStore).Store,
+            sp.GetRequiredService<IOptions<AgentServerOptions>>().Value,
+            sp.GetRequiredService<ILogger<ConversationOwnership>>()));
+        services.AddSingleton(sp => new ConversationStoreHolder(sp.GetRequiredService<ConversationOwnership>().Store));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationLeaseService>());
+        services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Hosting.IStartupFilter, OwnerForwarding.StartupFilter>());
         services.AddOptions<OpenHandsOptions>().Configure<IOptions<AgentServerOptions>>((o, server) =>
         {
             var folders = ServerFolders.Resolve(server.Value);
@@ -95,6 +107,14 @@ public static class AgentServerServiceCollectionExtensions
         AgentServerEndpointServices.Add(services);   // the session-key scheme, its policy and the OpenAPI document
         return builder;
     }
+
+    private static T Create<T>(IServiceProvider services, ServiceDescriptor descriptor)
+        where T : class => descriptor switch
+        {
+            { ImplementationInstance: T instance } => instance,
+            { ImplementationFactory: { } factory } => (T)factory(services),
+            _ => (T)ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!),
+        };
 
     /// <summary>
     /// Exports traces and metrics (ASP.NET Core, outgoing HTTP, the <c>OpenHands.Sdk</c> and <c>OpenHands.AgentServer</c>

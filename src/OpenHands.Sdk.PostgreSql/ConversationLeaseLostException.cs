@@ -3,9 +3,9 @@ namespace OpenHands.Sdk.PostgreSql;
 /// <summary>
 /// A write under a conversation lease was refused because the lease's fencing token is no longer the row's: another
 /// instance took the conversation over (this instance's lease expired). Nothing was written; stop the run here and let
-/// the owner continue it.
+/// the owner continue it. A kind of <see cref="StoreConflictException"/>: the agent server answers it with 409.
 /// </summary>
-public sealed class ConversationLeaseLostException : OpenHandsException
+public sealed class ConversationLeaseLostException : StoreConflictException
 {
     /// <summary>Initializes a new instance of the <see cref="ConversationLeaseLostException"/> class.</summary>
     public ConversationLeaseLostException()

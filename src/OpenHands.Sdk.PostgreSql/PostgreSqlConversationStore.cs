@@ -169,6 +169,9 @@ public sealed class PostgreSqlConversationStore : IConversationStore
         return new ConversationRecord(id, null, null, [], [new ConversationFileDamage(StateLocation, ConversationFileDamageKind.Missing, "the state row is missing; the events are kept")]);
     }
 
+    /// <summary>Gets the database this store keeps conversations in (for its leases and its notifications).</summary>
+    public PostgreSqlDatabase Database => _database;
+
     /// <inheritdoc/>
     public IConversationWriter OpenWriter(Guid id) => new Writer(_database, id, null);
 
@@ -231,6 +234,7 @@ public sealed class PostgreSqlConversationStore : IConversationStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var events = await Sql.ExecuteAsync(connection, transaction, "DELETE FROM conversation_events WHERE conversation_id = $1", cancellationToken, id).ConfigureAwait(false);
         var rows = await Sql.ExecuteAsync(connection, transaction, "DELETE FROM conversations WHERE id = $1", cancellationToken, id).ConfigureAwait(false);
+        await Sql.ExecuteAsync(connection, transaction, "DELETE FROM conversation_leases WHERE conversation_id = $1", cancellationToken, id).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (events + rows > 0)
         {
@@ -243,13 +247,16 @@ public sealed class PostgreSqlConversationStore : IConversationStore
     /// <summary>Where an event would be in the file layout, which the damage reports use for every store.</summary>
     /// <summary>
     /// The one statement that stores an event row; its values are <see cref="EventValues"/>. With a lease token it
-    /// inserts nothing (0 rows) unless the lease row still carries that token; without one it always inserts.
+    /// inserts nothing (0 rows) unless the lease row still carries that token; without one it always inserts. The lease
+    /// row is read <c>FOR SHARE</c>, so a takeover (which updates the row) waits for an append in flight to commit, and an
+    /// append that waited for a takeover sees the new token and inserts nothing: no row of an old owner lands after the
+    /// new owner has read the events.
     /// </summary>
     internal const string InsertEvent =
         """
         INSERT INTO conversation_events (conversation_id, seq, event_id, kind, "timestamp", document, lease_token)
         SELECT $1, $2, $3, $4, $5, $6, $7::bigint
-        WHERE $7::bigint IS NULL OR EXISTS (SELECT 1 FROM conversation_leases WHERE conversation_id = $1 AND token = $7::bigint)
+        WHERE $7::bigint IS NULL OR EXISTS (SELECT 1 FROM conversation_leases WHERE conversation_id = $1 AND token = $7::bigint FOR SHARE)
         """;
 
     /// <summary>The values of <see cref="InsertEvent"/> for one event, its stored bytes and the writer's lease token.</summary>
@@ -295,9 +302,9 @@ public sealed class PostgreSqlConversationStore : IConversationStore
                 connection, null,
                 """
                 INSERT INTO conversations (id, state, revision)
-                SELECT $1, $2, 1 WHERE $3::bigint IS NULL OR EXISTS (SELECT 1 FROM conversation_leases WHERE conversation_id = $1 AND token = $3::bigint)
+                SELECT $1, $2, 1 WHERE $3::bigint IS NULL OR EXISTS (SELECT 1 FROM conversation_leases WHERE conversation_id = $1 AND token = $3::bigint FOR SHARE)
                 ON CONFLICT (id) DO UPDATE SET state = excluded.state, revision = conversations.revision + 1, updated_at = now()
-                WHERE $3::bigint IS NULL OR EXISTS (SELECT 1 FROM conversation_leases WHERE conversation_id = $1 AND token = $3::bigint)
+                WHERE $3::bigint IS NULL OR EXISTS (SELECT 1 FROM conversation_leases WHERE conversation_id = $1 AND token = $3::bigint FOR SHARE)
                 """,
                 id, Encoding.UTF8.GetString(json), lease?.Token);
             if (command.ExecuteNonQuery() == 0)

@@ -4,7 +4,7 @@ namespace OpenHands.Sdk;
 /// A conditional write lost a race: the record changed (another writer, another instance) since the caller read the
 /// revision it expected. Nothing was written; read the record again and retry with its current revision.
 /// </summary>
-public sealed class StoreConflictException : OpenHandsException
+public class StoreConflictException : OpenHandsException
 {
     /// <summary>Initializes a new instance of the <see cref="StoreConflictException"/> class.</summary>
     public StoreConflictException()

@@ -33,7 +33,8 @@ internal static class ConversationControlEndpoints
 
     private static async Task<WireOk<SuccessResponse>> InterruptAsync(string id, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         entry.ThrowIfReadOnly();
         await entry.Conversation.InterruptAsync(cancellationToken).ConfigureAwait(false);
         return new(SuccessResponse.Instance);
@@ -42,7 +43,8 @@ internal static class ConversationControlEndpoints
     private static async Task<WireOk<SuccessResponse>> SetPolicyAsync(
         string id, WireBody<ConfirmationPolicyRequest> body, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         var policy = ControlWire.Policy(body.Value.Policy, "body", "policy");
         entry.ThrowIfReadOnly();
         await entry.Conversation.SetConfirmationPolicyAsync(policy, cancellationToken).ConfigureAwait(false);
@@ -52,7 +54,8 @@ internal static class ConversationControlEndpoints
     private static async Task<WireOk<SuccessResponse>> SetAnalyzerAsync(
         string id, WireBody<SecurityAnalyzerRequest> body, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         var analyzer = ControlWire.Analyzer(body.Value.SecurityAnalyzer, "body", "security_analyzer");
         entry.ThrowIfReadOnly();
         await entry.Conversation.SetSecurityAnalyzerAsync(analyzer, cancellationToken).ConfigureAwait(false);
@@ -63,7 +66,8 @@ internal static class ConversationControlEndpoints
     private static async Task<WireOk<SuccessResponse>> RespondAsync(
         string id, WireBody<ConfirmationResponseRequest> body, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         var accept = body.Value.Accept ?? throw ApiException.Validation("Field required", "missing", "body", "accept");
         entry.ThrowIfReadOnly();
         if (accept)
@@ -87,7 +91,8 @@ internal static class ConversationControlEndpoints
     private static async Task<WireOk<SuccessResponse>> UpdateSecretsAsync(
         string id, WireBody<UpdateSecretsRequest> body, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         if (body.Value.Secrets is null)
         {
             throw ApiException.Validation("Field required", "missing", "body", "secrets");
@@ -101,7 +106,8 @@ internal static class ConversationControlEndpoints
 
     private static async Task<WireOk<SuccessResponse>> CondenseAsync(string id, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         entry.ThrowIfReadOnly();
         try
         {
@@ -168,6 +174,8 @@ internal static class ConversationControlEndpoints
         }
 
         entry.ThrowIfReadOnly();
+        forkId ??= Guid.NewGuid();
+        await using var hold = await service.HoldNewAsync(forkId.Value, cancellationToken).ConfigureAwait(false);
         Conversation fork;
         try
         {

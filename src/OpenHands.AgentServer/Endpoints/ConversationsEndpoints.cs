@@ -101,6 +101,10 @@ internal static class ConversationsEndpoints
         };
         ConversationService.Entry entry;
         bool created;
+
+        // The id's lease is held from here until the initial message (and the run's own hold, if it runs) are in.
+        spec = spec with { NewId = id ?? Guid.NewGuid() };
+        await using var hold = await service.HoldNewAsync(spec.NewId.Value, cancellationToken).ConfigureAwait(false);
         try
         {
             (entry, created) = await service.StartAsync(spec, cancellationToken).ConfigureAwait(false);
@@ -183,7 +187,8 @@ internal static class ConversationsEndpoints
 
     private static async Task<WireOk<SuccessResponse>> DeleteAsync(string id, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         await service.DeleteAsync(entry.Conversation.Id).ConfigureAwait(false);
         return new(SuccessResponse.Instance);
     }
@@ -205,7 +210,8 @@ internal static class ConversationsEndpoints
 
     private static async Task<WireOk<SuccessResponse>> RunAsync(string id, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         return service.TryStartRun(entry)
             ? new(SuccessResponse.Instance)
             : throw new ApiException(StatusCodes.Status409Conflict, "Conversation already running. Wait for completion or pause first.");
@@ -213,7 +219,8 @@ internal static class ConversationsEndpoints
 
     private static async Task<WireOk<SuccessResponse>> PauseAsync(string id, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         await entry.Conversation.PauseAsync(cancellationToken).ConfigureAwait(false);
         return new(SuccessResponse.Instance);
     }
@@ -221,7 +228,8 @@ internal static class ConversationsEndpoints
     private static async Task<WireOk<SuccessResponse>> SwitchProfileAsync(
         string id, WireBody<SwitchProfileRequest> body, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         var name = Names.Parse(body.Value.ProfileName ?? throw ApiException.Validation("Field required", "missing", "body", "profile_name"), "body", "profile_name");
         await entry.Conversation.SwitchProfileAsync(name, cancellationToken).ConfigureAwait(false);
         return new(SuccessResponse.Instance);
@@ -234,7 +242,8 @@ internal static class ConversationsEndpoints
     private static async Task<WireOk<ConversationInfo>> SetLlmProfileAsync(
         string id, WireBody<SetConversationLlmProfileRequest> body, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         var name = Names.Parse(body.Value.ProfileId ?? throw ApiException.Validation("Field required", "missing", "body", "profile_id"), "body", "profile_id");
         if (entry.IsRunning || entry.Conversation.State.ExecutionStatus == ConversationExecutionStatus.Running)
         {
@@ -249,7 +258,8 @@ internal static class ConversationsEndpoints
     private static async Task<WireOk<SuccessResponse>> SwitchLlmAsync(
         string id, WireBody<SwitchLlmRequest> body, HttpResponse response, ConversationService service, ServerCipher cipher, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         var llm = WireLlm.Read(body.Value.Llm, cipher.Cipher, "body", "llm");
 #pragma warning disable CS0618 // The legacy endpoint maps to the obsolete raw switch, which materializes a profile first.
         await entry.Conversation.SwitchLlmAsync(llm, cancellationToken).ConfigureAwait(false);
@@ -263,7 +273,8 @@ internal static class ConversationsEndpoints
     private static async Task<WireOk<SuccessResponse>> PostEventAsync(
         string id, WireBody<SendMessageRequest> body, ConversationService service, CancellationToken cancellationToken)
     {
-        var entry = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await using var write = await service.GetForWriteAsync(id, cancellationToken).ConfigureAwait(false);
+        var entry = write.Entry;
         RequireUserRole(body.Value.Role, "body");
         await entry.Conversation.SendMessageAsync(MessageText(body.Value.Content, "body"), cancellationToken).ConfigureAwait(false);
         if (body.Value.Run)

@@ -303,8 +303,10 @@ internal static partial class SocketsEndpoints
             }
 
             ConversationsWire.RequireUserRole(frame.Role, "body");
-            await s.Entry.Conversation.SendMessageAsync(ConversationsWire.MessageText(frame.Content, "body"), s.Aborted).ConfigureAwait(false);
-            s.Conversations.TryStartRun(s.Entry);
+            var text = ConversationsWire.MessageText(frame.Content, "body");
+            await using var write = await s.Conversations.GetForWriteAsync(s.Entry.Id.ToString(), s.Aborted).ConfigureAwait(false);
+            await write.Entry.Conversation.SendMessageAsync(text, s.Aborted).ConfigureAwait(false);
+            s.Conversations.TryStartRun(write.Entry);
         }
         catch (Exception e) when (ErrorMapping.Map(e) is { } mapped)
         {

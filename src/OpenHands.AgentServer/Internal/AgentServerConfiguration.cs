@@ -22,6 +22,9 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
     private static readonly System.Reflection.PropertyInfo[] Settings =
         [.. typeof(AgentServerOptions).GetProperties().Where(p => p.CanWrite || p.Name == nameof(AgentServerOptions.SessionApiKeys))];
 
+    /// <summary>The environment variable of <see cref="AgentServerOptions.InstanceUrl"/>.</summary>
+    public const string InstanceUrlVariable = "OH_INSTANCE_URL";
+
     public void Configure(AgentServerOptions options)
     {
         if (services.GetService(typeof(IConfiguration)) is not IConfiguration configuration)
@@ -39,6 +42,7 @@ internal sealed class AgentServerConfiguration(IServiceProvider services) : ICon
         options.DatabaseUrl = NonEmpty(configuration[PostgreSqlConnectionString.DatabaseUrlVariable])
             ?? NonEmpty(configuration.GetConnectionString(PostgreSqlConnectionString.ConnectionStringName))
             ?? options.DatabaseUrl;
+        options.InstanceUrl = NonEmpty(configuration[InstanceUrlVariable]) ?? options.InstanceUrl;
 
         // Session keys from the environment come first, SESSION_API_KEY before OH_SESSION_API_KEYS_0: the first key is
         // the fallback secret key, as in the Python agent-server. The section's keys follow.

@@ -73,6 +73,11 @@ internal sealed class AgentServerOptionsValidator : IValidateOptions<AgentServer
         AtLeast(options.MaxSocketSubscribers, 1, "MaxSocketSubscribers", "websockets", errors);
         Between(options.ValidateTimeout, TimeSpan.FromHours(1), "ValidateTimeout", errors);
         Between(options.SocketAuthTimeout, TimeSpan.FromHours(1), "SocketAuthTimeout", errors);
+        Between(options.ConversationLeaseDuration, TimeSpan.FromHours(1), "ConversationLeaseDuration", errors);
+        if (options.InstanceUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"))
+        {
+            errors.Add($"{Section}:InstanceUrl (or OH_INSTANCE_URL) must be an absolute http or https URL that other instances reach this one at, such as http://10.0.0.5:8000.");
+        }
         return errors.Count == 0
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(["Invalid agent server configuration.", .. errors]);

@@ -45,6 +45,13 @@ internal sealed partial class ConversationService
 
         public bool IsRunning => RunTask is { IsCompleted: false };
 
+        /// <summary>
+        /// Gets or sets the lease token this copy is known fresh under (shared database only): the copy holds every write
+        /// made under it. <see langword="null"/> when unknown (loaded while another instance held the lease), so the next
+        /// change loads the conversation again.
+        /// </summary>
+        public long? LeaseToken { get; set; }
+
         public string? Title { get; private set; }
 
         public ImmutableSortedDictionary<string, string> Tags { get; private set; } = ImmutableSortedDictionary<string, string>.Empty;

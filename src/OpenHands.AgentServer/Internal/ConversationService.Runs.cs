@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OpenHands.Sdk;
 using OpenHands.Sdk.Conversations;
 
 namespace OpenHands.AgentServer.Internal;
@@ -37,6 +38,7 @@ internal sealed partial class ConversationService
                 throw new InvalidConversationException($"Conversation {entry.Conversation.Id} was deleted.");
             }
 
+            _ownership.AddRunHold(entry.Id);   // the run's own hold: the lease outlives the request that started it
             entry.RunTask = Task.Run(() => RunAsync(entry));
             return true;
         }
@@ -92,6 +94,14 @@ internal sealed partial class ConversationService
         var outcome = "error";
         try
         {
+            if (!await _ownership.MarkRunWantedAsync(id, _stopping.Token).ConfigureAwait(false))
+            {
+                outcome = "fenced";
+                LogRunFenced(_logger, id);
+                Evict(entry);
+                return;
+            }
+
             var result = await entry.Conversation.RunAsync(_stopping.Token).ConfigureAwait(false);
             outcome = result.Status.ToString().ToLowerInvariant();
             LogRunEnded(_logger, id, result.Status);
@@ -100,6 +110,14 @@ internal sealed partial class ConversationService
         {
             outcome = "stopped";
             LogRunStoppedForShutdown(_logger, id);
+        }
+        catch (StoreConflictException) when (_ownership.IsShared)
+        {
+            // Another instance took the conversation over (this one stalled past its lease): it writes nothing more
+            // here, and this copy is stale.
+            outcome = "fenced";
+            LogRunFenced(_logger, id);
+            Evict(entry);
         }
 #pragma warning disable CA1031 // A background run must never fault unobserved: every failure is logged here.
         catch (Exception e)
@@ -114,8 +132,12 @@ internal sealed partial class ConversationService
         finally
         {
             AgentServerTelemetry.Runs.Add(1, new KeyValuePair<string, object?>("openhands.outcome", outcome));
+            await _ownership.ReleaseAsync(id).ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {Id}: another instance took its lease over, so this run stopped without writing more; the new owner continues it")]
+    private static partial void LogRunFenced(ILogger logger, Guid id);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Conversation {Id} run ended: {Status}")]
     private static partial void LogRunEnded(ILogger logger, Guid id, ConversationExecutionStatus status);

@@ -31,6 +31,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
     private readonly ConcurrentDictionary<Guid, Lazy<Task<Entry?>>> _unloaded = new();
     private readonly Lock _restoreLock = new();
     private readonly ConversationFactory _factory;
+    private readonly ConversationOwnership _ownership;
     private readonly ServerFolders _folders;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -38,9 +39,10 @@ internal sealed partial class ConversationService : IAsyncDisposable
     private Task? _restore;
     private int _disposed;
 
-    public ConversationService(ConversationFactory factory, ServerFolders folders, TimeProvider time, ILoggerFactory loggerFactory)
+    public ConversationService(ConversationFactory factory, ConversationOwnership ownership, ServerFolders folders, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _factory = factory;
+        _ownership = ownership;
         _folders = folders;
         _time = time;
         _logger = loggerFactory.CreateLogger<ConversationService>();
@@ -160,7 +162,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
             return (known, false);
         }
 
-        var conversationId = spec.Id ?? Guid.NewGuid();
+        var conversationId = spec.Id ?? spec.NewId ?? Guid.NewGuid();
         var options = new ConversationOptions
         {
             ConversationId = conversationId,
@@ -191,7 +193,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
     public Entry Register(Conversation conversation, string? title = null, ImmutableSortedDictionary<string, string>? tags = null,
         OpenHands.Sdk.Serialization.Documents.LaunchedAgentProfileDocument? launched = null)
     {
-        var entry = new Entry(conversation, _time.GetUtcNow(), _time, _factory.Store) { LaunchedAgentProfile = launched };
+        var entry = new Entry(conversation, _time.GetUtcNow(), _time, _factory.Store) { LaunchedAgentProfile = launched, LeaseToken = _ownership.Lease(conversation.Id)?.Token };
         if (title is not null || tags is not null)
         {
             entry.Update(title, tags);
@@ -279,8 +281,10 @@ internal sealed partial class ConversationService : IAsyncDisposable
     private async Task<Entry?> RestoreOneAsync(Guid id, CancellationToken cancellationToken)
     {
         Conversation conversation;
+        long? freshUnder;
         try
         {
+            freshUnder = await FreshTokenAsync(id, cancellationToken).ConfigureAwait(false);   // before the read: see ForWriteAsync
             conversation = await _factory.RestoreAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OpenHands.Sdk.OpenHandsException or IOException or UnauthorizedAccessException)
@@ -290,6 +294,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
         }
 
         var entry = await Entry.RestoredAsync(conversation, Store, _time, cancellationToken).ConfigureAwait(false);
+        entry.LeaseToken = freshUnder;
         foreach (var damage in entry.Damage)
         {
             LogDamaged(_logger, id, damage.File, damage.Problem);
@@ -333,6 +338,9 @@ internal sealed partial class ConversationService : IAsyncDisposable
         public ImmutableArray<ToolSpec> Tools { get; init; } = [];
 
         public Guid? Id { get; init; }
+
+        /// <summary>Gets the id a new conversation gets when <see cref="Id"/> is null (drawn by the caller, which holds its lease).</summary>
+        public Guid? NewId { get; init; }
 
         public OpenHands.Sdk.Serialization.Documents.LaunchedAgentProfileDocument? Launched { get; init; }
 

@@ -77,10 +77,35 @@ internal static class SchemaMigrations
             token bigint NOT NULL,
             expires_at timestamptz NOT NULL,
             run_wanted boolean NOT NULL DEFAULT false,
+            owner_url text NULL,
             updated_at timestamptz NOT NULL DEFAULT now()
         );
         CREATE INDEX conversation_leases_expiry ON conversation_leases (expires_at) WHERE run_wanted;
         ALTER TABLE conversation_events ADD COLUMN lease_token bigint NULL;
+        """,
+
+        // 5: a notification on the channel openhands_conversations for every committed event row ('<id> <seq>'), state
+        // write ('<id> state') and delete ('<id> deleted'); PostgreSQL delivers them at commit, so a listener never hears
+        // of a row it cannot read yet.
+        """
+        CREATE FUNCTION openhands_notify_event() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('openhands_conversations', NEW.conversation_id::text || ' ' || NEW.seq::text);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER conversation_events_notify AFTER INSERT ON conversation_events
+            FOR EACH ROW EXECUTE FUNCTION openhands_notify_event();
+        CREATE FUNCTION openhands_notify_conversation() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                PERFORM pg_notify('openhands_conversations', OLD.id::text || ' deleted');
+            ELSIF NEW.state IS DISTINCT FROM (CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END) THEN
+                PERFORM pg_notify('openhands_conversations', NEW.id::text || ' state');
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER conversations_notify AFTER INSERT OR UPDATE OR DELETE ON conversations
+            FOR EACH ROW EXECUTE FUNCTION openhands_notify_conversation();
         """,
     ];
 

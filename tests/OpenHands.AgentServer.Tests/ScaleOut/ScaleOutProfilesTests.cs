@@ -158,7 +158,7 @@ public sealed class ScaleOutProfilesTests
         var stored = (await _database.QueryAsync("SELECT api_key FROM provider_connections")).Single()!;
         new OpenHands.Sdk.Security.Cipher(SecretKey).Decrypt(stored).Should().Be(Canary);
         (await _database.QueryAsync("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")).Single()
-            .Should().Be("7", "the scan covered every table: llm_profiles, provider_connections, settings, agent_profiles, conversations, conversation_events, schema_version");
+            .Should().Be("8", "the scan covered every table: llm_profiles, provider_connections, settings, agent_profiles, conversations, conversation_events, conversation_leases, schema_version");
         foreach (var folder in _folders)
         {
             folder.AllFiles().Where(f => f.Text.Contains(Canary, StringComparison.Ordinal)).Select(f => f.Path)

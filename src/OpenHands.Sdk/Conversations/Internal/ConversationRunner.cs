@@ -213,6 +213,12 @@ internal sealed class ConversationRunner
 
             throw;
         }
+        catch (StoreConflictException)
+        {
+            // The store refused a write: another writer (another instance that took the conversation over) owns it now.
+            // Recording the failure would be refused too, and the stored conversation is the new owner's: leave it alone.
+            throw;
+        }
         catch (Exception ex)
         {
             // Any failure other than the caller's own cancellation (handled above) ends the run in error.
