@@ -76,6 +76,7 @@ public static class AgentServerServiceCollectionExtensions
             sp.GetRequiredService<ILogger<ConversationOwnership>>()));
         services.AddSingleton(sp => new ConversationStoreHolder(sp.GetRequiredService<ConversationOwnership>().Store));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationLeaseService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConversationNotificationService>());
         services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Hosting.IStartupFilter, OwnerForwarding.StartupFilter>());
         services.AddOptions<OpenHandsOptions>().Configure<IOptions<AgentServerOptions>>((o, server) =>
         {

@@ -301,9 +301,9 @@ public sealed class PostgreSqlConversationStore : IConversationStore
             using var command = Sql.Command(
                 connection, null,
                 """
-                INSERT INTO conversations (id, state, revision)
-                SELECT $1, $2, 1 WHERE $3::bigint IS NULL OR EXISTS (SELECT 1 FROM conversation_leases WHERE conversation_id = $1 AND token = $3::bigint FOR SHARE)
-                ON CONFLICT (id) DO UPDATE SET state = excluded.state, revision = conversations.revision + 1, updated_at = now()
+                INSERT INTO conversations (id, state, revision, lease_token)
+                SELECT $1, $2, 1, $3::bigint WHERE $3::bigint IS NULL OR EXISTS (SELECT 1 FROM conversation_leases WHERE conversation_id = $1 AND token = $3::bigint FOR SHARE)
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state, lease_token = excluded.lease_token, revision = conversations.revision + 1, updated_at = now()
                 WHERE $3::bigint IS NULL OR EXISTS (SELECT 1 FROM conversation_leases WHERE conversation_id = $1 AND token = $3::bigint FOR SHARE)
                 """,
                 id, Encoding.UTF8.GetString(json), lease?.Token);

@@ -215,7 +215,7 @@ internal static partial class SocketsEndpoints
         {
             try
             {
-                await foreach (var e in s.Entry.Conversation.WatchEventsAsync(from, watch.Token).ConfigureAwait(false))
+                await foreach (var e in s.Conversations.WatchAsync(s.Entry.Id, from, watch.Token).ConfigureAwait(false))
                 {
                     await s.SendAsync(EventJson.ToUtf8Bytes(e)).ConfigureAwait(false);
                 }

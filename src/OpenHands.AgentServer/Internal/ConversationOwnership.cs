@@ -21,6 +21,7 @@ internal sealed partial class ConversationOwnership
 {
     private readonly PostgreSqlConversationLeases? _leases;
     private readonly ConcurrentDictionary<Guid, HoldState> _holds = new();
+    private readonly ConcurrentDictionary<Guid, long> _tokens = new();   // the last token this instance held per conversation
     private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, 32).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly ILogger _logger;
 
@@ -32,6 +33,7 @@ internal sealed partial class ConversationOwnership
         InstanceId = FormattableString.Invariant($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}");
         if (store is PostgreSqlConversationStore database)
         {
+            Database = database.Database;
             _leases = new PostgreSqlConversationLeases(database.Database);
             Store = new FencedConversationStore(database, this);
         }
@@ -43,6 +45,9 @@ internal sealed partial class ConversationOwnership
 
     /// <summary>Gets whether conversations are shared with other instances (a database), so changes take leases.</summary>
     public bool IsShared => _leases is not null;
+
+    /// <summary>Gets the shared database, when there is one.</summary>
+    public PostgreSqlDatabase? Database { get; }
 
     /// <summary>Gets the conversation store every conversation of this server writes through (fenced when shared).</summary>
     public IConversationStore? Store { get; }
@@ -58,6 +63,9 @@ internal sealed partial class ConversationOwnership
 
     /// <summary>Gets how many conversations this instance holds a lease on.</summary>
     public int HeldCount => _holds.Count;
+
+    /// <summary>Whether a write made under <paramref name="token"/> was this instance's (it held that token last).</summary>
+    public bool IsOwnWrite(Guid id, long? token) => token is { } t && _tokens.TryGetValue(id, out var mine) && mine == t;
 
     /// <summary>The lease this instance holds on a conversation now, if any.</summary>
     public ConversationLease? Lease(Guid id) => _holds.TryGetValue(id, out var state) ? state.Lease : null;
@@ -87,6 +95,7 @@ internal sealed partial class ConversationOwnership
             if (lease is not null)
             {
                 _holds[id] = new HoldState(lease);
+                _tokens[id] = lease.Token;
                 LogAcquired(_logger, id, lease.Token);
             }
 

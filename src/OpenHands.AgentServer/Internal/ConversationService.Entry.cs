@@ -11,12 +11,15 @@ internal sealed partial class ConversationService
     /// A live conversation, its background run and its server-side record (<c>meta.json</c>: title, tags, times), with
     /// what is damaged in its files.
     /// </summary>
+#pragma warning disable CA1001 // _retired has no timer and no callbacks of its own: nothing to release, and a copy's lifetime ends with its conversation's.
     internal sealed class Entry : IConversationView
+#pragma warning restore CA1001
     {
         public const string MetaFileName = ConversationMetaJson.FileName;
 
         private readonly TimeProvider _time;
         private readonly IConversationStore? _store;
+        private readonly CancellationTokenSource _retired = new();
         private int _subscribers;
         private ConversationFileDamage? _metaDamage;
 
@@ -42,6 +45,12 @@ internal sealed partial class ConversationService
         public DateTimeOffset UpdatedAt { get; private set; }
 
         public Task? RunTask { get; set; }
+
+        /// <summary>Gets a token cancelled when this copy is replaced (loaded again, or dropped): watchers move to the new copy.</summary>
+        public CancellationToken Retired => _retired.Token;
+
+        /// <summary>Marks this copy replaced; its watchers move on (<see cref="WatchAsync"/>).</summary>
+        public void Retire() => _retired.Cancel();
 
         public bool IsRunning => RunTask is { IsCompleted: false };
 

@@ -74,6 +74,100 @@ internal sealed partial class ConversationService
         }
     }
 
+    /// <summary>
+    /// Another instance changed a conversation (heard from the database's notifications): a copy this instance holds no
+    /// lease on goes, so the next read loads what is stored now and socket watchers move to the new copy.
+    /// </summary>
+    public void OnChanged(OpenHands.Sdk.PostgreSql.ConversationChange change)
+    {
+        var id = change.ConversationId;
+        if (_ownership.IsOwnWrite(id, change.LeaseToken) || _ownership.Lease(id) is not null)
+        {
+            return;   // this instance's own change (heard late, or while it holds the lease, so nobody else writes)
+        }
+
+        _changes.AddOrUpdate(id, 1, static (_, count) => count + 1);   // a load in flight may have read before it: see DropIfChangedSince
+        if (_entries.TryGetValue(id, out var entry))
+        {
+            Evict(entry);
+        }
+    }
+
+    /// <summary>How many changes made elsewhere were heard for a conversation so far (taken before a load reads it).</summary>
+    private int ChangeStamp(Guid id) => _changes.GetValueOrDefault(id);
+
+    /// <summary>
+    /// Drops a copy just loaded when a change made elsewhere was heard while it loaded: the load may have read before
+    /// that change, and no later notification would say so.
+    /// </summary>
+    private void DropIfChangedSince(Entry entry, int stamp)
+    {
+        if (_ownership.IsShared && ChangeStamp(entry.Id) != stamp && _ownership.Lease(entry.Id) is null)
+        {
+            Evict(entry);
+        }
+    }
+
+    /// <summary>The notifications (re)connected, so changes may have gone unheard: every copy this instance holds no lease on goes.</summary>
+    public void OnNotificationsConnected()
+    {
+        foreach (var (id, entry) in _entries)
+        {
+            if (_ownership.Lease(id) is null)
+            {
+                Evict(entry);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A conversation's events from position <paramref name="from"/>, then live ones, each once and in order, across copies:
+    /// when this instance's copy is replaced (another instance appended, or a change here reloaded it), the watch goes on
+    /// from the next position on the new copy. Ends when the conversation is deleted or <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public async IAsyncEnumerable<OpenHands.Sdk.Conversations.Events.ConversationEvent> WatchAsync(
+        Guid id, int from, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var next = from;
+        while (!cancellationToken.IsCancellationRequested && await TryGetAsync(id, cancellationToken).ConfigureAwait(false) is { } entry)
+        {
+            using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, entry.Retired);
+            var events = entry.Conversation.WatchEventsAsync(next, watch.Token).GetAsyncEnumerator(watch.Token);
+            try
+            {
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = await events.MoveNextAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && entry.Retired.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        break;   // replaced: go on from the next position on the new copy
+                    }
+
+                    if (!more)
+                    {
+                        if (!entry.Retired.IsCancellationRequested)
+                        {
+                            yield break;
+                        }
+
+                        break;
+                    }
+
+                    next++;
+                    yield return events.Current;
+                }
+            }
+            finally
+            {
+                await events.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>A lease this instance lost: its copy goes (the next use loads the conversation from the database again).</summary>
     public void OnLeaseLost(Guid id)
     {
@@ -90,28 +184,39 @@ internal sealed partial class ConversationService
             return new WriteScope(this, entry.Id, entry, held: false);
         }
 
-        var lease = await _ownership.TryHoldAsync(entry.Id, cancellationToken).ConfigureAwait(false) ?? throw OwnedElsewhere(entry.Id);
+        var id = entry.Id;
+        var lease = await _ownership.TryHoldAsync(id, cancellationToken).ConfigureAwait(false) ?? throw OwnedElsewhere(id);
         try
         {
-            // Fresh when no other instance held the lease since this copy was loaded or last written: the token is the
-            // same (held all along) or one more (this instance's own release and new acquire).
-            if (entry.LeaseToken is not { } known || (lease.Token != known && lease.Token != known + 1))
+            // The copy to change is the one this instance has now (a notification may have replaced the one the caller
+            // found). It is fresh when no other instance held the lease since it was loaded or last written: the token is
+            // the same (held all along) or one more (this instance's own release and new acquire). Else it is loaded again.
+            for (var attempt = 0; ; attempt++)
             {
-                entry = await ReloadAsync(entry, cancellationToken).ConfigureAwait(false);
-            }
+                var current = await TryGetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw ApiException.NotFound($"Conversation not found: {id}");
+                if (current.LeaseToken is { } known && (lease.Token == known || lease.Token == known + 1))
+                {
+                    current.LeaseToken = lease.Token;
+                    return new WriteScope(this, id, current, held: true);
+                }
 
-            entry.LeaseToken = lease.Token;
-            return new WriteScope(this, entry.Id, entry, held: true);
+                if (attempt == 3)
+                {
+                    throw new ApiException(StatusCodes.Status503ServiceUnavailable, $"Conversation {id} kept changing while it was loaded; retry in a moment.");
+                }
+
+                await ReloadAsync(current, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
-            await _ownership.ReleaseAsync(entry.Id).ConfigureAwait(false);
+            await _ownership.ReleaseAsync(id).ConfigureAwait(false);
             throw;
         }
     }
 
     /// <summary>Replaces a copy that may be stale by one loaded now (under the lease this instance holds).</summary>
-    private async Task<Entry> ReloadAsync(Entry stale, CancellationToken cancellationToken)
+    private async Task ReloadAsync(Entry stale, CancellationToken cancellationToken)
     {
         var fresh = await RestoreOneAsync(stale.Id, cancellationToken).ConfigureAwait(false)
             ?? throw ApiException.NotFound($"Conversation not found: {stale.Id}");
@@ -119,11 +224,10 @@ internal sealed partial class ConversationService
         {
             Retire(stale);
             LogReloaded(_logger, stale.Id);
-            return fresh;
+            return;
         }
 
-        await fresh.Conversation.DisposeAsync().ConfigureAwait(false);   // another change on this instance reloaded it first
-        return _entries.TryGetValue(stale.Id, out var current) ? current : throw ApiException.NotFound($"Conversation not found: {stale.Id}");
+        await fresh.Conversation.DisposeAsync().ConfigureAwait(false);   // replaced meanwhile (another change here, a notification): look again
     }
 
     /// <summary>Drops a copy: the next use loads the conversation again; its run (if any) ends at its next write.</summary>
@@ -139,6 +243,7 @@ internal sealed partial class ConversationService
     /// <summary>Disposes a replaced copy once its run (if any) has ended.</summary>
     private static void Retire(Entry entry)
     {
+        entry.Retire();
         if (entry.RunTask is { IsCompleted: false } run)
         {
             _ = run.ContinueWith(_ => entry.Conversation.DisposeAsync().AsTask(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();

@@ -29,6 +29,9 @@ internal sealed partial class ConversationService : IAsyncDisposable
 
     // Listed at start, not loaded yet: each load runs once (the Lazy), and its entry moves to _entries before it leaves here.
     private readonly ConcurrentDictionary<Guid, Lazy<Task<Entry?>>> _unloaded = new();
+
+    // How many changes made by other instances were heard per conversation (shared database only).
+    private readonly ConcurrentDictionary<Guid, int> _changes = new();
     private readonly Lock _restoreLock = new();
     private readonly ConversationFactory _factory;
     private readonly ConversationOwnership _ownership;
@@ -119,9 +122,11 @@ internal sealed partial class ConversationService : IAsyncDisposable
     private async Task<Entry?> LoadCoreAsync(Guid id)
     {
         await Task.Yield();   // never load on the caller's stack (Lazy runs this under its lock)
+        var stamp = ChangeStamp(id);
+        Entry? entry = null;
         try
         {
-            var entry = await RestoreOneAsync(id, _stopping.Token).ConfigureAwait(false);
+            entry = await RestoreOneAsync(id, _stopping.Token).ConfigureAwait(false);
             if (entry is not null)
             {
                 entry = _entries.GetOrAdd(id, entry);
@@ -133,6 +138,10 @@ internal sealed partial class ConversationService : IAsyncDisposable
         {
             _unloaded.TryRemove(id, out _);   // after the entry is in _entries: a lookup always finds it in one of them
             ForgetSummary(id);
+            if (entry is not null)
+            {
+                DropIfChangedSince(entry, stamp);
+            }
         }
     }
 
@@ -314,6 +323,7 @@ internal sealed partial class ConversationService : IAsyncDisposable
             return null;   // never stored, deleted, or an empty folder left by a start that crashed: a start goes ahead
         }
 
+        var stamp = ChangeStamp(id);
         if (await RestoreOneAsync(id, cancellationToken).ConfigureAwait(false) is not { } entry)
         {
             return null;
@@ -323,6 +333,10 @@ internal sealed partial class ConversationService : IAsyncDisposable
         if (!ReferenceEquals(kept, entry))
         {
             await entry.Conversation.DisposeAsync().ConfigureAwait(false);   // a request at the same moment restored it first
+        }
+        else
+        {
+            DropIfChangedSince(entry, stamp);
         }
 
         return kept;

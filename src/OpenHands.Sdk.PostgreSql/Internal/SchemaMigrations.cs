@@ -68,8 +68,8 @@ internal static class SchemaMigrations
         );
         """,
 
-        // 4: conversation leases (one owner at a time, a fencing token that only grows) and the token each event was
-        // written under (NULL: written without a lease).
+        // 4: conversation leases (one owner at a time, a fencing token that only grows) and the token each event and the
+        // last state write were made under (NULL: written without a lease).
         """
         CREATE TABLE conversation_leases (
             conversation_id uuid PRIMARY KEY,
@@ -82,15 +82,17 @@ internal static class SchemaMigrations
         );
         CREATE INDEX conversation_leases_expiry ON conversation_leases (expires_at) WHERE run_wanted;
         ALTER TABLE conversation_events ADD COLUMN lease_token bigint NULL;
+        ALTER TABLE conversations ADD COLUMN lease_token bigint NULL;
         """,
 
-        // 5: a notification on the channel openhands_conversations for every committed event row ('<id> <seq>'), state
-        // write ('<id> state') and delete ('<id> deleted'); PostgreSQL delivers them at commit, so a listener never hears
-        // of a row it cannot read yet.
+        // 5: a notification on the channel openhands_conversations for every committed event row ('<id> <seq> <token>'),
+        // state write ('<id> state <token>') and delete ('<id> deleted'), the token being the lease token the write was
+        // made under ('-' without one); PostgreSQL delivers them at commit, so a listener never hears of a row it cannot
+        // read yet.
         """
         CREATE FUNCTION openhands_notify_event() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            PERFORM pg_notify('openhands_conversations', NEW.conversation_id::text || ' ' || NEW.seq::text);
+            PERFORM pg_notify('openhands_conversations', NEW.conversation_id::text || ' ' || NEW.seq::text || ' ' || coalesce(NEW.lease_token::text, '-'));
             RETURN NULL;
         END $$;
         CREATE TRIGGER conversation_events_notify AFTER INSERT ON conversation_events
@@ -100,7 +102,7 @@ internal static class SchemaMigrations
             IF TG_OP = 'DELETE' THEN
                 PERFORM pg_notify('openhands_conversations', OLD.id::text || ' deleted');
             ELSIF NEW.state IS DISTINCT FROM (CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END) THEN
-                PERFORM pg_notify('openhands_conversations', NEW.id::text || ' state');
+                PERFORM pg_notify('openhands_conversations', NEW.id::text || ' state ' || coalesce(NEW.lease_token::text, '-'));
             END IF;
             RETURN NULL;
         END $$;

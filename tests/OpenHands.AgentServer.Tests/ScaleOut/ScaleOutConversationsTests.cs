@@ -122,6 +122,84 @@ public sealed class ScaleOutConversationsTests
         (await _database.QueryAsync($"SELECT count(*) FROM conversations WHERE id = '{id}' AND state IS NOT NULL")).Single().Should().Be("1");
     }
 
+    [Test]
+    public async Task WebsocketOnInstanceB_ReceivesHistoryThenEveryLiveEventOfARunOnInstanceA_InOrderAndOnce()
+    {
+        var (a, b) = (_servers[0], _servers[1]);
+        var profile = new JsonObject
+        {
+            ["llm"] = new JsonObject { ["model"] = "openai/gpt-4o", ["api_key"] = Key, ["base_url"] = _llm!.BaseUrl + "/v1", ["num_retries"] = 0 },
+        };
+        (await a.PostAsync("/api/profiles/shared", profile.ToJsonString())).StatusCode.Should().Be(HttpStatusCode.Created);
+        using var work = TempDirectory.Create();
+        var started = await a.PostAsync("/api/conversations", new JsonObject
+        {
+            ["llm_profile"] = "shared",
+            ["agent"] = new JsonObject { ["tools"] = new JsonArray(new JsonObject { ["name"] = "terminal" }) },
+            ["workspace"] = new JsonObject { ["working_dir"] = work.Path },
+        }.ToJsonString());
+        started.StatusCode.Should().Be(HttpStatusCode.Created, await started.Content.ReadAsStringAsync());
+        var id = (await started.JsonAsync())["id"]!.GetValue<string>();
+
+        // History before the socket: one message, stored by A.
+        (await a.PostAsync($"/api/conversations/{id}/events", """{"role":"user","content":[{"type":"text","text":"before the socket"}],"run":false}"""))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        using var socket = await EventSocket.ConnectAsync(b, $"/sockets/events/{id}?resend_mode=all");
+        (await EventSocket.ReceiveAsync(socket))!["key"]!.GetValue<string>().Should().Be("full_state");
+
+        // Then a run of several steps on A, each LLM call slowed so that events arrive one by one while B watches.
+        var steps = Enumerable.Range(0, 4)
+            .Select(i => FakeReply.Delay(TimeSpan.FromMilliseconds(40), FakeReply.ToolCall("terminal", $$"""{"command": "echo step-{{i}}"}""", $"call_{i}")))
+            .Append(FakeReply.Text("All done on A."))
+            .ToArray();
+        _llm.Enqueue(steps);
+        (await a.PostAsync($"/api/conversations/{id}/events", """{"role":"user","content":[{"type":"text","text":"run on A"}],"run":true}"""))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        var received = await EventSocket.ReceiveUntilAsync(socket, f => f["kind"]?.GetValue<string>() == "MessageEvent" && f.ToJsonString().Contains("All done on A.", StringComparison.Ordinal));
+        await WaitForStatusAsync(a, id, "finished");
+
+        var stored = (await _database!.QueryAsync($"SELECT event_id FROM conversation_events WHERE conversation_id = '{id}' ORDER BY seq")).Select(v => v!).ToList();
+        var ids = received.Where(f => f["id"] is not null && EventSocket.Kind(f) != "StreamingDeltaEvent").Select(f => f["id"]!.GetValue<string>()).ToList();
+        ids.Should().Equal(stored.Take(ids.Count), "B's socket gets the stored events in order, each once, history then live");
+        ids.Count.Should().BeGreaterThanOrEqualTo(stored.Count - 1, "and every event up to the final message (a state update may follow it)");
+        received.Count(f => EventSocket.Kind(f) == "ActionEvent").Should().Be(4);
+        (await (await b.GetAsync($"/api/conversations/{id}/events/count")).JsonAsync()).GetValue<int>().Should().Be(stored.Count, "B's REST reads show the new events without a restart");
+        (await (await b.GetAsync($"/api/conversations/{id}")).JsonAsync())["execution_status"]!.GetValue<string>().Should().Be("finished");
+    }
+
+    [Test]
+    public async Task MessageSentToInstanceB_WhileInstanceARunsTheConversation_IsCarriedOutByA()
+    {
+        var (a, b) = (_servers[0], _servers[1]);
+        var profile = new JsonObject
+        {
+            ["llm"] = new JsonObject { ["model"] = "openai/gpt-4o", ["api_key"] = Key, ["base_url"] = _llm!.BaseUrl + "/v1", ["num_retries"] = 0 },
+        };
+        (await a.PostAsync("/api/profiles/shared", profile.ToJsonString())).StatusCode.Should().Be(HttpStatusCode.Created);
+        var started = await a.PostAsync("/api/conversations", """{"llm_profile":"shared"}""");
+        var id = (await started.JsonAsync())["id"]!.GetValue<string>();
+        // Both replies slow: a message sent during the run may end the first call early, and the run must still be going
+        // when the run request arrives.
+        _llm.Enqueue(FakeReply.Delay(TimeSpan.FromSeconds(1.5), FakeReply.Text("first answer")), FakeReply.Delay(TimeSpan.FromSeconds(1.5), FakeReply.Text("second answer")));
+        (await a.PostAsync($"/api/conversations/{id}/events", """{"role":"user","content":[{"type":"text","text":"first"}],"run":true}"""))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        await _llm.WaitForRequestsAsync(1);
+
+        // A runs it (its lease is live); B forwards the message to A, which queues it into the run.
+        var sent = await b.PostAsync($"/api/conversations/{id}/events", """{"role":"user","content":[{"type":"text","text":"second, via B"}],"run":true}""");
+        sent.StatusCode.Should().Be(HttpStatusCode.OK, await sent.Content.ReadAsStringAsync());
+        var run = await b.PostAsync($"/api/conversations/{id}/run", "");
+        run.StatusCode.Should().Be(HttpStatusCode.Conflict, "a run sent to B is answered by A, which is running it already");
+        await WaitForStatusAsync(a, id, "finished");
+
+        var viaB = (await _database!.QueryAsync($"SELECT lease_token FROM conversation_events WHERE conversation_id = '{id}' AND document LIKE '%second, via B%'")).ToList();
+        viaB.Should().HaveCount(1, "the message was stored once");
+        var last = (await _database.QueryAsync($"SELECT lease_token FROM conversation_events WHERE conversation_id = '{id}' ORDER BY seq DESC LIMIT 1")).Single();
+        last.Should().Be(viaB[0], "A stored the message under the lease of its run, which wrote the final answer: B did not write it");
+        (await _database.QueryAsync($"SELECT count(*) FROM conversation_events WHERE conversation_id = '{id}' AND document LIKE '%second answer%'")).Single().Should().Be("1");
+        (await _database.QueryAsync($"SELECT owner_url FROM conversation_leases WHERE conversation_id = '{id}'")).Single().Should().Be(a.BaseUrl.TrimEnd('/'));
+    }
+
     private async Task<TestServer> StartServerAsync()
     {
         var folder = TempDirectory.Create();

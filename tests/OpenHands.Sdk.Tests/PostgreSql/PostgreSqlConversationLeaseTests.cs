@@ -79,6 +79,65 @@ public sealed class PostgreSqlConversationLeaseTests
     }
 
     [Test]
+    public async Task ReleaseWithoutRunEnded_KeepsAWantedRunWanted_SoItIsTakenOver_AndReadShowsTheHolder()
+    {
+        var leases = new PostgreSqlConversationLeases(await _db.OpenAsync());
+        var id = Guid.NewGuid();
+        (await leases.TryAcquireAsync(id, "instance-a", LeaseTime, runWanted: true)).Should().NotBeNull();
+        await ExpireAsync(id);
+        var hold = (await leases.TryAcquireAsync(id, "instance-b", LeaseTime, runWanted: false, ownerUrl: "http://10.0.0.2:8000"))!;
+
+        var holder = await leases.ReadAsync(id);
+        (await leases.ReleaseAsync(hold, runEnded: false)).Should().BeTrue();
+
+        holder.Should().Be(new ConversationLeaseHolder(hold, IsLive: true, RunWanted: true, OwnerUrl: "http://10.0.0.2:8000"));
+        (await leases.ReadAsync(id))!.IsLive.Should().BeFalse();
+        (await leases.ListOrphanedRunsAsync()).Should().Contain(id, "a change's hold that ran nothing leaves the unfinished run to be taken over");
+        (await leases.ReadAsync(Guid.NewGuid())).Should().BeNull();
+    }
+
+    [Test]
+    public async Task Notifications_HearEachCommittedEventAndStateWrite_WithTheLeaseToken_AndDeletes()
+    {
+        var database = await _db.OpenAsync();
+        var leases = new PostgreSqlConversationLeases(database);
+        var store = new PostgreSqlConversationStore(database);
+        var notifications = new PostgreSqlConversationNotifications(database);
+        var id = Guid.NewGuid();
+        var heard = System.Threading.Channels.Channel.CreateUnbounded<ConversationChange>();
+        var listening = new TaskCompletionSource();
+        using var stop = new CancellationTokenSource();
+        var listen = notifications.ListenAsync(
+            (change, token) => change.ConversationId == id ? heard.Writer.WriteAsync(change, token).AsTask() : Task.CompletedTask,
+            _ => { listening.TrySetResult(); return Task.CompletedTask; },
+            stop.Token);
+        await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var lease = (await leases.TryAcquireAsync(id, "instance-a", LeaseTime, runWanted: false))!;
+        var writer = store.OpenWriter(id, lease);
+        writer.WriteState("{}"u8);
+        Append(writer, 0, "one");
+        Append(store.OpenWriter(id), 1, "two");
+        (await store.DeleteAsync(id)).Should().BeTrue();
+
+        var changes = new List<ConversationChange>();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (changes.Count < 4)
+        {
+            changes.Add(await heard.Reader.ReadAsync(patience.Token));
+        }
+
+        await stop.CancelAsync();
+        var ended = async () => await listen;
+        await ended.Should().ThrowAsync<OperationCanceledException>();
+        changes.Should().Equal(
+            new ConversationChange(id, ConversationChangeKind.State, null, lease.Token),
+            new ConversationChange(id, ConversationChangeKind.Event, 0, lease.Token),
+            new ConversationChange(id, ConversationChangeKind.Event, 1, null),
+            new ConversationChange(id, ConversationChangeKind.Deleted, null, null));
+    }
+
+    [Test]
     public async Task WriterWithoutLease_StillAppends_WithNoToken()
     {
         var database = await _db.OpenAsync();
