@@ -30,6 +30,16 @@ internal static class HistoryCostCheck
     private const string Search = "search";
     private const string Count = "count";
 
+    /// <summary>
+    /// Writes the restart's 100 conversations of 1,000 events into <paramref name="folder"/> (a server's persistence
+    /// folder) and stops: for timing or tracing a restart by hand (<c>--history-cost-child folder</c> serves it).
+    /// </summary>
+    public static async Task WritePayloadsAsync(string folder)
+    {
+        var ids = await CreateConversationsAsync(folder, 100, 1_000);
+        Console.WriteLine($"Wrote {ids.Count} conversations of 1,000 events into {folder}; the first is {ids[0]}.");
+    }
+
     public static async Task RunAsync(bool quick)
     {
         var root = BenchProfile.NewFolder("history");
@@ -43,7 +53,7 @@ internal static class HistoryCostCheck
                 await PagesAsync(Path.Combine(root, "paging-" + events), events, rounds: quick ? 15 : 40);
             }
 
-            await RestartAsync(Path.Combine(root, "restart"), conversations: 100, events: 1_000, rounds: quick ? 2 : 5);
+            await RestartAsync(Path.Combine(root, "restart"), conversations: 100, events: 1_000, rounds: quick ? 6 : 9);
         }
         finally
         {

@@ -52,7 +52,7 @@ internal sealed partial class EndpointWarmup(IServiceProvider services, ServerCi
                 async () =>
                 {
                     WarmupSamples.Run(cipher.Cipher, token);
-                    await WarmupConversation.RunAsync(tools, files, token).ConfigureAwait(false);
+                    await WarmupConversation.RunAsync(tools, files, cipher.Cipher, token).ConfigureAwait(false);
                     if (files)
                     {
                         await WarmupProfileListing.RunAsync(cipher.Cipher, token).ConfigureAwait(false);
