@@ -30,9 +30,20 @@ internal static class HistoryCostCheck
     private const string Search = "search";
     private const string Count = "count";
 
+    /// <summary>
+    /// Writes the restart's 100 conversations of 1,000 events into <paramref name="folder"/> (a server's persistence
+    /// folder) and stops: for timing or tracing a restart by hand (<c>--history-cost-child folder</c> serves it).
+    /// </summary>
+    public static async Task WritePayloadsAsync(string folder)
+    {
+        var ids = await CreateConversationsAsync(folder, 100, 1_000);
+        Console.WriteLine($"Wrote {ids.Count} conversations of 1,000 events into {folder}; the first is {ids[0]}.");
+    }
+
     public static async Task RunAsync(bool quick)
     {
         var root = BenchProfile.NewFolder("history");
+        Console.WriteLine(SelfProcess.CodeDescription());
         try
         {
             Console.WriteLine("| events | page | server median (ms) | bare median (ms) | page bytes |");
@@ -42,7 +53,7 @@ internal static class HistoryCostCheck
                 await PagesAsync(Path.Combine(root, "paging-" + events), events, rounds: quick ? 15 : 40);
             }
 
-            await RestartAsync(Path.Combine(root, "restart"), conversations: 100, events: 1_000, rounds: quick ? 2 : 5);
+            await RestartAsync(Path.Combine(root, "restart"), conversations: 100, events: 1_000, rounds: quick ? 6 : 9);
         }
         finally
         {
@@ -69,13 +80,13 @@ internal static class HistoryCostCheck
                 }
             }
 
-            await using var bare = await StartBareAsync(bytes);
+            await using var bare = await BenchServer.StartBareAsync(bytes);
             var bareUrl = Address(bare) + "/bare";
             var (serverTimes, bareTimes) = (new List<double>(), new List<double>());
             for (var i = 0; i < 5 + rounds; i++)
             {
-                var s = await TimeAsync(http, url);
-                var b = await TimeAsync(http, bareUrl);
+                var s = await BenchServer.TimeGetAsync(http, url);
+                var b = await BenchServer.TimeGetAsync(http, bareUrl);
                 if (i >= 5)
                 {
                     serverTimes.Add(s);
@@ -95,11 +106,12 @@ internal static class HistoryCostCheck
         Directory.CreateDirectory(empty);
         var (times, seconds, emptyTimes, rss, emptyRss) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
         var (searches, counts, listingRss) = (new List<double>(), new List<double>(), new List<double>());
+        using var http = await BenchServer.WarmClientAsync();
         for (var round = 0; round < rounds; round++)
         {
-            var full = await ChildAsync(folder, ids[(2 * round) % ids.Count], ids[((2 * round) + 1) % ids.Count]);
-            var none = await ChildAsync(empty, Search, Search);
-            var listing = await ChildAsync(folder, Search, Count);
+            var full = await ChildAsync(http, folder, ids[(2 * round) % ids.Count], ids[((2 * round) + 1) % ids.Count]);
+            var none = await ChildAsync(http, empty, Search, Search);
+            var listing = await ChildAsync(http, folder, Search, Count);
             if (listing.Loaded != 0)
             {
                 throw new InvalidOperationException($"The search and count loaded {listing.Loaded} conversations; they must answer from metadata.");
@@ -129,28 +141,23 @@ internal static class HistoryCostCheck
     }
 
     /// <summary>
-    /// In a fresh process: starts the server on <paramref name="folder"/>, times its first and second request (a conversation's
-    /// first events page, or <see cref="Search"/> or <see cref="Count"/>), reports RSS after a full GC and how many
-    /// conversations were loaded.
+    /// A fresh process's server on <paramref name="folder"/> (<see cref="FreshServerProcess"/>): its first and second
+    /// request (a conversation's first events page, or <see cref="Search"/> or <see cref="Count"/>) timed from this
+    /// process with a warm client, then the child's RSS after a full GC and how many conversations it loaded.
     /// </summary>
-    private static async Task<(double First, double Second, double RssMb, int Loaded)> ChildAsync(string folder, string id, string second)
+    private static async Task<(double First, double Second, double RssMb, int Loaded)> ChildAsync(HttpClient http, string folder, string id, string second)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        await using var child = await FreshServerProcess.StartAsync(ChildFlag, folder);
+        string Url(string what) => what switch
         {
-            start.ArgumentList.Add(typeof(HistoryCostCheck).Assembly.Location);   // run through the dotnet host: name the dll
-        }
-
-        start.ArgumentList.Add(ChildFlag);
-        start.ArgumentList.Add(folder);
-        start.ArgumentList.Add(id);
-        start.ArgumentList.Add(second);
-        using var child = Process.Start(start)!;
-        var output = await child.StandardOutput.ReadToEndAsync();
-        await child.WaitForExitAsync();
-        var line = output.Split('\n').Last(l => l.StartsWith("RESULT ", StringComparison.Ordinal)).Split(' ');
-        return (double.Parse(line[1], CultureInfo.InvariantCulture), double.Parse(line[2], CultureInfo.InvariantCulture),
-            double.Parse(line[3], CultureInfo.InvariantCulture), int.Parse(line[4], CultureInfo.InvariantCulture));
+            Search => $"{child.Address}/api/conversations/search?limit=100",
+            Count => $"{child.Address}/api/conversations/count",
+            _ => $"{child.Address}/api/conversations/{what}/events/search?limit=100",
+        };
+        var first = await BenchServer.TimeGetAsync(http, Url(id));
+        var next = await BenchServer.TimeGetAsync(http, Url(second));
+        var line = (await child.AskAsync("rss")).Split(' ');
+        return (first, next, double.Parse(line[1], CultureInfo.InvariantCulture), int.Parse(line[2], CultureInfo.InvariantCulture));
     }
 
     /// <summary>The child's side of <see cref="ChildAsync"/>; true when <paramref name="args"/> asked for it.</summary>
@@ -162,22 +169,15 @@ internal static class HistoryCostCheck
             return false;
         }
 
-        var (folder, id, second) = (args[at + 1], args[at + 2], args[at + 3]);
-        await using var server = await StartServerAsync(folder);
-        using var http = new HttpClient();
-        string Url(string what) => what switch
+        await using var server = await StartServerAsync(args[at + 1]);
+        await FreshServerProcess.ServeAsync(server.App, _ =>
         {
-            Search => $"{Address(server.App)}/api/conversations/search?limit=100",
-            Count => $"{Address(server.App)}/api/conversations/count",
-            _ => $"{Address(server.App)}/api/conversations/{what}/events/search?limit=100",
-        };
-        var elapsed = await TimeAsync(http, Url(id));
-        var next = await TimeAsync(http, Url(second));
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        using var self = Process.GetCurrentProcess();
-        var loaded = server.App.Services.GetRequiredService<OpenHands.AgentServer.Internal.ConversationService>().LoadedCount;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {elapsed:F2} {next:F2} {self.WorkingSet64 / 1048576.0:F1} {loaded}"));
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            using var self = Process.GetCurrentProcess();
+            var loaded = server.App.Services.GetRequiredService<OpenHands.AgentServer.Internal.ConversationService>().LoadedCount;
+            return string.Create(CultureInfo.InvariantCulture, $"RSS {self.WorkingSet64 / 1048576.0:F1} {loaded}");
+        });
         return true;
     }
 
@@ -222,15 +222,6 @@ internal static class HistoryCostCheck
 
     private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
-    private static async Task<double> TimeAsync(HttpClient http, string url)
-    {
-        var start = Stopwatch.GetTimestamp();
-        using var response = await http.GetAsync(url);
-        _ = await response.Content.ReadAsByteArrayAsync();
-        response.EnsureSuccessStatusCode();
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
     private static double Median(List<double> values)
     {
         values.Sort();
@@ -240,17 +231,6 @@ internal static class HistoryCostCheck
     private static string Address(WebApplication app) => BenchServer.Address(app);
 
     private static async Task<Host> StartServerAsync(string root) => new(await BenchServer.StartAsync(root));
-
-    private static async Task<WebApplication> StartBareAsync(byte[] body)
-    {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.MapGet("/bare", () => Results.Bytes(body, "application/json"));
-        await app.StartAsync();
-        return app;
-    }
 
     private sealed class Host(WebApplication app) : IAsyncDisposable
     {

@@ -12,7 +12,7 @@ namespace OpenHands.Benchmarks;
 /// (the agent server under concurrent clients, see <see cref="AgentServerLoadBenchmarks"/>). <c>--interleaved</c> runs
 /// only <see cref="InterleavedSaveCheck"/>, <c>--interleaved-server</c> only <see cref="InterleavedServerLoadCheck"/>,
 /// <c>--history-cost</c> only <see cref="HistoryCostCheck"/> (events pages, the first request after a restart, a search
-/// and count that load no conversation), <c>--side-by-side</c> only <see cref="SideBySide.SideBySideCheck"/> (against the Python SDK on the same files).
+/// and count that load no conversation; <c>--history-cost-payloads DIR</c> only writes the restart's conversations), <c>--side-by-side</c> only <see cref="SideBySide.SideBySideCheck"/> (against the Python SDK on the same files).
 /// </summary>
 public static class Program
 {
@@ -37,6 +37,12 @@ public static class Program
         if (Array.IndexOf(args, "--side-by-side-payloads") is var payloads and >= 0)
         {
             await SideBySide.SideBySideCheck.WritePayloadsAsync(args[payloads + 1]);
+            return;
+        }
+
+        if (Array.IndexOf(args, "--history-cost-payloads") is var restart and >= 0)
+        {
+            await HistoryCostCheck.WritePayloadsAsync(args[restart + 1]);
             return;
         }
 

@@ -29,7 +29,7 @@ internal static class ProfilesEndpoints
         profiles.MapPost("/{name}/validate", ValidateAsync).Errors(413, 422);
     }
 
-    private static async Task<WireBytes<ProfileListResponse>> ListAsync(
+    internal static async Task<WireBytes<ProfileListResponse>> ListAsync(
         ILlmProfileStore store, ISettingsStore settings, IProviderConnectionStore connections, ProfileListingCache cache, CancellationToken cancellationToken)
     {
         var summaries = await store.ListSummariesAsync(cancellationToken).ConfigureAwait(false);

@@ -18,7 +18,9 @@ namespace OpenHands.AgentServer.Internal;
 /// <para>
 /// While the other services start: the endpoints' request delegates and the wire's main contracts are built (always),
 /// and the codecs run once on in-memory samples (<see cref="WarmupSamples"/>, in the background), followed by a sample
-/// conversation started, restored and paged (<see cref="WarmupConversation"/>, in a temp folder). Once the server listens,
+/// conversation started, restored and paged (<see cref="WarmupConversation"/>, in a temp folder) and, when the server keeps
+/// its data in files, the profile listing's handler run on sample profile files (<see cref="WarmupProfileListing"/>, in a
+/// temp folder). Once the server listens,
 /// before the host reports started: the samples are awaited and the server is asked two file-free routes over loopback
 /// (<see cref="WarmupRequest"/>).
 /// </para>
@@ -50,7 +52,11 @@ internal sealed partial class EndpointWarmup(IServiceProvider services, ServerCi
                 async () =>
                 {
                     WarmupSamples.Run(cipher.Cipher, token);
-                    await WarmupConversation.RunAsync(tools, files, token).ConfigureAwait(false);
+                    await WarmupConversation.RunAsync(tools, files, cipher.Cipher, token).ConfigureAwait(false);
+                    if (files)
+                    {
+                        await WarmupProfileListing.RunAsync(cipher.Cipher, token).ConfigureAwait(false);
+                    }
                 },
                 token);
         }

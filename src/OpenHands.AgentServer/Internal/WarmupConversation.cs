@@ -11,23 +11,36 @@ using OpenHands.Sdk.Security;
 namespace OpenHands.AgentServer.Internal;
 
 /// <summary>
-/// The start-up warm-up's sample conversation: started, given a few messages and restored through the SDK's real code
+/// The start-up warm-up's sample conversation: started, given <see cref="SampleMessages"/> messages and restored through the SDK's real code
 /// (materialize, persist, read back, resolve its profile, build its agent and tools, page its events), so a
 /// conversation's first request after a restart does not run that code cold. It never touches the user's files: its
-/// profile store is a dictionary, its working folder is the temp folder (which exists), and its conversation is kept
-/// in a <see cref="FileConversationStore"/> on a new folder under the temp folder, deleted afterwards, when the server
-/// keeps conversations in files (so the file read path is the one warmed), else in memory.
+/// working folder is the temp folder (which exists), and, when the server keeps conversations in files, its
+/// conversation and its profile are kept in a <see cref="FileConversationStore"/> and an <see cref="LlmProfileStore"/>
+/// (with the server's cipher) on a new folder under the temp folder, deleted afterwards, so the file read paths are the
+/// ones warmed; else both are kept in memory.
 /// </summary>
 internal static class WarmupConversation
 {
     private static readonly string[] Tools = ["terminal", "file_editor", "task_tracker"];
 
-    public static async Task RunAsync(ToolRegistry tools, bool files, CancellationToken cancellationToken)
+    /// <summary>
+    /// Enough messages that, with the conversation's first events, the restore reads more files than the event log's
+    /// threshold for reading them in parallel (64), so that path is the one compiled, as a real conversation's restore takes it.
+    /// </summary>
+    private const int SampleMessages = 70;
+
+    public static async Task RunAsync(ToolRegistry tools, bool files, Cipher? cipher, CancellationToken cancellationToken)
     {
         var folder = files ? Directory.CreateTempSubdirectory("openhands-warm-up-").FullName : null;
         try
         {
-            await RunAsync(tools, folder is null ? new MemoryConversationStore() : new FileConversationStore(folder), cancellationToken).ConfigureAwait(false);
+            // With files, the profile store is a file store too, with the server's cipher: a restore then loads its profile
+            // from a file (a real asynchronous read and a decrypt), as it does on the user's files.
+            var (store, profiles) = folder is null
+                ? ((IConversationStore)new MemoryConversationStore(), (ILlmProfileStore)new MemoryProfileStore())
+                : (new FileConversationStore(Directory.CreateDirectory(Path.Combine(folder, "conversations")).FullName),
+                    new LlmProfileStore(new LlmProfileStoreOptions { Directory = Path.Combine(folder, "profiles"), FlushToDisk = false }, cipher));
+            await RunAsync(tools, store, profiles, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -38,12 +51,12 @@ internal static class WarmupConversation
         }
     }
 
-    private static async Task RunAsync(ToolRegistry tools, IConversationStore store, CancellationToken cancellationToken)
+    private static async Task RunAsync(ToolRegistry tools, IConversationStore store, ILlmProfileStore profiles, CancellationToken cancellationToken)
     {
         var factory = new ConversationFactory(new ConversationFactoryOptions
         {
             Store = store,
-            ProfileStore = new MemoryProfileStore(),
+            ProfileStore = profiles,
             ToolRegistry = tools,
         });
         var llm = new Llm("openai/gpt-4o") { ApiKey = new SecretString("warm-up-sample-key"), BaseUrl = "https://llm.invalid/v1" };
@@ -53,7 +66,7 @@ internal static class WarmupConversation
             .ConfigureAwait(false))
         {
             id = started.Id;
-            for (var i = 0; i < 3; i++)
+            for (var i = 0; i < SampleMessages; i++)
             {
                 await started.SendMessageAsync($"Warm-up message {i}.", cancellationToken).ConfigureAwait(false);
             }

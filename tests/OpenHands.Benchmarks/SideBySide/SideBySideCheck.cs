@@ -30,6 +30,7 @@ internal static class SideBySideCheck
         var root = BenchProfile.NewFolder("side-by-side");
         var python = PythonSide.TryStart(out var skipped);
         Console.WriteLine(python is null ? $"Python side skipped: {skipped}." : $"Python side: {python.Description}.");
+        Console.WriteLine(SelfProcess.CodeDescription());
         var table = new List<Row>();
         try
         {
@@ -184,12 +185,13 @@ internal static class SideBySideCheck
     {
         var profiles = Path.Combine(server, "profiles");
         var (store, http, py) = (new Cold(), new Cold(), new Cold());
+        using var client = await BenchServer.WarmClientAsync();
         for (var r = 0; r < processes; r++)
         {
             var steps = new List<Func<Task>>
             {
                 async () => store.Add(await ChildAsync("profiles-store", profiles)),
-                async () => http.Add(await ChildAsync("profiles-server", server)),
+                async () => http.Add(await ServerChildAsync(client, server)),
             };
             if (python is not null)
             {
@@ -272,15 +274,7 @@ internal static class SideBySideCheck
     private static async Task<ColdSample> ChildAsync(string kind, string path)
     {
         var started = Stopwatch.GetTimestamp();
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(SideBySideCheck).Assembly.Location);
-        }
-
-        start.ArgumentList.Add(ChildFlag);
-        start.ArgumentList.Add(kind);
-        start.ArgumentList.Add(path);
+        var start = SelfProcess.StartInfo(ChildFlag, kind, path);
         using var child = Process.Start(start)!;
         var output = await child.StandardOutput.ReadToEndAsync();
         await child.WaitForExitAsync();
@@ -291,7 +285,42 @@ internal static class SideBySideCheck
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    /// <summary>The child's side of <see cref="ChildAsync"/>; true when <paramref name="args"/> asked for it.</summary>
+    /// <summary>
+    /// A fresh server process on <paramref name="server"/> (<see cref="FreshServerProcess"/>): its first
+    /// <c>GET /api/profiles</c>, timed from this process with the warm <paramref name="client"/>, the child's processor
+    /// time for it, and the child's whole run.
+    /// </summary>
+    private static async Task<ColdSample> ServerChildAsync(HttpClient client, string server)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var child = await FreshServerProcess.StartAsync(ChildFlag, "profiles-server", server);
+        double ms, cpu;
+        try
+        {
+            var start = Stopwatch.GetTimestamp();
+            var body = await client.GetByteArrayAsync(child.Address + "/api/profiles");
+            ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            cpu = await child.CpuMsAsync();
+            using var document = System.Text.Json.JsonDocument.Parse(body);
+            CheckProfiles(document.RootElement.GetProperty("profiles").GetArrayLength());
+        }
+        finally
+        {
+            await child.DisposeAsync();
+        }
+
+        return new ColdSample(ms, cpu, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private static void CheckProfiles(int count)
+    {
+        if (count != 1_000)
+        {
+            throw new InvalidOperationException($"The listing has {count} profiles, not 1,000.");
+        }
+    }
+
+    /// <summary>The child's side of <see cref="ChildAsync"/> and <see cref="ServerChildAsync"/>; true when <paramref name="args"/> asked for it.</summary>
     public static async Task<bool> TryRunChildAsync(string[] args)
     {
         var at = Array.IndexOf(args, ChildFlag);
@@ -321,23 +350,16 @@ internal static class SideBySideCheck
                     var count = (await store.ListSummariesAsync()).Count;
                     ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                     cpuAfter = Process.GetCurrentProcess().TotalProcessorTime;
-                    Check(count);
+                    CheckProfiles(count);
                     break;
                 }
 
             case "profiles-server":
                 {
                     await using var app = await BenchServer.StartAsync(path);
-                    using var http = new HttpClient();
-                    cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                    var start = Stopwatch.GetTimestamp();
-                    var body = await http.GetByteArrayAsync(BenchServer.Address(app) + "/api/profiles");
-                    ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                    cpuAfter = Process.GetCurrentProcess().TotalProcessorTime;
-                    using var document = System.Text.Json.JsonDocument.Parse(body);
-                    Check(document.RootElement.GetProperty("profiles").GetArrayLength());
+                    await FreshServerProcess.ServeAsync(app, _ => "?");
                     await app.StopAsync();
-                    break;
+                    return true;
                 }
 
             default:
@@ -347,14 +369,6 @@ internal static class SideBySideCheck
         var cpu = (cpuAfter - cpuBefore).TotalMilliseconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {ms:F3} {cpu:F3}"));
         return true;
-
-        static void Check(int count)
-        {
-            if (count != 1_000)
-            {
-                throw new InvalidOperationException($"The listing has {count} profiles, not 1,000.");
-            }
-        }
     }
 
     /// <summary>The samples of one side of a cold figure: the call's wall and CPU time in its process, and the process's whole run.</summary>
