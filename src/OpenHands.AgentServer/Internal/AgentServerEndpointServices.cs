@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenHands.AgentServer.WebConsole;
 
 namespace OpenHands.AgentServer.Internal;
@@ -22,9 +23,8 @@ internal static class AgentServerEndpointServices
                 o.AddScheme<SessionKeyAuthenticationHandler>(SessionKeyAuthenticationHandler.Scheme, "Session API key (X-Session-API-Key)");
             }
         });
-        services.AddAuthorization(o => o.AddPolicy(SessionKeyAuthenticationHandler.PolicyName, p => p
-            .AddAuthenticationSchemes(SessionKeyAuthenticationHandler.Scheme)
-            .RequireAuthenticatedUser()));
+        services.AddAuthorization();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthorizationOptions>, SessionKeyPolicy>());
 
         // The OpenAPI schemas are built from the app's JSON options: the wire's types get their snake_case names there
         // (only those types; the app's own keep its policy). Responses themselves are written with the wire's own options.
