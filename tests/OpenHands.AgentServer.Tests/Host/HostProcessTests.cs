@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+
+using OpenHands.AgentServer.Tests.Support;
 
 namespace OpenHands.AgentServer.Tests.Host;
 
@@ -12,14 +12,12 @@ namespace OpenHands.AgentServer.Tests.Host;
 /// </summary>
 [Category("AgentServer")]
 [NonParallelizable]
-public sealed partial class HostProcessTests
+public sealed class HostProcessTests
 {
     private const string SessionKey = "sk-test-host-session";
     private static readonly TimeSpan Liveness = TimeSpan.FromSeconds(90);
 
     private TempDirectory _dir = null!;
-
-    private static string HostDll => Path.Combine(AppContext.BaseDirectory, "OpenHands.AgentServer.Host.dll");
 
     [SetUp]
     public void CreateFolders() => _dir = TempDirectory.Create();
@@ -32,16 +30,15 @@ public sealed partial class HostProcessTests
     {
         var persistence = _dir.Combine("persistence");
         var workingDirectory = Directory.CreateDirectory(_dir.Combine("cwd")).FullName;
-        using var host = Start(workingDirectory, new()
+        var host = await HostProcess.StartAsync(workingDirectory, new Dictionary<string, string>
         {
             ["OH_PERSISTENCE_DIR"] = persistence,
             ["SESSION_API_KEY"] = SessionKey,
             ["OH_SECRET_KEY"] = "sk-test-host-secret",
         });
-        try
+        await using (host)
         {
-            var address = await ListeningAddressAsync(host);
-            using var client = new HttpClient { BaseAddress = address, Timeout = Liveness };
+            using var client = new HttpClient { BaseAddress = host.Address, Timeout = Liveness };
 
             (await client.GetAsync(new Uri("/alive", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK);
             (await client.GetAsync(new Uri("/api/profiles", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -53,10 +50,6 @@ public sealed partial class HostProcessTests
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             body.RootElement.GetProperty("profiles").GetArrayLength().Should().Be(0);
         }
-        finally
-        {
-            await StopAsync(host);
-        }
 
         Directory.EnumerateFileSystemEntries(workingDirectory).Should().BeEmpty("nothing goes into the folder the server is started from");
         Directory.EnumerateFileSystemEntries(_dir.Path).Select(Path.GetFileName).Should().BeSubsetOf(["persistence", "cwd", "home"], "the server's files go under OH_PERSISTENCE_DIR only");
@@ -65,7 +58,7 @@ public sealed partial class HostProcessTests
     [Test]
     public async Task Host_WithAnInvalidSetting_StopsWithAMessageNamingIt()
     {
-        using var host = Start(Directory.CreateDirectory(_dir.Combine("cwd")).FullName, new()
+        using var host = HostProcess.Launch(Directory.CreateDirectory(_dir.Combine("cwd")).FullName, new Dictionary<string, string>
         {
             ["OH_PERSISTENCE_DIR"] = _dir.Combine("persistence"),
             ["AgentServer__MaxProfiles"] = "0",
@@ -78,61 +71,4 @@ public sealed partial class HostProcessTests
         host.ExitCode.Should().NotBe(0);
         (await stdout + await stderr).Should().Contain("MaxProfiles");
     }
-
-    private static Process Start(string workingDirectory, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(HostDll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
-        foreach (var name in new[] { "OH_PERSISTENCE_DIR", "OH_CONVERSATIONS_PATH", "OH_LLM_PROFILES_PATH", "OH_SECRET_KEY", "SESSION_API_KEY", "OH_SESSION_API_KEYS_0", "ASPNETCORE_URLS" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        // A home of its own beside the working folder (ASP.NET Core keeps its data-protection keys in ~/.aspnet).
-        start.Environment["HOME"] = Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(workingDirectory)!, "home")).FullName;
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        return Process.Start(start)!;
-    }
-
-    /// <summary>The address from Kestrel's "Now listening on: …" line.</summary>
-    private static async Task<Uri> ListeningAddressAsync(Process host)
-    {
-        using var timeout = new CancellationTokenSource(Liveness);
-        var seen = new System.Text.StringBuilder();
-        while (await host.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            seen.AppendLine(line);
-            if (ListeningLine().Match(line) is { Success: true } match)
-            {
-                return new Uri(match.Groups[1].Value);
-            }
-        }
-
-        throw new AssertionException($"The host exited (code {(host.HasExited ? host.ExitCode : -1)}) before listening:\n{seen}{await host.StandardError.ReadToEndAsync()}");
-    }
-
-    private static async Task StopAsync(Process host)
-    {
-        if (!host.HasExited)
-        {
-            host.Kill(entireProcessTree: true);
-        }
-
-        using var timeout = new CancellationTokenSource(Liveness);
-        await host.WaitForExitAsync(timeout.Token);
-    }
-
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex ListeningLine();
 }
