@@ -8,12 +8,15 @@ namespace OpenHands.Benchmarks;
 /// for the minutes BenchmarkDotNet spends on one method and then the other: it alternates one batch against the bare
 /// endpoint and one against the server, so both see the same background load, and compares medians.
 /// </summary>
-/// <remarks>Run with <c>--interleaved-server</c>. Same servers, clients and batches as the benchmark.</remarks>
+/// <remarks>
+/// Run with <c>--interleaved-server</c> (add <c>--starts-only</c> for the conversation starts alone). Same servers,
+/// clients and batches as the benchmark.
+/// </remarks>
 internal static class InterleavedServerLoadCheck
 {
     private const int Warmup = 10;
 
-    public static async Task RunAsync()
+    public static async Task RunAsync(bool startsOnly)
     {
         var bench = new AgentServerLoadBenchmarks();
         bench.Setup();
@@ -23,7 +26,11 @@ internal static class InterleavedServerLoadCheck
                 $"Interleaved server check: batches of {AgentServerLoadBenchmarks.Requests} requests from {AgentServerLoadBenchmarks.Clients} clients, bare and server alternating (times per request in us)."));
             Console.WriteLine("| Category | Pairs | Server median | Bare median | Ratio of medians | Server req/s | Bare req/s | Ratio of means |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-            await RunPairsAsync("server-get-profiles", 100, bench.GetProfiles, bench.BareGet, cleanup: null);
+            if (!startsOnly)
+            {
+                await RunPairsAsync("server-get-profiles", 100, bench.GetProfiles, bench.BareGet, cleanup: null);
+            }
+
             await RunPairsAsync("server-start", 30, bench.StartConversation, bench.BarePost, bench.DeleteStartedConversations);
         }
         finally

@@ -60,7 +60,7 @@ public static class Program
 
         if (args.Contains("--interleaved-server", StringComparer.Ordinal))
         {
-            await InterleavedServerLoadCheck.RunAsync();
+            await InterleavedServerLoadCheck.RunAsync(startsOnly: args.Contains("--starts-only", StringComparer.Ordinal));
             return;
         }
 

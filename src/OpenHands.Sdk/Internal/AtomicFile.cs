@@ -41,7 +41,7 @@ internal static partial class AtomicFile
                 }
             }
 
-            File.Move(temp, path, overwrite: true);
+            ReplaceWith(temp, path);
         }
         catch
         {
@@ -66,7 +66,7 @@ internal static partial class AtomicFile
                 length = target.Length;
             }
 
-            File.Move(temp, path, overwrite: true);
+            ReplaceWith(temp, path);
             return length;
         }
         catch
@@ -108,13 +108,13 @@ internal static partial class AtomicFile
     /// Creates <paramref name="directory"/> when it does not exist, and every missing parent, each with mode 0700 on Unix
     /// (a parent created with the default mode would leave the tree readable by other users).
     /// </summary>
+    /// <remarks>
+    /// On Unix it asks <c>mkdir(2)</c> first: a new folder whose parent exists (a conversation's, a workspace) costs one
+    /// call, an existing folder two (the refused <c>mkdir</c> and the check that the path is a folder).
+    /// </remarks>
+    /// <exception cref="IOException">The path, or one of its parents, exists and is not a folder, or cannot be created.</exception>
     public static void EnsureDirectory(string directory)
     {
-        if (Directory.Exists(directory))
-        {
-            return;
-        }
-
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(directory);
@@ -122,12 +122,63 @@ internal static partial class AtomicFile
         }
 
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        if (TryMakeDirectory(full))
+        {
+            return;
+        }
+
         if (Path.GetDirectoryName(full) is { } parent)
         {
             EnsureDirectory(parent);
         }
 
-        Directory.CreateDirectory(full, PrivateDirectory);
+        if (!TryMakeDirectory(full))
+        {
+            throw new IOException($"Cannot create the folder '{full}': a folder of its path was removed while it was created.");
+        }
+    }
+
+    /// <summary><c>mkdir(2)</c> with mode 0700: true when the folder is there now, false when its parent is missing.</summary>
+    private static bool TryMakeDirectory(string full)
+    {
+        while (NativeMethods.MkDir(full, (int)PrivateDirectory) != 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            switch (error)
+            {
+                case NativeMethods.Interrupted:
+                    continue;
+                case NativeMethods.NoSuchEntry:
+                    return false;
+                case NativeMethods.AlreadyExists when Directory.Exists(full):
+                    return true;
+                case NativeMethods.AlreadyExists:
+                    throw new IOException($"Cannot create the folder '{full}': a file of that name is in the way.", error);
+                default:
+                    throw new IOException($"Cannot create the folder '{full}': {Marshal.GetPInvokeErrorMessage(error)}.", error);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Renames <paramref name="temp"/> over <paramref name="path"/> (on Unix one <c>rename(2)</c>, atomic within a folder).</summary>
+    private static void ReplaceWith(string temp, string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            File.Move(temp, path, overwrite: true);
+            return;
+        }
+
+        while (NativeMethods.Rename(temp, path) != 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            if (error != NativeMethods.Interrupted)
+            {
+                throw new IOException($"Cannot replace '{path}': {Marshal.GetPInvokeErrorMessage(error)}.", error);
+            }
+        }
     }
 
     /// <summary>Whether <paramref name="fileName"/> is a temp file name of an atomic write (<c>tmp&lt;random&gt;.tmp</c>, this SDK's or Python's).</summary>

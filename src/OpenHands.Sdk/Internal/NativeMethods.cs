@@ -14,8 +14,14 @@ internal static class NativeMethods
     /// <summary>macOS/BSD EWOULDBLOCK.</summary>
     public const int WouldBlockBsd = 35;
 
-    /// <summary>Linux EINTR.</summary>
+    /// <summary>EINTR (Linux and macOS).</summary>
     public const int Interrupted = 4;
+
+    /// <summary>ENOENT (Linux and macOS): a folder of the path does not exist.</summary>
+    public const int NoSuchEntry = 2;
+
+    /// <summary>EEXIST (Linux and macOS).</summary>
+    public const int AlreadyExists = 17;
 
     [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
@@ -25,6 +31,16 @@ internal static class NativeMethods
     [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
+
+    /// <summary><c>mkdir(2)</c>: one call for a new folder, where <see cref="Directory.CreateDirectory(string, UnixFileMode)"/> behind an existence check takes three.</summary>
+    [DllImport("libc", EntryPoint = "mkdir", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int MkDir([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
+
+    /// <summary><c>rename(2)</c>: replaces the target in one call, where <see cref="File.Move(string, string, bool)"/> first inspects both paths.</summary>
+    [DllImport("libc", EntryPoint = "rename", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static extern int Rename([MarshalAs(UnmanagedType.LPUTF8Str)] string source, [MarshalAs(UnmanagedType.LPUTF8Str)] string target);
 
     /// <summary><c>umask(2)</c>; tests use it to show that a file's mode does not depend on the process umask.</summary>
     [DllImport("libc", EntryPoint = "umask")]

@@ -73,4 +73,39 @@ public sealed class AtomicFileLeftoverTests
             File.GetUnixFileMode(folder).Should().Be(AtomicFile.PrivateDirectory, folder);
         }
     }
+
+    [Test]
+    public void EnsureDirectory_ExistingFolder_LeavesItAndItsModeAsTheyAre()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("Unix file modes only.");
+            return;
+        }
+
+        using var dir = TempDirectory.Create();
+        var folder = dir.Combine("shared");
+        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+        File.WriteAllText(Path.Combine(folder, "kept.txt"), "x");
+
+        AtomicFile.EnsureDirectory(folder + Path.DirectorySeparatorChar);
+
+        File.GetUnixFileMode(folder).Should().HaveFlag(UnixFileMode.GroupRead, "an existing folder's mode is the user's choice");
+        File.ReadAllText(Path.Combine(folder, "kept.txt")).Should().Be("x");
+    }
+
+    [Test]
+    public void EnsureDirectory_AFileInTheWay_ThrowsIOExceptionNamingThePathAndKeepsTheFile()
+    {
+        using var dir = TempDirectory.Create();
+        var blocker = dir.Combine("notes");
+        File.WriteAllText(blocker, "mine");
+
+        var leaf = () => AtomicFile.EnsureDirectory(Path.Combine(blocker, "inner"));
+        var self = () => AtomicFile.EnsureDirectory(blocker);
+
+        leaf.Should().Throw<IOException>().WithMessage($"*{blocker}*");
+        self.Should().Throw<IOException>().WithMessage($"*{blocker}*");
+        File.ReadAllText(blocker).Should().Be("mine");
+    }
 }

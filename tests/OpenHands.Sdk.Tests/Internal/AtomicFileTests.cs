@@ -69,6 +69,33 @@ public sealed class AtomicFileTests
     }
 
     [Test]
+    public void Write_OverAnExistingFile_ReplacesItWhole()
+    {
+        using var dir = TempDirectory.Create();
+        var path = Path.Combine(dir.Path, "meta.json");
+        AtomicFile.Write(path, "{\"title\":\"first title, longer than the second\"}"u8, flushToDisk: false);
+
+        AtomicFile.Write(path, "{\"title\":\"second\"}"u8, flushToDisk: false);
+
+        File.ReadAllText(path).Should().Be("{\"title\":\"second\"}");
+        Directory.GetFiles(dir.Path).Should().ContainSingle();
+    }
+
+    [Test]
+    public void Write_OntoAFolder_ThrowsIOExceptionAndLeavesNoTempFile()
+    {
+        using var dir = TempDirectory.Create();
+        var path = Path.Combine(dir.Path, "base_state.json");
+        Directory.CreateDirectory(path);
+
+        var write = () => AtomicFile.Write(path, "{}"u8, flushToDisk: false);
+
+        write.Should().Throw<IOException>();
+        Directory.GetFiles(dir.Path).Should().BeEmpty();
+        Directory.Exists(path).Should().BeTrue();
+    }
+
+    [Test]
     public void CreatePrivate_ExistingFile_ThrowsIOExceptionAndLeavesItUnchanged()
     {
         using var dir = TempDirectory.Create();
