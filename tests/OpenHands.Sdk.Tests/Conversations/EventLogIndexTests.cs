@@ -114,6 +114,12 @@ public sealed class EventLogIndexTests
     [TestCase("event-0000x-0123456789abcdef.json", false, 0)]
     [TestCase("event-00001-0123456789abcdef.json.tmp", false, 0)]
     [TestCase("tmp0123456789ab.tmp", false, 0)]
+    [TestCase("event-2147483647-0123456789abcdef.json", true, int.MaxValue)]
+    [TestCase("event-2147483648-0123456789abcdef.json", false, 0)]
+    [TestCase("event-000000000000000000001-0123456789abcdef.json", true, 1)]
+    [TestCase("event-99999999999999999999-0123456789abcdef.json", false, 0)]
+    [TestCase("event-00001.json", false, 0)]
+    [TestCase("event-00001-.json", false, 0)]
     public void TryParseFileName_TakesOnlyTheEventFileLayout(string name, bool valid, int index)
     {
         EventLog.TryParseFileName(name, out var parsed, out var id).Should().Be(valid);

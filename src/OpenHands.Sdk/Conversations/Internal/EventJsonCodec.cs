@@ -84,7 +84,7 @@ internal static class EventJsonCodec
     /// </summary>
     private static EventDocument? ReadKnownKind(ReadOnlySpan<byte> utf8)
     {
-        if (KindAtEnd(utf8) is not { } type)
+        if (DocumentTypeAtEnd(utf8) is not { } type)
         {
             return null;
         }
@@ -100,8 +100,9 @@ internal static class EventJsonCodec
         }
     }
 
-    /// <summary>The document type named by a trailing <c>"kind": "…"}</c>, or <see langword="null"/>.</summary>
-    private static Type? KindAtEnd(ReadOnlySpan<byte> utf8)
+    /// <summary>The document type named by a trailing <c>"kind": "…"}</c>, or <see langword="null"/> (then only a parse can tell).</summary>
+    /// <remarks>Reads the end of the text only; a replay uses it to see which kinds a folder holds before it parses.</remarks>
+    internal static Type? DocumentTypeAtEnd(ReadOnlySpan<byte> utf8)
     {
         var text = utf8.TrimEnd(" \t\r\n"u8);
         if (!text.EndsWith("\"}"u8))

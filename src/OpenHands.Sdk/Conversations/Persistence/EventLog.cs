@@ -22,8 +22,6 @@ internal sealed partial class EventLog
 {
     public const string FolderName = Conversation.EventsFolderName;
 
-    private static readonly System.Buffers.SearchValues<char> IdCharacters = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF-");
-
     private readonly IConversationWriter? _writer;
     private readonly List<ConversationEvent> _events = [];
 
@@ -104,9 +102,10 @@ internal sealed partial class EventLog
             }
         }
 
-        files.Sort(static (a, b) => a.Index != b.Index ? a.Index.CompareTo(b.Index) : string.CompareOrdinal(a.Name, b.Name));
+        SortByIndex(files);
         var events = new List<StoredEvent>(files.Count);
         var reads = ReadAll(directory, files);
+
         var damage = new List<ConversationFileDamage>();
         var expected = 0;
         for (var f = 0; f < files.Count; f++)
@@ -138,39 +137,128 @@ internal sealed partial class EventLog
         return (events, damage);
     }
 
+    /// <summary>
+    /// Sorts event files by index, then name. A healthy log's indices are distinct and dense, so each file goes straight
+    /// to its place (no comparisons, and no sort code to compile in a fresh process); duplicates or sparse indices take a sort.
+    /// </summary>
+    private static void SortByIndex(List<(int Index, string Name)> files)
+    {
+        var slots = new string?[files.Count];
+        for (var f = 0; f < files.Count; f++)
+        {
+            var (index, name) = files[f];
+            if (index >= slots.Length || slots[index] is not null)
+            {
+                files.Sort(static (a, b) => a.Index != b.Index ? a.Index.CompareTo(b.Index) : string.CompareOrdinal(a.Name, b.Name));
+                return;
+            }
+
+            slots[index] = name;
+        }
+
+        for (var i = 0; i < slots.Length; i++)
+        {
+            files[i] = (i, slots[i]!);
+        }
+    }
+
     /// <summary>Whether file <paramref name="f"/> has the index of the file before it (only the first of them is read).</summary>
     private static bool IsDuplicate(List<(int Index, string Name)> files, int f) => f > 0 && files[f - 1].Index == files[f].Index;
 
     /// <summary>
-    /// Reads and parses every event file but the duplicates; in parallel (one worker per core) when there are enough files
-    /// for it to pay, since each file is read and parsed on its own. The results keep the files' order.
+    /// Reads and parses every event file but the duplicates; the results keep the files' order. With enough files for it
+    /// to pay, all cores parse (each file is parsed on its own), in three steps shaped by a fresh process, where the
+    /// first event of a kind costs more than hundreds of others (its contract and converters are built): a worker
+    /// parses the first file while this thread reads every other file's bytes and notes the first file of each other
+    /// kind; then the first files of those kinds are parsed, one kind per worker; then the rest.
     /// </summary>
     private static FileRead[] ReadAll(string directory, List<(int Index, string Name)> files)
     {
         var reads = new FileRead[files.Count];
-        void ReadOne(int f)
-        {
-            if (!IsDuplicate(files, f))
-            {
-                reads[f] = TryReadFile(Path.Combine(directory, files[f].Name), out var e, out var bytes, out var problem)
-                    ? new FileRead(e, bytes, string.Empty)
-                    : new FileRead(null, null, problem);
-            }
-        }
-
         if (files.Count < ParallelReadThreshold || Environment.ProcessorCount < 2)
         {
             for (var f = 0; f < files.Count; f++)
             {
-                ReadOne(f);
+                if (!IsDuplicate(files, f))
+                {
+                    reads[f] = TryReadBytes(Path.Combine(directory, files[f].Name), out var bytes, out var problem) ? Parse(bytes) : new FileRead(null, null, problem);
+                }
             }
-        }
-        else
-        {
-            Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, ReadOne);
+
+            return reads;
         }
 
+        var contents = new byte[]?[files.Count];
+        var firstOfKind = new List<int>();
+        Parallel.Invoke(
+            () => reads[0] = TryReadBytes(Path.Combine(directory, files[0].Name), out var bytes, out var problem) ? Parse(bytes) : new FileRead(null, null, problem),
+            () =>
+            {
+                var kinds = new HashSet<Type>();
+                for (var f = 1; f < files.Count; f++)
+                {
+                    if (IsDuplicate(files, f))
+                    {
+                        continue;
+                    }
+
+                    if (!TryReadBytes(Path.Combine(directory, files[f].Name), out contents[f], out var problem))
+                    {
+                        reads[f] = new FileRead(null, null, problem);
+                    }
+                    else if (EventJsonCodec.DocumentTypeAtEnd(contents[f]) is { } kind && kinds.Add(kind))
+                    {
+                        firstOfKind.Add(f);
+                    }
+                }
+            });
+
+        if (reads[0].Bytes is { } first && EventJsonCodec.DocumentTypeAtEnd(first) is { } firstKind)
+        {
+            firstOfKind.RemoveAll(f => EventJsonCodec.DocumentTypeAtEnd(contents[f]) == firstKind);   // built by the first file already
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        Parallel.For(0, firstOfKind.Count, parallel, k => ParseContents(firstOfKind[k]));
+        Parallel.For(1, files.Count, parallel, ParseContents);
         return reads;
+
+        void ParseContents(int f)
+        {
+            if (contents[f] is { } bytes)
+            {
+                reads[f] = Parse(bytes);
+                contents[f] = null;
+            }
+        }
+    }
+
+    /// <summary>An event file's bytes, or (false) why they cannot be read.</summary>
+    private static bool TryReadBytes(string path, [NotNullWhen(true)] out byte[]? bytes, out string problem)
+    {
+        try
+        {
+            (bytes, problem) = (File.ReadAllBytes(path), string.Empty);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            (bytes, problem) = (null, "cannot be read: " + ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>One event file's bytes parsed: the event, or what is wrong with it.</summary>
+    private static FileRead Parse(byte[] bytes)
+    {
+        try
+        {
+            return new FileRead(EventJsonCodec.FromBytes(bytes), bytes, string.Empty);
+        }
+        catch (Exception ex) when (ex is JsonException or LlmFormatException or InvalidOperationException)
+        {
+            return new FileRead(null, null, ex.Message);
+        }
     }
 
     /// <summary>Below this many event files a log is read on the calling thread (starting workers would cost more).</summary>
@@ -237,59 +325,52 @@ internal sealed partial class EventLog
     public static bool HasEventFiles(string directory) =>
         Directory.Exists(directory) && Directory.EnumerateFiles(directory, "event-*.json").Any(p => TryParseFileName(Path.GetFileName(p), out _, out _));
 
-    internal static ConversationEvent ReadFile(string path) =>
-        TryReadFile(path, out var e, out _, out var problem) ? e : throw new InvalidConversationException(path, problem, null);
-
-    private static bool TryReadFile(
-        string path, [NotNullWhen(true)] out ConversationEvent? e, [NotNullWhen(true)] out byte[]? bytes, out string problem)
-    {
-        (e, bytes) = (null, null);
-        try
-        {
-            var read = File.ReadAllBytes(path);
-            e = EventJsonCodec.FromBytes(read);
-            (bytes, problem) = (read, string.Empty);
-            return true;
-        }
-        catch (Exception ex) when (ex is JsonException or LlmFormatException or InvalidOperationException)
-        {
-            problem = ex.Message;
-            return false;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            problem = "cannot be read: " + ex.Message;
-            return false;
-        }
-    }
-
     /// <summary>
     /// Whether <paramref name="name"/> is an event file name, <c>event-NNNNN-&lt;id&gt;.json</c>: at least five ASCII digits
-    /// (the index), then an id of at least eight hex digits and dashes. Allocates nothing.
+    /// (the index, at most <see cref="int.MaxValue"/>), then an id of at least eight hex digits and dashes. Allocates nothing.
     /// </summary>
+    /// <remarks>
+    /// Plain loops on purpose: a restore runs this once per event file, in a fresh process before anything else has, and the
+    /// general parsers and searchers cost more to get going (about 10 ms for the first 1,000 names) than the names take.
+    /// </remarks>
     internal static bool TryParseFileName(ReadOnlySpan<char> name, out int index, out Range id)
     {
         (index, id) = (0, default);
         const string Prefix = "event-", Suffix = ".json";
-        if (!name.StartsWith(Prefix, StringComparison.Ordinal) || !name.EndsWith(Suffix, StringComparison.Ordinal))
+        if (name.Length <= Prefix.Length + Suffix.Length || !name.StartsWith(Prefix) || !name.EndsWith(Suffix))
         {
             return false;
         }
 
-        var rest = name[Prefix.Length..^Suffix.Length];
-        var dash = rest.IndexOf('-');
-        if (dash < 5 || !int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out index))
+        var at = Prefix.Length;
+        long value = 0;
+        while (at < name.Length && char.IsAsciiDigit(name[at]) && value <= int.MaxValue)
+        {
+            value = (value * 10) + (name[at++] - '0');
+        }
+
+        var digits = at - Prefix.Length;
+        if (digits < 5 || value > int.MaxValue || name[at] != '-')
         {
             return false;
         }
 
-        var text = rest[(dash + 1)..];
-        if (text.Length < 8 || text.ContainsAnyExcept(IdCharacters))
+        var start = at + 1;
+        var end = name.Length - Suffix.Length;
+        if (end - start < 8)
         {
             return false;
         }
 
-        id = new Range(Prefix.Length + dash + 1, name.Length - Suffix.Length);
+        for (var i = start; i < end; i++)
+        {
+            if (!char.IsAsciiHexDigit(name[i]) && name[i] != '-')
+            {
+                return false;
+            }
+        }
+
+        (index, id) = ((int)value, new Range(start, end));
         return true;
     }
 

@@ -78,8 +78,20 @@ internal sealed class ListOrNothingConverter : JsonConverter<List<JsonElement>>
 /// A Python list the SDK models as always empty (<c>thinking_blocks</c>, <c>activated_skills</c>, <c>extended_content</c>):
 /// read and dropped, written as <c>[]</c>.
 /// </summary>
+/// <remarks>
+/// A class, not a struct, on purpose: System.Text.Json's generic code for a property of a reference type is shared and
+/// precompiled, while a struct property has its own copy compiled at its first use (about 45 methods in a fresh process).
+/// </remarks>
 [JsonConverter(typeof(EmptyListConverter))]
-internal readonly struct EmptyList;
+internal sealed class EmptyList
+{
+    private EmptyList()
+    {
+    }
+
+    /// <summary>The one value.</summary>
+    public static EmptyList Value { get; } = new();
+}
 
 /// <summary>Reads any value as <see cref="EmptyList"/> and writes <c>[]</c>.</summary>
 internal sealed class EmptyListConverter : JsonConverter<EmptyList>
@@ -89,10 +101,10 @@ internal sealed class EmptyListConverter : JsonConverter<EmptyList>
     public override EmptyList Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         reader.Skip();
-        return default;
+        return EmptyList.Value;
     }
 
-    public override void Write(Utf8JsonWriter writer, EmptyList value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, EmptyList? value, JsonSerializerOptions options)
     {
         writer.WriteStartArray();
         writer.WriteEndArray();

@@ -72,9 +72,9 @@ internal sealed class MessageEventDocument : EventDocument
     [JsonConverter(typeof(LooseStringConverter))]
     public string? LlmResponseId { get; set; }
 
-    public EmptyList ActivatedSkills { get; set; }
+    public EmptyList ActivatedSkills { get; set; } = EmptyList.Value;
 
-    public EmptyList ExtendedContent { get; set; }
+    public EmptyList ExtendedContent { get; set; } = EmptyList.Value;
 
     [JsonConverter(typeof(LooseStringConverter))]
     public string? Sender { get; set; }
@@ -92,7 +92,7 @@ internal sealed class LlmMessageDocument
     [JsonConverter(typeof(LooseStringConverter))]
     public string? ReasoningContent { get; set; }
 
-    public EmptyList ThinkingBlocks { get; set; }
+    public EmptyList ThinkingBlocks { get; set; } = EmptyList.Value;
 }
 
 internal sealed class ActionEventDocument : EventDocument
@@ -103,7 +103,7 @@ internal sealed class ActionEventDocument : EventDocument
     [JsonConverter(typeof(LooseStringConverter))]
     public string? ReasoningContent { get; set; }
 
-    public EmptyList ThinkingBlocks { get; set; }
+    public EmptyList ThinkingBlocks { get; set; } = EmptyList.Value;
 
     public JsonElement? Action { get; set; }
 
@@ -154,7 +154,7 @@ internal sealed class ObservationEventDocument : EventDocument
     [JsonConverter(typeof(LooseStringConverter))]
     public string? ActionId { get; set; }
 
-    public EmptyList ExtendedContent { get; set; }
+    public EmptyList ExtendedContent { get; set; } = EmptyList.Value;
 }
 
 /// <summary>The <c>observation</c> payload: text, error flag, the tool's own fields, and its <c>kind</c> last.</summary>
