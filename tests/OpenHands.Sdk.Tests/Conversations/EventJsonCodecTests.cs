@@ -74,6 +74,17 @@ public sealed class EventJsonCodecTests
     }
 
     [Test]
+    public void PreparationSample_IsAValidEventWithTheCommonFieldsAndAnUnknownOne()
+    {
+        EventJsonCodec.Prepare().Should().BeTrue("a replay prepares the codec with it in the background, where a failure would go unseen");
+        var e = EventJsonCodec.FromBytes(EventJsonCodec.PreparationSample);
+
+        e.Should().BeOfType<PauseEvent>();
+        e.Source.Should().Be(EventSource.User);
+        e.AdditionalProperties.Keys.Should().Equal("x");
+    }
+
+    [Test]
     public void FromBytes_UnknownKind_IsKeptWholeAndWrittenBackWithTheSameContent()
     {
         const string json = """{"id":"u1","timestamp":"2026-06-16T05:39:48.701247","source":"agent","future":{"b":[1,2.50,"x"],"a":null},"kind":"FutureEvent","after_kind":true}""";

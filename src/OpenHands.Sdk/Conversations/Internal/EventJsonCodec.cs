@@ -53,6 +53,38 @@ internal static class EventJsonCodec
         return document.GetType() == typeof(EventDocument) ? Unknown(document, root.Clone()) : FromDocument(document);
     }
 
+    private static int _prepared;
+
+    /// <summary>
+    /// Once per process, on a pool thread: builds what reading any event needs, whatever its kind (the options, the
+    /// common fields' converters and their generic code, the unknown-field maps), by reading one small event of a kind
+    /// that has only those fields. A replay calls this before it scans its folder, so that in a fresh process this work
+    /// runs on another core while the folder is listed and read; later calls do nothing.
+    /// </summary>
+    public static void PrepareInBackground()
+    {
+        if (Interlocked.Exchange(ref _prepared, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static _ => Prepare(), null);
+        }
+    }
+
+    /// <summary>Reads <see cref="PreparationSample"/>; never throws (a failure only means nothing was prepared).</summary>
+    internal static bool Prepare()
+    {
+        try
+        {
+            return FromBytes(PreparationSample) is PauseEvent;
+        }
+        catch (LlmFormatException)
+        {
+            return false;
+        }
+    }
+
+    internal static ReadOnlySpan<byte> PreparationSample =>
+        """{"id":"00000000-0000-0000-0000-000000000000","timestamp":"2026-01-01T00:00:00.000000","source":"user","x":1,"kind":"PauseEvent"}"""u8;
+
     /// <summary>Reads one event file's bytes (no intermediate <see cref="JsonDocument"/>).</summary>
     /// <exception cref="LlmFormatException">The text is not JSON or not a valid event.</exception>
     public static ConversationEvent FromBytes(ReadOnlySpan<byte> utf8)

@@ -83,17 +83,18 @@ internal sealed partial class EventLog
     /// </summary>
     internal static (List<StoredEvent> Events, List<ConversationFileDamage> Damage) ReadFolder(string directory, DateTimeOffset? now)
     {
-        // One pass over the folder; nothing is allocated per event file but its name (the id and the relative path only
-        // for a damage report), so the scan costs little next to the reads.
-        var files = new List<(int Index, string Name)>();
+        // One pass over the folder; nothing is allocated per event file but its name and index (the id and the relative
+        // path only for a damage report), so the scan costs little next to the reads.
+        var files = new List<EventFile>();
         if (Directory.Exists(directory))
         {
+            EventJsonCodec.PrepareInBackground();
             foreach (var path in Directory.EnumerateFiles(directory))
             {
                 var name = Path.GetFileName(path);
                 if (TryParseFileName(name, out var index, out _))
                 {
-                    files.Add((index, name));
+                    files.Add(new EventFile(index, name));
                 }
                 else if (now is { } sweepAt)
                 {
@@ -141,29 +142,31 @@ internal sealed partial class EventLog
     /// Sorts event files by index, then name. A healthy log's indices are distinct and dense, so each file goes straight
     /// to its place (no comparisons, and no sort code to compile in a fresh process); duplicates or sparse indices take a sort.
     /// </summary>
-    private static void SortByIndex(List<(int Index, string Name)> files)
+    private static void SortByIndex(List<EventFile> files)
     {
-        var slots = new string?[files.Count];
-        for (var f = 0; f < files.Count; f++)
+        var slots = new EventFile?[files.Count];
+        foreach (var file in files)
         {
-            var (index, name) = files[f];
-            if (index >= slots.Length || slots[index] is not null)
+            if (file.Index >= slots.Length || slots[file.Index] is not null)
             {
                 files.Sort(static (a, b) => a.Index != b.Index ? a.Index.CompareTo(b.Index) : string.CompareOrdinal(a.Name, b.Name));
                 return;
             }
 
-            slots[index] = name;
+            slots[file.Index] = file;
         }
 
         for (var i = 0; i < slots.Length; i++)
         {
-            files[i] = (i, slots[i]!);
+            files[i] = slots[i]!;
         }
     }
 
+    /// <summary>An event file's index and name (a class: a list of them shares the list code that is compiled already).</summary>
+    private sealed record EventFile(int Index, string Name);
+
     /// <summary>Whether file <paramref name="f"/> has the index of the file before it (only the first of them is read).</summary>
-    private static bool IsDuplicate(List<(int Index, string Name)> files, int f) => f > 0 && files[f - 1].Index == files[f].Index;
+    private static bool IsDuplicate(List<EventFile> files, int f) => f > 0 && files[f - 1].Index == files[f].Index;
 
     /// <summary>
     /// Reads and parses every event file but the duplicates; the results keep the files' order. With enough files for it
@@ -172,7 +175,7 @@ internal sealed partial class EventLog
     /// parses the first file while this thread reads every other file's bytes and notes the first file of each other
     /// kind; then the first files of those kinds are parsed, one kind per worker; then the rest.
     /// </summary>
-    private static FileRead[] ReadAll(string directory, List<(int Index, string Name)> files)
+    private static FileRead[] ReadAll(string directory, List<EventFile> files)
     {
         var reads = new FileRead[files.Count];
         if (files.Count < ParallelReadThreshold || Environment.ProcessorCount < 2)
