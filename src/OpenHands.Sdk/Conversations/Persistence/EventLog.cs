@@ -170,10 +170,10 @@ internal sealed partial class EventLog
 
     /// <summary>
     /// Reads and parses every event file but the duplicates; the results keep the files' order. With enough files for it
-    /// to pay, all cores parse (each file is parsed on its own), in three steps shaped by a fresh process, where the
-    /// first event of a kind costs more than hundreds of others (its contract and converters are built): a worker
-    /// parses the first file while this thread reads every other file's bytes and notes the first file of each other
-    /// kind; then the first files of those kinds are parsed, one kind per worker; then the rest.
+    /// to pay, all cores parse (each file is parsed on its own), in steps shaped by a fresh process, where the first event
+    /// of a kind costs more than hundreds of others (its contract and converters are built): this thread reads every file
+    /// and notes the first file of each kind (meanwhile <see cref="EventJsonCodec.PrepareInBackground"/> builds what all
+    /// kinds share on another core); then the first files of the kinds are parsed, one kind per worker; then the rest.
     /// </summary>
     private static FileRead[] ReadAll(string directory, List<EventFile> files)
     {
@@ -193,37 +193,27 @@ internal sealed partial class EventLog
 
         var contents = new byte[]?[files.Count];
         var firstOfKind = new List<int>();
-        Parallel.Invoke(
-            () => reads[0] = TryReadBytes(Path.Combine(directory, files[0].Name), out var bytes, out var problem) ? Parse(bytes) : new FileRead(null, null, problem),
-            () =>
-            {
-                var kinds = new HashSet<Type>();
-                for (var f = 1; f < files.Count; f++)
-                {
-                    if (IsDuplicate(files, f))
-                    {
-                        continue;
-                    }
-
-                    if (!TryReadBytes(Path.Combine(directory, files[f].Name), out contents[f], out var problem))
-                    {
-                        reads[f] = new FileRead(null, null, problem);
-                    }
-                    else if (EventJsonCodec.DocumentTypeAtEnd(contents[f]) is { } kind && kinds.Add(kind))
-                    {
-                        firstOfKind.Add(f);
-                    }
-                }
-            });
-
-        if (reads[0].Bytes is { } first && EventJsonCodec.DocumentTypeAtEnd(first) is { } firstKind)
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        var kinds = new HashSet<Type>();
+        for (var f = 0; f < files.Count; f++)
         {
-            firstOfKind.RemoveAll(f => EventJsonCodec.DocumentTypeAtEnd(contents[f]) == firstKind);   // built by the first file already
+            if (IsDuplicate(files, f))
+            {
+                continue;
+            }
+
+            if (!TryReadBytes(Path.Combine(directory, files[f].Name), out contents[f], out var problem))
+            {
+                reads[f] = new FileRead(null, null, problem);
+            }
+            else if (EventJsonCodec.DocumentTypeAtEnd(contents[f]) is not { } kind || kinds.Add(kind))
+            {
+                firstOfKind.Add(f);
+            }
         }
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
         Parallel.For(0, firstOfKind.Count, parallel, k => ParseContents(firstOfKind[k]));
-        Parallel.For(1, files.Count, parallel, ParseContents);
+        Parallel.For(0, files.Count, parallel, ParseContents);
         return reads;
 
         void ParseContents(int f)
