@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Diagnostics.CodeAnalysis;
 using OpenHands.Sdk.Conversations.Events;
