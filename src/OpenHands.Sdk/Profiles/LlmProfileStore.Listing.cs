@@ -47,16 +47,12 @@ public sealed partial class LlmProfileStore
             // once, not by every worker at the same time.
             results[0] = Summarize(names[0], cache, now);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
-            try
+            // Awaiting the loop rethrows what one file threw (a file that cannot be read), as the sequential listing does.
+            await Parallel.ForAsync(1, names.Count, parallel, (i, _) =>
             {
-                await Task.Run(() => Parallel.For(1, names.Count, parallel, i => results[i] = Summarize(names[i], cache, now)), cancellationToken).ConfigureAwait(false);
-            }
-            catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
-            {
-                // What one file threw (a file that cannot be read), as the sequential listing throws it.
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
-                throw;
-            }
+                results[i] = Summarize(names[i], cache, now);
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
         }
 
         var summaries = new List<LlmProfileSummary>(names.Count);
