@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Warning, "Secrets are stored in plaintext in '{Path}': no cipher is configured. Set OH_SECRET_KEY to encrypt them at rest.")]
     public static partial void PlaintextSecrets(this ILogger logger, string path);
 
+    [LoggerMessage(10, LogLevel.Debug, "Could not write the profile summary cache '{Path}' ({Problem}); the next process lists by reading every profile file.")]
+    public static partial void SummaryCacheNotWritten(this ILogger logger, string path, string problem);
+
     [LoggerMessage(9, LogLevel.Warning, "A callback of conversation {ConversationId} failed on a {EventKind}; the conversation goes on.")]
     public static partial void CallbackFailed(this ILogger logger, Guid conversationId, string eventKind, Exception exception);
 }

@@ -16,6 +16,8 @@ public sealed partial class LlmProfileStore
     /// by rename), renames and deletions by other instances and processes show in the next listing. The files' own
     /// stamps are checked at most once a second while the folder is unchanged, so an in-place edit of a profile file
     /// by another program shows within a second.
+    /// The summaries and stamps are also kept on disk (<c>.cache/llm-profile-summaries.json</c> in the folder, no key in
+    /// it), so the first listing of a new process on an unchanged folder, a server restart, reads no profile file.
     /// </remarks>
     public async Task<IReadOnlyList<LlmProfileSummary>> ListSummariesAsync(CancellationToken cancellationToken = default)
     {
@@ -31,6 +33,7 @@ public sealed partial class LlmProfileStore
         // the listing keeps the names' order. The reads are synchronous: they are small, and an asynchronous file read
         // on this platform is the same read on a pool thread plus a hop and a state machine per file (a tenth of a
         // cold listing of 1,000 profiles).
+        cache?.AddEntriesFromDisk(_directory);
         var names = cache?.Names ?? ListNames();
         var results = new (LlmProfileSummary? Summary, bool FromCache)[names.Count];
         if (names.Count < ParallelListingThreshold || Environment.ProcessorCount < 2)
@@ -75,7 +78,26 @@ public sealed partial class LlmProfileStore
             return snapshot;
         }
 
+        if (cache is not null)
+        {
+            // Some files were read: keep what is known now for the next process's first listing (a restart).
+            WriteSummaryCache(cache);
+        }
+
         return summaries;
+    }
+
+    /// <summary>Writes the folder's <see cref="SummaryCacheFile"/>; a failure only costs the next process a full read (logged).</summary>
+    private void WriteSummaryCache(SummaryCache cache)
+    {
+        try
+        {
+            _ = cache.WriteToDisk(_directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.SummaryCacheNotWritten(SummaryCacheFile.PathIn(_directory), ex.Message);
+        }
     }
 
     /// <summary>Below this many profiles a listing reads them one after the other (starting workers would cost more).</summary>

@@ -37,7 +37,10 @@ public sealed partial class LlmProfileStore : ILlmProfileStore
     private SummaryCache? _summaryCache;
     private int _plaintextWarned;
 
-    /// <summary>Initializes a new instance of the <see cref="LlmProfileStore"/> class and creates its folder.</summary>
+    /// <summary>
+    /// Initializes a new instance of the <see cref="LlmProfileStore"/> class and creates its folder, with the
+    /// subfolder <c>.cache</c> for the listing's summary cache (see <see cref="ListSummariesAsync"/>).
+    /// </summary>
     /// <param name="options">Folder, lock timeout and durability; copied now.</param>
     /// <param name="cipher">Encrypts secrets at rest and decrypts them on load; <see langword="null"/> for plaintext.</param>
     /// <param name="loggerFactory">Receives log messages (never secret values); none by default.</param>
@@ -55,6 +58,7 @@ public sealed partial class LlmProfileStore : ILlmProfileStore
         _cipher = cipher;
         _logger = loggerFactory?.CreateLogger<LlmProfileStore>() ?? NullLogger<LlmProfileStore>.Instance;
         AtomicFile.EnsureDirectory(_directory);
+        _ = SummaryCacheFile.TryPrepare(_directory);
     }
 
     /// <summary>Gets the folder that holds the profile files.</summary>

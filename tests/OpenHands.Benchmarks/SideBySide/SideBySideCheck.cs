@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OpenHands.Sdk.Conversations.Internal;
 using OpenHands.Sdk.Profiles;
+using OpenHands.Sdk.Profiles.Internal;
 using OpenHands.Sdk.Security;
 using EventLog = OpenHands.Sdk.Conversations.Persistence.EventLog;
 
@@ -184,7 +185,7 @@ internal static class SideBySideCheck
     private static async Task<Row[]> ColdProfilesAsync(PythonSide? python, string server, int processes)
     {
         var profiles = Path.Combine(server, "profiles");
-        var (store, http, py) = (new Cold(), new Cold(), new Cold());
+        var (store, http, httpUncached, py) = (new Cold(), new Cold(), new Cold(), new Cold());
         using var client = await BenchServer.WarmClientAsync();
         for (var r = 0; r < processes; r++)
         {
@@ -192,6 +193,12 @@ internal static class SideBySideCheck
             {
                 async () => store.Add(await ChildAsync("profiles-store", profiles)),
                 async () => http.Add(await ServerChildAsync(client, server)),
+                async () =>
+                {
+                    // The listing's summary cache file removed (as after every profile changed): each file is read.
+                    File.Delete(SummaryCacheFile.PathIn(profiles));
+                    httpUncached.Add(await ServerChildAsync(client, server));
+                },
             };
             if (python is not null)
             {
@@ -204,6 +211,7 @@ internal static class SideBySideCheck
         return
         [
             .. Cold.Rows("1,000 profiles, first `GET /api/profiles` of a fresh server", http, new Cold(), py),
+            .. Cold.Rows("1,000 profiles, first `GET /api/profiles` of a fresh server without the summary cache file", httpUncached, new Cold(), py),
             .. Cold.Rows("1,000 profiles, first `LlmProfileStore.ListSummariesAsync` in a fresh process", store, new Cold(), py),
         ];
     }

@@ -78,5 +78,15 @@ internal static class SideBySidePayloads
             var llm = BenchProfile.Create() with { Model = models[i % models.Length] };
             await store.SaveAsync(ProfileName.Create($"profile-{i:D4}"), llm);
         }
+
+        // As profiles saved before the server starts: stamps older than the racy window, so the listing's summary cache
+        // may trust them from the first listing on (files just written are read by every listing for a few seconds).
+        var saved = DateTime.UtcNow - TimeSpan.FromMinutes(10);
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            File.SetLastWriteTimeUtc(file, saved);
+        }
+
+        Directory.SetLastWriteTimeUtc(folder, saved);
     }
 }

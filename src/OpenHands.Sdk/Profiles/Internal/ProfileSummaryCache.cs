@@ -37,6 +37,43 @@ internal sealed class SummaryCache(FileStamp folder, List<ProfileName> names)
 
     private CachedListing? _listing;
 
+    private int _readFromDisk;
+
+    /// <summary>
+    /// Adds the entries of the folder's <see cref="SummaryCacheFile"/> if it was made while the folder's stamp was
+    /// <see cref="Folder"/>; only the first call reads it. An entry already here (read by this process) is kept.
+    /// </summary>
+    public void AddEntriesFromDisk(string directory)
+    {
+        if (Interlocked.Exchange(ref _readFromDisk, 1) != 0 || SummaryCacheFile.TryRead(directory, Folder) is not { } entries)
+        {
+            return;
+        }
+
+        foreach (var (name, entry) in entries)
+        {
+            Entries.TryAdd(name, entry);
+        }
+    }
+
+    /// <summary>Writes this cache's entries for its <see cref="Names"/> to the folder's <see cref="SummaryCacheFile"/>.</summary>
+    /// <returns>Whether the file was written (see <see cref="SummaryCacheFile.Write"/>).</returns>
+    /// <exception cref="IOException">The file could not be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder is not writable by this user.</exception>
+    public bool WriteToDisk(string directory)
+    {
+        var entries = new List<KeyValuePair<ProfileName, CachedSummary>>(Names.Count);
+        foreach (var name in Names)
+        {
+            if (Entries.TryGetValue(name, out var entry))
+            {
+                entries.Add(new(name, entry));
+            }
+        }
+
+        return SummaryCacheFile.Write(directory, Folder, entries);
+    }
+
     /// <summary>
     /// The cache in <paramref name="slot"/> if it still describes <paramref name="directory"/> as it is now, a new one
     /// if the folder changed, or <see langword="null"/> when its last change is too recent to trust. Any entry added,
