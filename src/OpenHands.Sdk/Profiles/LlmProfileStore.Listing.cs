@@ -78,9 +78,10 @@ public sealed partial class LlmProfileStore
             return snapshot;
         }
 
-        if (cache is not null)
+        if (cache?.TakeChanged() == true)
         {
-            // Some files were read: keep what is known now for the next process's first listing (a restart).
+            // Files were read and their stamps are settled: keep them for the next process's first listing (a restart).
+            // A file read only because its stamp is too recent adds nothing, so a listing right after a save writes nothing.
             WriteSummaryCache(cache);
         }
 
@@ -133,6 +134,7 @@ public sealed partial class LlmProfileStore
             if (stamp.IsSettled(now))
             {
                 cache.Entries[name] = new CachedSummary(stamp, summary);
+                cache.MarkChanged();
             }
             else
             {

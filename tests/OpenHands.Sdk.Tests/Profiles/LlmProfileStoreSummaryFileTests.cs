@@ -78,6 +78,23 @@ public sealed class LlmProfileStoreSummaryFileTests
         (await NewStore(dir).ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o-mini");
     }
 
+    [Test]
+    public async Task ListSummariesAsync_OnlyARecentlyWrittenFileRead_WritesNoCacheFile()
+    {
+        using var dir = TempDirectory.Create();
+        var path = await SaveSettledAsync(dir, "p", new Llm("openai/gpt-4o"));
+        var store = NewStore(dir);
+        _ = await store.ListSummariesAsync();
+        File.Delete(SummaryCacheFile.PathIn(dir.Path));
+
+        // Edited in place just now: read by every listing until its stamp settles, and nothing new to keep meanwhile.
+        File.WriteAllText(path, """{"model": "openai/gpt-4o-mini"}""");
+        await Task.Delay(SummaryCache.FileRecheckInterval + TimeSpan.FromMilliseconds(200));
+
+        (await store.ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o-mini");
+        File.Exists(SummaryCacheFile.PathIn(dir.Path)).Should().BeFalse();
+    }
+
     [TestCase("{ damaged")]
     [TestCase("""{"version": 2, "profiles": []}""")]
     [TestCase("""{"version": 1, "folder": {"length": 0, "last_write_ticks": -5, "creation_ticks": 0}, "profiles": []}""")]

@@ -39,6 +39,14 @@ internal sealed class SummaryCache(FileStamp folder, List<ProfileName> names)
 
     private int _readFromDisk;
 
+    private int _changed;
+
+    /// <summary>Notes that an entry was added since the last <see cref="TakeChanged"/> (a file was read and its stamp settled).</summary>
+    public void MarkChanged() => Volatile.Write(ref _changed, 1);
+
+    /// <summary>Whether an entry was added since the last call (so the file on disk lacks it); clears the mark.</summary>
+    public bool TakeChanged() => Interlocked.Exchange(ref _changed, 0) != 0;
+
     /// <summary>
     /// Adds the entries of the folder's <see cref="SummaryCacheFile"/> if it was made while the folder's stamp was
     /// <see cref="Folder"/>; only the first call reads it. An entry already here (read by this process) is kept.
