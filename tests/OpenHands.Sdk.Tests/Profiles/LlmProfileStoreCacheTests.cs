@@ -31,7 +31,7 @@ public sealed class LlmProfileStoreCacheTests
         (await store.ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o");
 
         // Same size, same times: the stamp cannot tell, so the cached summary stands (the documented limit).
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
 
         (await store.ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o");
     }
@@ -62,7 +62,7 @@ public sealed class LlmProfileStoreCacheTests
         Settle(dir, path);
         (await store.ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o");
 
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4o-mini", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4o-mini", StringComparison.Ordinal));
 
         (await store.ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o-mini");
     }
@@ -77,7 +77,7 @@ public sealed class LlmProfileStoreCacheTests
         (await store.ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o");
 
         // A second write within the file system's time granularity can leave the stamp equal: it must still show.
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
 
         (await store.ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4x");
     }
@@ -123,7 +123,7 @@ public sealed class LlmProfileStoreCacheTests
         var path = store.GetPath(ProfileName.Create("p"));
         Settle(dir, path);
         (await store.ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o");
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
 
         // Any entry added, removed or renamed in the folder invalidates every cached summary.
         File.WriteAllText(dir.Combine("unrelated.txt"), "x");
@@ -159,7 +159,7 @@ public sealed class LlmProfileStoreCacheTests
         File.SetLastWriteTimeUtc(path, LongAgo); // the file is old, the folder was just written
         (await store.ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o");
 
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
 
         (await store.ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4x");
     }
@@ -187,7 +187,7 @@ public sealed class LlmProfileStoreCacheTests
         var first = await store.LoadAsync(ProfileName.Create("p"));
 
         // Same size, same times: the stamp cannot tell, so the decoded profile stands (the documented limit).
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
 
         var second = await store.LoadAsync(ProfileName.Create("p"));
         second.Should().BeSameAs(first);
@@ -221,7 +221,7 @@ public sealed class LlmProfileStoreCacheTests
         Settle(dir, path);
         await store.LoadAsync(ProfileName.Create("p"));
 
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4o-mini", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4o-mini", StringComparison.Ordinal));
 
         (await store.LoadAsync(ProfileName.Create("p"))).Model.Should().Be("openai/gpt-4o-mini");
     }
@@ -235,7 +235,7 @@ public sealed class LlmProfileStoreCacheTests
         var path = store.GetPath(ProfileName.Create("p"));
         await store.LoadAsync(ProfileName.Create("p"));
 
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
 
         (await store.LoadAsync(ProfileName.Create("p"))).Model.Should().Be("openai/gpt-4x");
     }
@@ -305,17 +305,5 @@ public sealed class LlmProfileStoreCacheTests
         }
 
         Directory.SetLastWriteTimeUtc(dir.Path, LongAgo);
-    }
-
-    /// <summary>Overwrites the file in place (same inode, same creation time) and puts its last write time back.</summary>
-    private static void RewriteInPlaceKeepingTimes(string path, string text)
-    {
-        var lastWrite = File.GetLastWriteTimeUtc(path);
-        using (var stream = new FileStream(path, FileMode.Truncate, FileAccess.Write))
-        {
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
-        }
-
-        File.SetLastWriteTimeUtc(path, lastWrite);
     }
 }

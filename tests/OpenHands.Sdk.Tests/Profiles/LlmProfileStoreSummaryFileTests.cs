@@ -24,7 +24,7 @@ public sealed class LlmProfileStoreSummaryFileTests
         (await NewStore(dir).ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o");
 
         // Same size, same times: only a listing that did not read the file still shows the old model.
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
 
         (await NewStore(dir).ListSummariesAsync()).Should().Equal(
             new LlmProfileSummary(ProfileName.Create("p"), "openai/gpt-4o", null, null, ApiKeySet: true));
@@ -53,7 +53,7 @@ public sealed class LlmProfileStoreSummaryFileTests
         using var dir = TempDirectory.Create();
         var path = await SaveSettledAsync(dir, "p", new Llm("openai/gpt-4o"));
         _ = await NewStore(dir).ListSummariesAsync();
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
 
         // An entry added to the folder (settled at another time): the folder's stamp differs from the file's.
         File.WriteAllText(dir.Combine("unrelated.txt"), "x");
@@ -74,7 +74,7 @@ public sealed class LlmProfileStoreSummaryFileTests
         (await NewStore(dir).ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o-mini");
 
         // The next new store lists it from the updated cache file: an equal-size edit with times kept stays unseen.
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("gpt-4o-mini", "gpt-4x-mini", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("gpt-4o-mini", "gpt-4x-mini", StringComparison.Ordinal));
         (await NewStore(dir).ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4o-mini");
     }
 
@@ -103,7 +103,7 @@ public sealed class LlmProfileStoreSummaryFileTests
         using var dir = TempDirectory.Create();
         var path = await SaveSettledAsync(dir, "p", new Llm("openai/gpt-4o"));
         _ = await NewStore(dir).ListSummariesAsync();
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
         File.WriteAllText(SummaryCacheFile.PathIn(dir.Path), content);
 
         (await NewStore(dir).ListSummariesAsync()).Single().Model.Should().Be("openai/gpt-4x");
@@ -117,7 +117,7 @@ public sealed class LlmProfileStoreSummaryFileTests
         using var dir = TempDirectory.Create();
         var path = await SaveSettledAsync(dir, "p", new Llm("openai/gpt-4o"));
         _ = await NewStore(dir).ListSummariesAsync();
-        RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(path, File.ReadAllText(path).Replace("openai/gpt-4o", "openai/gpt-4x", StringComparison.Ordinal));
         var cache = SummaryCacheFile.PathIn(dir.Path);
         File.WriteAllText(cache, File.ReadAllText(cache).Replace("\"name\":\"p\"", "\"name\":\"../p\"", StringComparison.Ordinal));
 
@@ -154,17 +154,5 @@ public sealed class LlmProfileStoreSummaryFileTests
     {
         File.SetLastWriteTimeUtc(file, LongAgo);
         Directory.SetLastWriteTimeUtc(dir.Path, LongAgo);
-    }
-
-    /// <summary>Overwrites the file in place (same inode, same creation time) and puts its last write time back.</summary>
-    private static void RewriteInPlaceKeepingTimes(string path, string text)
-    {
-        var lastWrite = File.GetLastWriteTimeUtc(path);
-        using (var stream = new FileStream(path, FileMode.Truncate, FileAccess.Write))
-        {
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
-        }
-
-        File.SetLastWriteTimeUtc(path, lastWrite);
     }
 }

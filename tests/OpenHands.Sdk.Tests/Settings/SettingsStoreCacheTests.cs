@@ -1,6 +1,7 @@
 using OpenHands.Sdk.Llms;
 using OpenHands.Sdk.Profiles;
 using OpenHands.Sdk.Settings;
+using OpenHands.Sdk.Tests.Profiles;
 
 namespace OpenHands.Sdk.Tests.Settings;
 
@@ -39,7 +40,7 @@ public sealed class SettingsStoreCacheTests
         var first = await store.LoadAsync();
 
         // Same size, same times: the stamp cannot tell, so the cached settings stand (the documented limit).
-        RewriteInPlaceKeepingTimes(store.FilePath, File.ReadAllText(store.FilePath).Replace("\"a\"", "\"b\"", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(store.FilePath, File.ReadAllText(store.FilePath).Replace("\"a\"", "\"b\"", StringComparison.Ordinal));
 
         (await store.LoadAsync()).Should().BeSameAs(first);
     }
@@ -53,7 +54,7 @@ public sealed class SettingsStoreCacheTests
         (await store.LoadAsync()).ActiveProfile.Should().Be(ProfileName.Create("a"));
 
         // A second write within the file system's time granularity can leave the stamp equal: it must still show.
-        RewriteInPlaceKeepingTimes(store.FilePath, File.ReadAllText(store.FilePath).Replace("\"a\"", "\"b\"", StringComparison.Ordinal));
+        FileTimes.RewriteInPlaceKeepingTimes(store.FilePath, File.ReadAllText(store.FilePath).Replace("\"a\"", "\"b\"", StringComparison.Ordinal));
 
         (await store.LoadAsync()).ActiveProfile.Should().Be(ProfileName.Create("b"));
     }
@@ -96,17 +97,5 @@ public sealed class SettingsStoreCacheTests
 
         return (new SettingsStore(new SettingsStoreOptions { Directory = dir.Path }, profileStore),
                 new SettingsStore(new SettingsStoreOptions { Directory = dir.Path }, profileStore));
-    }
-
-    /// <summary>Overwrites the file in place (same inode, same creation time) and puts its last write time back.</summary>
-    private static void RewriteInPlaceKeepingTimes(string path, string text)
-    {
-        var lastWrite = File.GetLastWriteTimeUtc(path);
-        using (var stream = new FileStream(path, FileMode.Truncate, FileAccess.Write))
-        {
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
-        }
-
-        File.SetLastWriteTimeUtc(path, lastWrite);
     }
 }
