@@ -24,20 +24,25 @@ internal static partial class OpenHandsJson
 {
     private static readonly IJsonTypeInfoResolver Resolver = Context
         .WithAddedModifier(ReportSetterErrors)
-        .WithAddedModifier(LlmDocument.ApplyWriteRules);
+        .WithAddedModifier(LlmDocument.ApplyWriteRules)
+        .WithAddedModifier(EventKinds.ApplyPolymorphism);
 
-    private static readonly JsonSerializerOptions PlaintextCompact = Create(SecretExposure.Plaintext, null, indented: false);
-    private static readonly JsonSerializerOptions PlaintextIndented = Create(SecretExposure.Plaintext, null, indented: true);
     private static readonly ConditionalWeakTable<Cipher, JsonSerializerOptions[]> Encrypting = [];
 
     /// <summary>Gets the source-generated context of this assembly, whose contracts the options use (snake_case, nulls omitted).</summary>
     internal static partial JsonSerializerContext Context { get; }
 
+    // Each made on first use (a fresh process that only replays events makes one of them, not four).
+
     /// <summary>Gets compact options that write secrets as <c>**********</c>: events, conversation state, responses.</summary>
-    public static JsonSerializerOptions Redacted { get; } = Create(SecretExposure.Redacted, null, indented: false);
+    public static JsonSerializerOptions Redacted => LazyInitializer.EnsureInitialized(ref field, static () => Create(SecretExposure.Redacted, null, indented: false));
 
     /// <summary>Gets indented options (two spaces, <c>\n</c>) that write secrets as <c>**********</c>: <c>settings.json</c>.</summary>
-    public static JsonSerializerOptions RedactedIndented { get; } = Create(SecretExposure.Redacted, null, indented: true);
+    public static JsonSerializerOptions RedactedIndented => LazyInitializer.EnsureInitialized(ref field, static () => Create(SecretExposure.Redacted, null, indented: true));
+
+    private static JsonSerializerOptions PlaintextCompact => LazyInitializer.EnsureInitialized(ref field, static () => Create(SecretExposure.Plaintext, null, indented: false));
+
+    private static JsonSerializerOptions PlaintextIndented => LazyInitializer.EnsureInitialized(ref field, static () => Create(SecretExposure.Plaintext, null, indented: true));
 
     /// <summary>The options that write secrets as <paramref name="exposure"/> says.</summary>
     /// <exception cref="InvalidOperationException"><see cref="SecretExposure.Encrypted"/> without a cipher.</exception>

@@ -17,14 +17,6 @@ internal static class EventJsonCodec
 {
     private static readonly JsonSerializerOptions Options = OpenHandsJson.Redacted;
 
-    // Read from the [JsonDerivedType] attributes themselves rather than from the polymorphic contract: building that
-    // contract builds every kind's contract, which a replay of one or two kinds does not need (in a fresh process it
-    // was a third of the first replay of 1,000 events). The polymorphic contract is built only when a file needs it.
-    private static readonly Dictionary<string, Type> Kinds = typeof(EventDocument)
-        .GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonDerivedTypeAttribute), inherit: false)
-        .Cast<System.Text.Json.Serialization.JsonDerivedTypeAttribute>()
-        .ToDictionary(d => (string)d.TypeDiscriminator!, d => d.DerivedType, StringComparer.Ordinal);
-
     public static byte[] ToBytes(ConversationEvent e) => e is UnknownEvent unknown
         ? JsonSerializer.SerializeToUtf8Bytes(unknown.Json, Options.Contract<JsonElement>())
         : JsonSerializer.SerializeToUtf8Bytes(ToDocument(e), Options.GetTypeInfo(DocumentType(e)));
@@ -53,8 +45,6 @@ internal static class EventJsonCodec
         return document.GetType() == typeof(EventDocument) ? Unknown(document, root.Clone()) : FromDocument(document);
     }
 
-    private static int _prepared;
-
     /// <summary>
     /// Once per process, on a pool thread: builds what reading any event needs, whatever its kind (the options, the
     /// common fields' converters and their generic code, the unknown-field maps), by reading one small event of a kind
@@ -63,10 +53,19 @@ internal static class EventJsonCodec
     /// </summary>
     public static void PrepareInBackground()
     {
-        if (Interlocked.Exchange(ref _prepared, 1) == 0)
+        if (Interlocked.Exchange(ref Preparation.Started, 1) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static _ => Prepare(), null);
         }
+    }
+
+    /// <summary>
+    /// Whether <see cref="PrepareInBackground"/> has run, apart from the codec's other static fields: touching those runs
+    /// their initialization (the options and their converters), which is part of the work to move off the calling thread.
+    /// </summary>
+    private static class Preparation
+    {
+        public static int Started;
     }
 
     /// <summary>Reads <see cref="PreparationSample"/>; never throws (a failure only means nothing was prepared).</summary>
@@ -133,33 +132,35 @@ internal static class EventJsonCodec
     }
 
     /// <summary>The document type named by a trailing <c>"kind": "…"}</c>, or <see langword="null"/> (then only a parse can tell).</summary>
-    /// <remarks>Reads the end of the text only; a replay uses it to see which kinds a folder holds before it parses.</remarks>
-    internal static Type? DocumentTypeAtEnd(ReadOnlySpan<byte> utf8)
+    internal static Type? DocumentTypeAtEnd(ReadOnlySpan<byte> utf8) =>
+        KindAtEnd(utf8) is { IsEmpty: false } kind ? KindType(System.Text.Encoding.UTF8.GetString(kind)) : null;
+
+    /// <summary>The UTF-8 value of a trailing <c>"kind": "…"}</c>, or an empty span (then only a parse can tell).</summary>
+    /// <remarks>
+    /// Reads the end of the text only, and touches none of the codec's static fields: a replay uses it to see which kinds
+    /// a folder holds before it parses, on its own thread while the codec is prepared on another.
+    /// </remarks>
+    internal static ReadOnlySpan<byte> KindAtEnd(ReadOnlySpan<byte> utf8)
     {
         var text = utf8.TrimEnd(" \t\r\n"u8);
         if (!text.EndsWith("\"}"u8))
         {
-            return null;
+            return default;
         }
 
         text = text[..^2];
         var open = text.LastIndexOf((byte)'"');
         if (open < 0)
         {
-            return null;
+            return default;
         }
 
         var head = text[..open].TrimEnd(" \t\r\n"u8);
-        if (!head.EndsWith(":"u8) || !head[..^1].TrimEnd(" \t\r\n"u8).EndsWith("\"kind\""u8))
-        {
-            return null;
-        }
-
-        return KindType(System.Text.Encoding.UTF8.GetString(text[(open + 1)..]));
+        return head.EndsWith(":"u8) && head[..^1].TrimEnd(" \t\r\n"u8).EndsWith("\"kind\""u8) ? text[(open + 1)..] : default;
     }
 
-    /// <summary>The document type of a kind, from the <c>[JsonDerivedType]</c> list of <see cref="EventDocument"/> (the one list of kinds).</summary>
-    private static Type? KindType(string kind) => Kinds.GetValueOrDefault(kind);
+    /// <summary>The document type of a kind (<see cref="EventKinds"/>, the one list of kinds).</summary>
+    private static Type? KindType(string kind) => EventKinds.DocumentType(kind);
 
     public static string SourceName(EventSource source) => EventSourceConverter.Instance.NameOf(source);
 

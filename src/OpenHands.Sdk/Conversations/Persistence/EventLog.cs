@@ -193,7 +193,7 @@ internal sealed partial class EventLog
         var contents = new byte[]?[files.Count];
         var firstOfKind = new List<int>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
-        var kinds = new HashSet<Type>();
+        var kinds = new List<byte[]>();
         for (var f = 0; f < files.Count; f++)
         {
             if (IsDuplicate(files, f))
@@ -205,7 +205,7 @@ internal sealed partial class EventLog
             {
                 reads[f] = new FileRead(null, null, problem);
             }
-            else if (EventJsonCodec.DocumentTypeAtEnd(contents[f]) is not { } kind || kinds.Add(kind))
+            else if (IsNewKind(kinds, EventJsonCodec.KindAtEnd(contents[f])))
             {
                 firstOfKind.Add(f);
             }
@@ -223,6 +223,30 @@ internal sealed partial class EventLog
                 contents[f] = null;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="kind"/> (a trailing kind's UTF-8 text) is not in <paramref name="kinds"/> yet, which then
+    /// holds it; an empty one (the kind is not at the end) is always new. Compares bytes, so that the reading thread
+    /// never waits for the codec's preparation on another thread (it would, to look the kind's type up).
+    /// </summary>
+    private static bool IsNewKind(List<byte[]> kinds, ReadOnlySpan<byte> kind)
+    {
+        if (kind.IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (var known in kinds)
+        {
+            if (kind.SequenceEqual(known))
+            {
+                return false;
+            }
+        }
+
+        kinds.Add(kind.ToArray());
+        return true;
     }
 
     /// <summary>An event file's bytes, or (false) why they cannot be read.</summary>

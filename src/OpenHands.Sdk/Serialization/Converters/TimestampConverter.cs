@@ -20,7 +20,15 @@ internal sealed class TimestampConverter : JsonConverter<DateTimeOffset>
             return default;
         }
 
-        return DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var time) ? time : default;
+        // ISO 8601 first, by the reader's own parser: the shape both SDKs write, read without culture data (a culture-aware
+        // parse loads the globalization tables, about 15 ms of a fresh process's first replay). A time without an offset
+        // is local there as in the lenient parse below, which reads every other shape the Python SDK may have written.
+        if (reader.TryGetDateTimeOffset(out var time))
+        {
+            return time;
+        }
+
+        return DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out time) ? time : default;
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
