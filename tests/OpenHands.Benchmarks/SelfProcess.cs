@@ -35,12 +35,19 @@ internal static class SelfProcess
         var server = IsReadyToRun(typeof(OpenHands.AgentServer.AgentServerOptions).Assembly.Location);
         return (sdk, server) switch
         {
+            (true, true) when IsComposite() => "Fresh processes run the SDK, the server and the framework precompiled in one "
+                + "composite image (a self-contained ReadyToRun publish with -p:PublishReadyToRunComposite=true).",
             (true, true) => "Fresh processes run the SDK and the server precompiled (ReadyToRun), as a published app does.",
             (false, false) => "Fresh processes run the SDK and the server as IL compiled at first use (a plain build): for the figures users "
                 + "get from a published app, run the published benchmarks (docs/benchmarks.md).",
             _ => $"Fresh processes run the SDK {(sdk ? "precompiled" : "as IL")} and the server {(server ? "precompiled" : "as IL")}.",
         };
     }
+
+    /// <summary>Whether this program was published self-contained with one composite image of the app and the framework.</summary>
+    private static bool IsComposite() =>
+        Directory.EnumerateFiles(AppContext.BaseDirectory, "*.r2r.dll").Any()
+        && Path.GetDirectoryName(typeof(object).Assembly.Location) == Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
 
     private static bool IsReadyToRun(string path)
     {

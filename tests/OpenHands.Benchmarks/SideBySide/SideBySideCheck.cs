@@ -376,6 +376,11 @@ internal static class SideBySideCheck
 
         var cpu = (cpuAfter - cpuBefore).TotalMilliseconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {ms:F3} {cpu:F3}"));
+        if (Environment.GetEnvironmentVariable("OH_JITINFO") == "1")
+        {
+            Console.Error.WriteLine($"JIT {System.Runtime.JitInfo.GetCompiledMethodCount()} methods {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F1} ms");
+        }
+
         return true;
     }
 
